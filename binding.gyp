@@ -1,0 +1,25 @@
+{
+  "targets": [
+    {
+      "target_name": "cvx_native",
+      "sources": [
+        "native/addon.cc",
+        "native/codec.cc",
+        "native/js_lifetime.cc",
+        "native/js_ops.cc",
+        "native/js_support.cc",
+        "native/options.cc",
+        "native/reads.cc",
+        "native/status.cc",
+        "native/store.cc",
+        "native/writes.cc"
+      ],
+      "dependencies": [
+        "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"
+      ],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "<!@(pkg-config --cflags rocksdb)"],
+      "libraries": ["<!@(pkg-config --libs rocksdb)"]
+    }
+  ]
+}

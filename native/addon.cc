@@ -1,0 +1,18 @@
+// Module entry point. Context-aware (per-env AddonData), so it loads in worker threads.
+#include <napi.h>
+
+#include "js_ops.h"
+#include "js_support.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData(new cvx::AddonData());
+  cvx::RegisterLifetime(env, exports);
+  cvx::RegisterOps(env, exports);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(cvx_native, Init)

@@ -1,0 +1,54 @@
+// The engine operations: everything that reads or writes RocksDB on behalf of one API
+// call. Plain C++ with no Node-API, so the same code runs inline for *Sync calls and on a
+// libuv pool thread for async ones. Callers have already entered the store.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "codec.h"
+#include "status.h"
+#include "store.h"
+
+namespace cvx {
+
+// One point to write. `value` is the on-disk vector: 4·dim bytes of little-endian f32,
+// already checked to be non-empty and finite by the argument reader.
+struct PointIn {
+  uint64_t entity;
+  int64_t ts;
+  std::string value;
+};
+
+// Writes all points to `space` in one WriteBatch together with their timelines (and the
+// space's dimension on its first write). All or nothing: any refusal writes nothing.
+// `name` is how error messages refer to the points ("point" or "points").
+Status PutPoints(Store& s, uint32_t space, const std::vector<PointIn>& points, const char* name);
+
+// Removes one point and updates its timeline atomically; *removed tells whether it existed.
+Status DeletePoint(Store& s, uint64_t entity, uint32_t space, int64_t ts, bool* removed);
+
+Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, std::string* value, bool* found);
+
+struct RangeQuery {
+  uint64_t entity;
+  uint32_t space;
+  int64_t start;
+  int64_t end;
+  uint64_t limit;  // 0: no limit
+  bool reverse;
+};
+
+// Column-shaped range result: timestamps[i] belongs to vectors[i*dim .. (i+1)*dim).
+struct RangeResult {
+  uint32_t dim = 0;
+  std::vector<int64_t> timestamps;
+  std::string vectors;
+};
+
+Status RangeScan(Store& s, const RangeQuery& q, RangeResult* out);
+
+// The raw CBOR timeline record (decoded in TypeScript); *found false when absent.
+Status GetTimelineRecord(Store& s, uint64_t entity, uint32_t space, std::string* record, bool* found);
+
+}  // namespace cvx

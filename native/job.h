@@ -1,0 +1,103 @@
+// How every operation crosses the boundary, once. A Job is built on the main thread from
+// the JS arguments (copying what it needs, so no JS memory is touched later), Run() does the
+// engine work, Result() shapes the answer. CallSync runs it inline; CallAsync runs it as a
+// libuv pool job:
+//   main thread: parse args → Store::Enter() → queue
+//   pool thread: Run() (no Node-API; C++ exceptions become a status) → Store::Leave()  [finally]
+//   main thread: resolve with Result() or reject with the error made from the status
+// Leaving the store inside Execute, not in the completion callback, is what lets close()
+// and the env cleanup hook wait on a condition variable without needing the event loop.
+#pragma once
+#include <napi.h>
+
+#include <exception>
+#include <utility>
+
+#include "js_support.h"
+
+namespace cvx {
+
+template <class Job>
+Status RunGuarded(Job& job, Store& store) {
+  try {
+    return job.Run(store);
+  } catch (const std::bad_alloc&) {
+    return Status::Make(Code::kIo, "out of memory");
+  } catch (const std::exception& e) {
+    return Status::Make(Code::kIo, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return Status::Make(Code::kIo, "internal error");
+  }
+}
+
+template <class Job>
+Napi::Value CallSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Store& store = *UnwrapStore(info[0])->store;
+  Job job(info);
+  Status st = store.Enter();
+  if (!st.ok()) Throw(env, st);
+  st = RunGuarded(job, store);
+  store.Leave();
+  if (!st.ok()) Throw(env, st);
+  return job.Result(env);
+}
+
+template <class Job>
+class JobWorker : public Napi::AsyncWorker {
+ public:
+  JobWorker(Napi::Env env, Napi::Object handle, Store* store, Job&& job)
+      : Napi::AsyncWorker(env, Job::kName), deferred_(Napi::Promise::Deferred::New(env)),
+        handle_(Napi::Persistent(handle)), store_(store), job_(std::move(job)) {}
+
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    status_ = RunGuarded(job_, *store_);
+    store_->Leave();
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    if (!status_.ok()) {
+      deferred_.Reject(MakeError(env, status_).Value());
+      return;
+    }
+    try {
+      deferred_.Resolve(job_.Result(env));
+    } catch (const Napi::Error& e) {
+      deferred_.Reject(e.Value());
+    }
+  }
+
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference handle_;  // keeps the store alive while the job is in flight
+  Store* store_;
+  Job job_;
+  Status status_;
+};
+
+template <class Job>
+Napi::Value CallAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object handle = info[0].IsObject() ? info[0].As<Napi::Object>() : Napi::Object::New(env);
+  Store* store = UnwrapStore(info[0])->store.get();
+  Job job(info);
+  Status st = store->Enter();
+  if (!st.ok()) Throw(env, st);
+  try {
+    auto* worker = new JobWorker<Job>(env, handle, store, std::move(job));
+    Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
+  } catch (...) {
+    store->Leave();
+    throw;
+  }
+}
+
+}  // namespace cvx

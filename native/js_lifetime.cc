@@ -1,0 +1,206 @@
+// Store lifetime and introspection exports: open/close (sync and async), the error
+// factory registration, and the RocksDB introspection that tests and stats() read
+// (tickers, properties, flush, compaction, space table).
+#include <rocksdb/db.h>
+
+#include "job.h"
+#include "js_ops.h"
+
+namespace cvx {
+namespace {
+
+struct OpenArgs {
+  std::string path;
+  OpenOptions opts;
+};
+
+OpenArgs ReadOpenArgs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) ThrowInvalid(env, "path must be a string");
+  OpenArgs a;
+  a.path = info[0].As<Napi::String>().Utf8Value();
+  if (info[1].IsObject()) {
+    Napi::Object o = info[1].As<Napi::Object>();
+    a.opts.create_if_missing = ReadBool(o.Get("createIfMissing"), "options.createIfMissing");
+    a.opts.read_only = ReadBool(o.Get("readOnly"), "options.readOnly");
+    a.opts.sync = ReadBool(o.Get("sync"), "options.sync");
+    a.opts.keyframe_interval = ReadU32(o.Get("keyframeInterval"), "options.keyframeInterval");
+  }
+  return a;
+}
+
+Napi::Value OpenSync(const Napi::CallbackInfo& info) {
+  OpenArgs a = ReadOpenArgs(info);
+  std::unique_ptr<Store> store;
+  Status st = Store::Open(a.path, a.opts, &store);
+  if (!st.ok()) Throw(info.Env(), st);
+  return WrapStore(info.Env(), std::move(store));
+}
+
+class OpenWorker : public Napi::AsyncWorker {
+ public:
+  OpenWorker(Napi::Env env, OpenArgs args)
+      : Napi::AsyncWorker(env, "cvx.open"), deferred_(Napi::Promise::Deferred::New(env)), args_(std::move(args)) {}
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    try {
+      status_ = Store::Open(args_.path, args_.opts, &store_);
+    } catch (const std::exception& e) {
+      status_ = Status::Make(Code::kIo, std::string("open: internal error: ") + e.what());
+    }
+  }
+  void OnOK() override {
+    if (!status_.ok()) {
+      deferred_.Reject(MakeError(Env(), status_).Value());
+      return;
+    }
+    try {
+      deferred_.Resolve(WrapStore(Env(), std::move(store_)));
+    } catch (const Napi::Error& e) {
+      deferred_.Reject(e.Value());
+    }
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  OpenArgs args_;
+  std::unique_ptr<Store> store_;
+  Status status_;
+};
+
+Napi::Value Open(const Napi::CallbackInfo& info) {
+  auto* w = new OpenWorker(info.Env(), ReadOpenArgs(info));
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+Napi::Value CloseSync(const Napi::CallbackInfo& info) {
+  Status st = UnwrapStore(info[0])->store->Close();
+  if (!st.ok()) Throw(info.Env(), st);
+  return info.Env().Undefined();
+}
+
+// Waits on the pool, not the main thread: libuv's queue is FIFO, so every job admitted
+// before close() was dequeued before this one and the wait cannot starve them.
+class CloseWorker : public Napi::AsyncWorker {
+ public:
+  CloseWorker(Napi::Env env, Napi::Object handle, Store* store)
+      : Napi::AsyncWorker(env, "cvx.close"), deferred_(Napi::Promise::Deferred::New(env)),
+        handle_(Napi::Persistent(handle)), store_(store) {}
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override { status_ = store_->Close(); }
+  void OnOK() override {
+    if (status_.ok()) deferred_.Resolve(Env().Undefined());
+    else deferred_.Reject(MakeError(Env(), status_).Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference handle_;
+  Store* store_;
+  Status status_;
+};
+
+Napi::Value Close(const Napi::CallbackInfo& info) {
+  Store* store = UnwrapStore(info[0])->store.get();
+  store->BeginClose();  // refuse new work from this moment, not from when the pool gets here
+  auto* w = new CloseWorker(info.Env(), info[0].As<Napi::Object>(), store);
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+Napi::Value IsOpen(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), UnwrapStore(info[0])->store->IsOpen());
+}
+
+// Runs f(store) between Enter and Leave, for the small synchronous introspection calls.
+template <class F>
+Napi::Value WithStore(const Napi::CallbackInfo& info, F&& f) {
+  Store& s = *UnwrapStore(info[0])->store;
+  Status st = s.Enter();
+  if (!st.ok()) Throw(info.Env(), st);
+  struct Leave { Store& s; ~Leave() { s.Leave(); } } leave{s};
+  return f(s);
+}
+
+rocksdb::ColumnFamilyHandle* CfByName(const Napi::CallbackInfo& info, Store& s, const Napi::Value& v) {
+  if (!v.IsString()) ThrowInvalid(info.Env(), "columnFamily must be a string");
+  std::string name = v.As<Napi::String>().Utf8Value();
+  if (name == "default") return s.system_cf();
+  if (name == "vectors") return s.vectors_cf();
+  if (name == "timelines") return s.timelines_cf();
+  ThrowInvalid(info.Env(), "columnFamily must be one of default, vectors, timelines");
+}
+
+Napi::Value Property(const Napi::CallbackInfo& info) {
+  return WithStore(info, [&](Store& s) -> Napi::Value {
+    rocksdb::ColumnFamilyHandle* cf = CfByName(info, s, info[1]);
+    if (!info[2].IsString()) ThrowInvalid(info.Env(), "property must be a string");
+    std::string value;
+    if (!s.db()->GetProperty(cf, info[2].As<Napi::String>().Utf8Value(), &value)) return info.Env().Undefined();
+    return Napi::String::New(info.Env(), value);
+  });
+}
+
+Napi::Value Tickers(const Napi::CallbackInfo& info) {
+  return WithStore(info, [&](Store& s) -> Napi::Value {
+    Napi::Object out = Napi::Object::New(info.Env());
+    for (const auto& [name, count] : s.Tickers()) out.Set(name, Napi::Number::New(info.Env(), double(count)));
+    return out;
+  });
+}
+
+Napi::Value Flush(const Napi::CallbackInfo& info) {
+  return WithStore(info, [&](Store& s) -> Napi::Value {
+    rocksdb::FlushOptions fo;
+    fo.wait = true;
+    Status st = Status::FromRocks(
+        s.db()->Flush(fo, {s.system_cf(), s.vectors_cf(), s.timelines_cf()}), "flush");
+    if (!st.ok()) Throw(info.Env(), st);
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value Spaces(const Napi::CallbackInfo& info) {
+  return WithStore(info, [&](Store& s) -> Napi::Value {
+    auto spaces = s.Spaces();
+    Napi::Array out = Napi::Array::New(info.Env(), spaces.size());
+    for (size_t i = 0; i < spaces.size(); ++i) {
+      Napi::Array pair = Napi::Array::New(info.Env(), 2);
+      pair.Set(0u, Napi::Number::New(info.Env(), spaces[i].first));
+      pair.Set(1u, Napi::Number::New(info.Env(), spaces[i].second));
+      out.Set(static_cast<uint32_t>(i), pair);
+    }
+    return out;
+  });
+}
+
+Napi::Value SetErrorFactory(const Napi::CallbackInfo& info) {
+  if (!info[0].IsFunction()) ThrowInvalid(info.Env(), "error factory must be a function");
+  AddonData* data = info.Env().GetInstanceData<AddonData>();
+  data->error_factory = Napi::Persistent(info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void RegisterLifetime(Napi::Env env, Napi::Object exports) {
+  exports.Set("openSync", Napi::Function::New(env, OpenSync, "openSync"));
+  exports.Set("open", Napi::Function::New(env, Open, "open"));
+  exports.Set("closeSync", Napi::Function::New(env, CloseSync, "closeSync"));
+  exports.Set("close", Napi::Function::New(env, Close, "close"));
+  exports.Set("isOpen", Napi::Function::New(env, IsOpen, "isOpen"));
+  exports.Set("property", Napi::Function::New(env, Property, "property"));
+  exports.Set("tickers", Napi::Function::New(env, Tickers, "tickers"));
+  exports.Set("flush", Napi::Function::New(env, Flush, "flush"));
+  exports.Set("spaces", Napi::Function::New(env, Spaces, "spaces"));
+  exports.Set("setErrorFactory", Napi::Function::New(env, SetErrorFactory, "setErrorFactory"));
+}
+
+}  // namespace cvx

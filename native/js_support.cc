@@ -1,0 +1,132 @@
+// See js_support.h.
+#include "js_support.h"
+
+#include <cmath>
+
+namespace cvx {
+namespace {
+
+constexpr double kMaxSafe = 9007199254740991.0;
+const napi_type_tag kStoreTag = {0x6376785f686f7421ULL, 0x73746f72655f7631ULL};
+
+void CleanupHook(void* arg) {
+  auto* box = static_cast<StoreBox*>(arg);
+  box->cleanup_hook = false;
+  box->store->Close();
+}
+
+void FinalizeBox(napi_env env, void* data, void*) {
+  auto* box = static_cast<StoreBox*>(data);
+  if (box->cleanup_hook) napi_remove_env_cleanup_hook(env, CleanupHook, box);
+  delete box;  // ~Store closes a store that was dropped without close()
+}
+
+}  // namespace
+
+Napi::Error MakeError(Napi::Env env, const Status& st) {
+  AddonData* data = env.GetInstanceData<AddonData>();
+  Napi::String code = Napi::String::New(env, CodeName(st.code));
+  Napi::String message = Napi::String::New(env, st.message);
+  if (data && !data->error_factory.IsEmpty()) {
+    Napi::Value made = data->error_factory.Call({code, message});
+    if (made.IsObject()) return Napi::Error(env, made);
+  }
+  Napi::Error e = Napi::Error::New(env, st.message);
+  e.Set("code", code);
+  return e;
+}
+
+void Throw(Napi::Env env, const Status& st) { throw MakeError(env, st); }
+
+void ThrowInvalid(Napi::Env env, const std::string& message) {
+  Throw(env, Status::Make(Code::kInvalidArgument, message));
+}
+
+uint64_t ReadU64(const Napi::Value& v, const char* name) {
+  if (v.IsNumber()) {
+    double d = v.As<Napi::Number>().DoubleValue();
+    if (d >= 0 && d <= kMaxSafe && std::floor(d) == d) return static_cast<uint64_t>(d);
+  } else if (v.IsBigInt()) {
+    bool lossless = false;
+    uint64_t u = v.As<Napi::BigInt>().Uint64Value(&lossless);
+    if (lossless) return u;
+  }
+  ThrowInvalid(v.Env(), std::string(name) + " must be an unsigned 64-bit integer (safe number or bigint)");
+}
+
+int64_t ReadI64(const Napi::Value& v, const char* name) {
+  if (v.IsNumber()) {
+    double d = v.As<Napi::Number>().DoubleValue();
+    if (std::fabs(d) <= kMaxSafe && std::floor(d) == d) return static_cast<int64_t>(d);
+  } else if (v.IsBigInt()) {
+    bool lossless = false;
+    int64_t i = v.As<Napi::BigInt>().Int64Value(&lossless);
+    if (lossless) return i;
+  }
+  ThrowInvalid(v.Env(), std::string(name) + " must be a signed 64-bit integer (safe number or bigint)");
+}
+
+uint32_t ReadU32(const Napi::Value& v, const char* name) {
+  if (v.IsNumber()) {
+    double d = v.As<Napi::Number>().DoubleValue();
+    if (d >= 0 && d <= 4294967295.0 && std::floor(d) == d) return static_cast<uint32_t>(d);
+  }
+  ThrowInvalid(v.Env(), std::string(name) + " must be an integer in [0, 2^32-1]");
+}
+
+bool ReadBool(const Napi::Value& v, const char* name) {
+  if (v.IsBoolean()) return v.As<Napi::Boolean>().Value();
+  ThrowInvalid(v.Env(), std::string(name) + " must be a boolean");
+}
+
+long FirstNonFinite(const float* data, size_t n) {
+  // Branch-free accumulation lets the compiler vectorise the common all-finite case.
+  bool bad = false;
+  for (size_t i = 0; i < n; ++i) bad |= !std::isfinite(data[i]);
+  if (!bad) return -1;
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(data[i])) return static_cast<long>(i);
+  }
+  return -1;
+}
+
+void ReadVector(const Napi::Value& v, const std::string& name, std::string* out) {
+  static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "on-disk vectors are little-endian f32");
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    ThrowInvalid(v.Env(), name + " must be a Float32Array");
+  }
+  Napi::Float32Array arr = v.As<Napi::Float32Array>();
+  const size_t n = arr.ElementLength();
+  if (n == 0) ThrowInvalid(v.Env(), name + " is empty (or its buffer was detached)");
+  const float* data = arr.Data();
+  long bad = FirstNonFinite(data, n);
+  if (bad >= 0) {
+    ThrowInvalid(v.Env(), name + "[" + std::to_string(bad) + "] is not finite (NaN and Infinity are refused)");
+  }
+  out->assign(reinterpret_cast<const char*>(data), n * sizeof(float));
+}
+
+Napi::Object WrapStore(Napi::Env env, std::unique_ptr<Store> store) {
+  Napi::Object handle = Napi::Object::New(env);
+  auto* box = new StoreBox{std::move(store), env, false};
+  napi_status st = napi_wrap(env, handle, box, FinalizeBox, nullptr, nullptr);
+  if (st != napi_ok) {
+    delete box;
+    NAPI_THROW_IF_FAILED(env, st, handle);
+  }
+  NAPI_THROW_IF_FAILED(env, napi_type_tag_object(env, handle, &kStoreTag), handle);
+  if (napi_add_env_cleanup_hook(env, CleanupHook, box) == napi_ok) box->cleanup_hook = true;
+  return handle;
+}
+
+StoreBox* UnwrapStore(const Napi::Value& handle) {
+  Napi::Env env = handle.Env();
+  bool tagged = false;
+  if (handle.IsObject()) napi_check_object_type_tag(env, handle, &kStoreTag, &tagged);
+  if (!tagged) ThrowInvalid(env, "handle is not a cvx-storage store handle");
+  void* p = nullptr;
+  NAPI_THROW_IF_FAILED(env, napi_unwrap(env, handle, &p), nullptr);
+  return static_cast<StoreBox*>(p);
+}
+
+}  // namespace cvx

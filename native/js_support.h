@@ -1,0 +1,45 @@
+// The Node-API side's shared pieces: turning a Status into the JS error (through the
+// HotStoreError factory that lib/errors.ts registers, so errors are made in one place),
+// reading arguments without ever trusting their types, and the type-tagged store handle.
+#pragma once
+#include <napi.h>
+
+#include <memory>
+#include <string>
+
+#include "status.h"
+#include "store.h"
+
+namespace cvx {
+
+// Per-environment addon state (main thread and each worker thread get their own).
+struct AddonData {
+  Napi::FunctionReference error_factory;
+};
+
+Napi::Error MakeError(Napi::Env env, const Status& st);
+[[noreturn]] void Throw(Napi::Env env, const Status& st);
+[[noreturn]] void ThrowInvalid(Napi::Env env, const std::string& message);
+
+uint64_t ReadU64(const Napi::Value& v, const char* name);
+int64_t ReadI64(const Napi::Value& v, const char* name);
+uint32_t ReadU32(const Napi::Value& v, const char* name);
+bool ReadBool(const Napi::Value& v, const char* name);
+// Copies a Float32Array's elements into on-disk form, refusing empty and non-finite.
+void ReadVector(const Napi::Value& v, const std::string& name, std::string* out);
+// Checks n floats are finite; returns the index of the first that is not, or -1.
+long FirstNonFinite(const float* data, size_t n);
+
+// What a JS store handle wraps. The handle owns it; close() only closes the Store, the box
+// lives until the handle is collected, so a stale handle throws CVX_NOT_OPEN, never crashes.
+struct StoreBox {
+  std::unique_ptr<Store> store;
+  napi_env env = nullptr;
+  bool cleanup_hook = false;
+};
+
+Napi::Object WrapStore(Napi::Env env, std::unique_ptr<Store> store);
+// Checks the type tag; throws CVX_INVALID_ARGUMENT for anything that is not our handle.
+StoreBox* UnwrapStore(const Napi::Value& handle);
+
+}  // namespace cvx

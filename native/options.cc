@@ -1,0 +1,53 @@
+// See options.h. Why each choice: vectors are dense f32 that do not compress, are always
+// read by entity+space prefix (prefix extractor, prefix bloom in memtable and SST) and by
+// exact key (whole-key bloom); timelines are small repetitive CBOR maps, so LZ4 pays.
+#include "options.h"
+
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/statistics.h>
+#include <rocksdb/table.h>
+
+#include "codec.h"
+
+namespace cvx {
+
+rocksdb::DBOptions MakeDbOptions(bool create_if_missing) {
+  rocksdb::DBOptions o;
+  o.create_if_missing = create_if_missing;
+  o.create_missing_column_families = create_if_missing;
+  // Tickers prove the bloom filters work and feed stats(); timers are left off because
+  // they cost a clock read per operation.
+  o.statistics = rocksdb::CreateDBStatistics();
+  o.statistics->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
+  o.IncreaseParallelism(2);
+  return o;
+}
+
+rocksdb::ColumnFamilyOptions VectorsCfOptions() {
+  rocksdb::ColumnFamilyOptions o;
+  o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kPrefixSize));
+  o.compression = rocksdb::kNoCompression;
+  o.memtable_prefix_bloom_size_ratio = 0.1;
+  rocksdb::BlockBasedTableOptions t;
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10, false));
+  t.whole_key_filtering = true;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+rocksdb::ColumnFamilyOptions TimelinesCfOptions() {
+  rocksdb::ColumnFamilyOptions o;
+  o.compression = rocksdb::kLZ4Compression;
+  return o;
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> ColumnFamilies() {
+  return {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
+      {kVectorsCf, VectorsCfOptions()},
+      {kTimelinesCf, TimelinesCfOptions()},
+  };
+}
+
+}  // namespace cvx

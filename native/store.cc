@@ -1,0 +1,184 @@
+// See store.h. Opening also checks the directory really is a cvx-storage store of a
+// version we understand, so a foreign or future store is refused instead of misread.
+#include "store.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include <rocksdb/statistics.h>
+
+#include "codec.h"
+#include "options.h"
+
+namespace cvx {
+namespace {
+
+bool FileExists(const std::string& p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out) {
+  std::unique_ptr<Store> s(new Store());
+  s->path_ = path;
+  s->opts_ = opts;
+  s->write_opts_.sync = opts.sync;
+  const bool fresh = !FileExists(path + "/CURRENT");
+  if (!fresh) {
+    std::vector<std::string> names;
+    rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names);
+    if (!ls.ok()) return Status::FromRocks(ls, "open(" + path + ")");
+    bool has_vectors = std::find(names.begin(), names.end(), kVectorsCf) != names.end();
+    bool has_timelines = std::find(names.begin(), names.end(), kTimelinesCf) != names.end();
+    if (!has_vectors || !has_timelines) {
+      return Status::Make(Code::kFormat, "open(" + path +
+                                             "): the directory holds a RocksDB database that is not a "
+                                             "cvx-storage store (no vectors/timelines column families)");
+    }
+  } else if (opts.read_only || !opts.create_if_missing) {
+    return Status::Make(Code::kIo, "open(" + path + "): no store exists there and " +
+                                       (opts.read_only ? "readOnly is set" : "createIfMissing is false"));
+  }
+
+  s->db_opts_ = MakeDbOptions(opts.create_if_missing && !opts.read_only);
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status st = opts.read_only
+      ? rocksdb::DB::OpenForReadOnly(s->db_opts_, path, ColumnFamilies(), &s->handles_, &raw)
+      : rocksdb::DB::Open(s->db_opts_, path, ColumnFamilies(), &s->handles_, &raw);
+  if (!st.ok()) return Status::FromRocks(st, "open(" + path + ")");
+  s->db_.reset(raw);
+  Status loaded = s->LoadSystem(fresh);
+  if (!loaded.ok()) {
+    s->Close();
+    return loaded;
+  }
+  *out = std::move(s);
+  return Status::Ok();
+}
+
+Status Store::LoadSystem(bool fresh) {
+  std::string value;
+  rocksdb::Status st = db_->Get(rocksdb::ReadOptions(), system_cf(), kFormatKey, &value);
+  if (st.IsNotFound()) {
+    // A store we did not create and that lacks the marker could be anything written
+    // with these column-family names; only an empty one is safe to adopt.
+    if (!fresh) {
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), vectors_cf()));
+      it->SeekToFirst();
+      if (it->Valid()) {
+        return Status::Make(Code::kFormat, "open(" + path_ + "): vectors exist but the cvx:format marker is missing");
+      }
+    }
+    if (opts_.read_only) return Status::Ok();
+    st = db_->Put(rocksdb::WriteOptions(), system_cf(), kFormatKey, EncodeFormatRecord(kFormatVersion));
+    if (!st.ok()) return Status::FromRocks(st, "open(" + path_ + ") writing cvx:format");
+  } else if (!st.ok()) {
+    return Status::FromRocks(st, "open(" + path_ + ") reading cvx:format");
+  } else {
+    uint32_t version = 0;
+    if (!DecodeFormatRecord(value, &version)) {
+      return Status::Make(Code::kFormat, "open(" + path_ + "): cvx:format is not a valid format record");
+    }
+    if (version != kFormatVersion) {
+      return Status::Make(Code::kFormat, "open(" + path_ + "): store has format version " + std::to_string(version) +
+                                             ", this library reads version " + std::to_string(kFormatVersion));
+    }
+  }
+
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), system_cf()));
+  const std::string prefix = kSpaceKeyPrefix;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::string id_text = it->key().ToString().substr(prefix.size());
+    char* end = nullptr;
+    unsigned long long id = strtoull(id_text.c_str(), &end, 10);
+    uint32_t dim = 0;
+    if (id_text.empty() || *end != '\0' || id > 0xffffffffULL || !DecodeSpaceRecord(it->value(), &dim)) {
+      return Status::Make(Code::kCorruption, "open(" + path_ + "): undecodable space record " + it->key().ToString());
+    }
+    dims_[static_cast<uint32_t>(id)] = dim;
+  }
+  return Status::FromRocks(it->status(), "open(" + path_ + ") reading space records");
+}
+
+Store::~Store() { Close(); }
+
+Status Store::Enter() {
+  std::lock_guard<std::mutex> lock(life_mu_);
+  if (closing_ || closed_) return Status::Make(Code::kNotOpen, "the store is closed");
+  ++active_;
+  return Status::Ok();
+}
+
+void Store::Leave() {
+  std::lock_guard<std::mutex> lock(life_mu_);
+  if (--active_ == 0) idle_.notify_all();
+}
+
+void Store::BeginClose() {
+  std::lock_guard<std::mutex> lock(life_mu_);
+  closing_ = true;
+}
+
+bool Store::IsOpen() {
+  std::lock_guard<std::mutex> lock(life_mu_);
+  return !closing_ && !closed_;
+}
+
+Status Store::Close() {
+  {
+    std::unique_lock<std::mutex> lock(life_mu_);
+    if (closed_) return Status::Ok();
+    closing_ = true;
+    idle_.wait(lock, [this] { return active_ == 0; });
+    if (closed_) return Status::Ok();  // a concurrent Close() finished first
+    closed_ = true;
+  }
+  Status result;
+  if (db_) {
+    for (auto* h : handles_) {
+      if (h) db_->DestroyColumnFamilyHandle(h);
+    }
+    handles_.clear();
+    result = Status::FromRocks(db_->Close(), "close(" + path_ + ")");
+    db_.reset();
+  }
+  return result;
+}
+
+uint32_t Store::SpaceDim(uint32_t space) {
+  std::lock_guard<std::mutex> lock(dims_mu_);
+  auto it = dims_.find(space);
+  return it == dims_.end() ? 0 : it->second;
+}
+
+void Store::SetSpaceDim(uint32_t space, uint32_t dim) {
+  std::lock_guard<std::mutex> lock(dims_mu_);
+  dims_[space] = dim;
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> Store::Spaces() {
+  std::lock_guard<std::mutex> lock(dims_mu_);
+  std::vector<std::pair<uint32_t, uint32_t>> out(dims_.begin(), dims_.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+uint64_t Store::Ticker(const std::string& name) {
+  for (const auto& t : rocksdb::TickersNameMap) {
+    if (t.second == name) return db_opts_.statistics->getTickerCount(t.first);
+  }
+  return 0;
+}
+
+std::vector<std::pair<std::string, uint64_t>> Store::Tickers() {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  for (const auto& t : rocksdb::TickersNameMap) {
+    out.emplace_back(t.second, db_opts_.statistics->getTickerCount(t.first));
+  }
+  return out;
+}
+
+}  // namespace cvx

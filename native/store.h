@@ -1,0 +1,83 @@
+// Database lifetime: one Store per open directory. It owns the RocksDB instance and its
+// column-family handles, the per-space dimension table, and the count of operations in
+// flight, so that Close() can wait for exactly the work that was admitted before it.
+#pragma once
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <rocksdb/db.h>
+
+#include "status.h"
+
+namespace cvx {
+
+struct OpenOptions {
+  bool create_if_missing = true;
+  bool read_only = false;
+  bool sync = false;
+  uint32_t keyframe_interval = 10;
+};
+
+class Store {
+ public:
+  static Status Open(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out);
+  ~Store();
+
+  // Admission: every operation calls Enter() before touching the database (on the main
+  // thread, before it is queued) and Leave() when its engine work is over. Enter() fails
+  // once Close() has begun, so Close() only waits for work that is already admitted.
+  Status Enter();
+  void Leave();
+  // Refuses new work from now on; Close() then waits for what was admitted.
+  void BeginClose();
+  // Idempotent. Blocks until admitted work has left, then releases RocksDB.
+  Status Close();
+  bool IsOpen();
+
+  rocksdb::DB* db() const { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* system_cf() const { return handles_[0]; }
+  rocksdb::ColumnFamilyHandle* vectors_cf() const { return handles_[1]; }
+  rocksdb::ColumnFamilyHandle* timelines_cf() const { return handles_[2]; }
+  const rocksdb::WriteOptions& write_options() const { return write_opts_; }
+  const OpenOptions& options() const { return opts_; }
+  const std::string& path() const { return path_; }
+
+  // Serialises the read-modify-write of timelines and space dimensions: the whole
+  // reason pointCount stays exact under concurrent writers.
+  std::mutex& write_mutex() { return write_mu_; }
+  // Dimension of a space, 0 when the space has never been written. Callers that act on
+  // the answer must hold write_mutex().
+  uint32_t SpaceDim(uint32_t space);
+  void SetSpaceDim(uint32_t space, uint32_t dim);
+  std::vector<std::pair<uint32_t, uint32_t>> Spaces();
+  uint64_t Ticker(const std::string& name);
+  std::vector<std::pair<std::string, uint64_t>> Tickers();
+
+ private:
+  Store() = default;
+  Status LoadSystem(bool fresh);
+
+  std::string path_;
+  OpenOptions opts_;
+  rocksdb::DBOptions db_opts_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::WriteOptions write_opts_;
+
+  std::mutex write_mu_;
+  std::mutex dims_mu_;
+  std::unordered_map<uint32_t, uint32_t> dims_;
+
+  std::mutex life_mu_;
+  std::condition_variable idle_;
+  int active_ = 0;
+  bool closing_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace cvx
