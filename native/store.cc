@@ -2,9 +2,11 @@
 // version we understand, so a foreign or future store is refused instead of misread.
 #include "store.h"
 
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include <rocksdb/statistics.h>
 
@@ -17,6 +19,18 @@ namespace {
 bool FileExists(const std::string& p) {
   struct stat st;
   return stat(p.c_str(), &st) == 0;
+}
+
+// True when the directory exists and holds anything besides . and ..
+bool DirHasEntries(const std::string& p) {
+  DIR* d = opendir(p.c_str());
+  if (!d) return false;
+  bool any = false;
+  while (dirent* e = readdir(d)) {
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) { any = true; break; }
+  }
+  closedir(d);
+  return any;
 }
 
 }  // namespace
@@ -38,6 +52,9 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
                                              "): the directory holds a RocksDB database that is not a "
                                              "cvx-storage store (no vectors/timelines column families)");
     }
+  } else if (DirHasEntries(path)) {
+    // Creating a store among someone else's files would scatter ours through theirs.
+    return Status::Make(Code::kFormat, "open(" + path + "): the directory is not empty and holds no store");
   } else if (opts.read_only || !opts.create_if_missing) {
     return Status::Make(Code::kIo, "open(" + path + "): no store exists there and " +
                                        (opts.read_only ? "readOnly is set" : "createIfMissing is false"));

@@ -1,0 +1,318 @@
+// The public HotStore class: validates arguments, calls the shim once per operation and
+// shapes its answers. No engine logic lives here.
+import * as fs from 'fs';
+import { native, NativeHandle, NativeRange } from './binding';
+import { invalidArgument, makeError } from './errors';
+import { decodeTimeline } from './records';
+import type {
+  EntityTimeline, HotStoreOptions, IntLike, PointInput, RangeColumns, RangeOptions, TemporalPoint,
+} from './types';
+import {
+  checkBoolean, checkI64, checkPoint, checkRange, checkU64, CheckedPoint, MAX_DIM, toU32, toOutput,
+} from './validate';
+
+/** A columnar batch for {@link HotStore.putMany}: point i is `vectors.subarray(i*dim, (i+1)*dim)`. */
+export interface ColumnarBatch {
+  entityIds: Float64Array | BigUint64Array | ArrayLike<IntLike>;
+  timestamps: Float64Array | BigInt64Array | ArrayLike<IntLike>;
+  vectors: Float32Array;
+  dim: number;
+}
+
+type Columns = [Float64Array | BigUint64Array, Float64Array | BigInt64Array, Float32Array, number];
+
+function resolveOptions(path: unknown, options: unknown) {
+  if (typeof path !== 'string' || path.length === 0) throw invalidArgument('path must be a non-empty string');
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw invalidArgument('options must be an object');
+  }
+  const o = (options ?? {}) as HotStoreOptions;
+  const keyframeInterval = o.keyframeInterval === undefined ? 10 : toU32(o.keyframeInterval, 'options.keyframeInterval');
+  if (keyframeInterval === 0) throw invalidArgument('options.keyframeInterval must be at least 1');
+  const resolved = {
+    createIfMissing: checkBoolean(o.createIfMissing, 'options.createIfMissing', true),
+    readOnly: checkBoolean(o.readOnly, 'options.readOnly', false),
+    sync: checkBoolean(o.sync, 'options.sync', false),
+    keyframeInterval,
+  };
+  const bigint = checkBoolean(o.bigint, 'options.bigint', false);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(path);
+  } catch {
+    stat = undefined;
+  }
+  if (stat && !stat.isDirectory()) throw invalidArgument(`path ${path} is a file, not a directory`);
+  if (!stat && resolved.createIfMissing && !resolved.readOnly) {
+    try {
+      fs.mkdirSync(path, { recursive: true });
+    } catch (e) {
+      throw makeError('CVX_IO', `path ${path} could not be created: ${(e as Error).message}`);
+    }
+  }
+  return { native: resolved, bigint };
+}
+
+function intColumn(
+  v: unknown, n: number, name: string, check: (x: unknown, name: string) => IntLike, unsigned: boolean,
+): Float64Array | BigUint64Array | BigInt64Array {
+  if (v instanceof Float64Array || (unsigned ? v instanceof BigUint64Array : v instanceof BigInt64Array)) {
+    if ((v as ArrayLike<unknown>).length !== n) throw invalidArgument(`${name} must have ${n} elements`);
+    return v as Float64Array | BigUint64Array | BigInt64Array;
+  }
+  if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<unknown>).length !== 'number') {
+    throw invalidArgument(`${name} must be an array or typed array of integers`);
+  }
+  const arr = v as ArrayLike<unknown>;
+  if (arr.length !== n) throw invalidArgument(`${name} must have ${n} elements`);
+  const checked: IntLike[] = new Array(n);
+  let allNumbers = true;
+  for (let i = 0; i < n; i++) {
+    checked[i] = check(arr[i], `${name}[${i}]`);
+    if (typeof checked[i] !== 'number') allNumbers = false;
+  }
+  if (allNumbers) return Float64Array.from(checked as number[]);
+  const out = unsigned ? new BigUint64Array(n) : new BigInt64Array(n);
+  for (let i = 0; i < n; i++) out[i] = BigInt(checked[i]);
+  return out;
+}
+
+function columnsFromBatch(b: ColumnarBatch): Columns {
+  if (!(b.vectors instanceof Float32Array)) throw invalidArgument('batch.vectors must be a Float32Array');
+  if (typeof SharedArrayBuffer !== 'undefined' && b.vectors.buffer instanceof SharedArrayBuffer) {
+    throw invalidArgument('batch.vectors is backed by a SharedArrayBuffer; copy it first');
+  }
+  const dim = toU32(b.dim, 'batch.dim');
+  if (dim < 1 || dim > MAX_DIM) throw invalidArgument(`batch.dim must be in [1, ${MAX_DIM}]`);
+  if (b.vectors.length % dim !== 0) throw invalidArgument('batch.vectors length must be a multiple of batch.dim');
+  const n = b.vectors.length / dim;
+  const ids = intColumn(b.entityIds, n, 'batch.entityIds', checkU64, true) as Float64Array | BigUint64Array;
+  const tss = intColumn(b.timestamps, n, 'batch.timestamps', checkI64, false) as Float64Array | BigInt64Array;
+  return [ids, tss, b.vectors, dim];
+}
+
+function columnsFromPoints(points: unknown): Columns {
+  if (points === null || typeof points !== 'object' || typeof (points as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+    throw invalidArgument('points must be an iterable of { entityId, timestamp, vector } or a columnar batch');
+  }
+  const checked: CheckedPoint[] = [];
+  let i = 0;
+  let allNumbers = true;
+  for (const p of points as Iterable<unknown>) {
+    const c = checkPoint(p, `points[${i}]`);
+    if (checked.length > 0 && c.vector.length !== checked[0].vector.length) {
+      throw makeError(
+        'CVX_DIMENSION_MISMATCH',
+        `points[${i}].vector has dimension ${c.vector.length} but points[0].vector has ${checked[0].vector.length}`,
+      );
+    }
+    if (typeof c.entityId !== 'number' || typeof c.timestamp !== 'number') allNumbers = false;
+    checked.push(c);
+    i++;
+  }
+  const n = checked.length;
+  const dim = n ? checked[0].vector.length : 1;
+  const vectors = new Float32Array(n * dim);
+  for (let k = 0; k < n; k++) vectors.set(checked[k].vector, k * dim);
+  if (allNumbers) {
+    const ids = new Float64Array(n);
+    const tss = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      ids[k] = checked[k].entityId as number;
+      tss[k] = checked[k].timestamp as number;
+    }
+    return [ids, tss, vectors, dim];
+  }
+  const ids = new BigUint64Array(n);
+  const tss = new BigInt64Array(n);
+  for (let k = 0; k < n; k++) {
+    ids[k] = BigInt(checked[k].entityId);
+    tss[k] = BigInt(checked[k].timestamp);
+  }
+  return [ids, tss, vectors, dim];
+}
+
+function toColumns(points: Iterable<PointInput> | ColumnarBatch): Columns {
+  if (points !== null && typeof points === 'object' && 'vectors' in points && 'dim' in points) {
+    return columnsFromBatch(points as ColumnarBatch);
+  }
+  return columnsFromPoints(points);
+}
+
+/**
+ * The hot tier: time-stamped vectors per entity and embedding space in RocksDB.
+ *
+ * @example
+ * ```ts
+ * import { HotStore } from 'cvx-storage';
+ * const store = await HotStore.open('./data/example');
+ * await store.put(0, { entityId: 42, timestamp: 1000, vector: [0.1, 0.2, 0.3] });
+ * const p = await store.get(42, 0, 1000);         // { entityId: 42, timestamp: 1000, vector: Float32Array }
+ * const tl = await store.getTimeline(42, 0);       // { pointCount: 1, firstSeen: 1000, ... }
+ * await store.close();
+ * ```
+ */
+export class HotStore {
+  readonly #handle: NativeHandle;
+  readonly #bigint: boolean;
+  /** The directory this store lives in. */
+  readonly path: string;
+
+  private constructor(handle: NativeHandle, path: string, bigint: boolean) {
+    this.#handle = handle;
+    this.#bigint = bigint;
+    this.path = path;
+  }
+
+  /** Opens (creating by default) the store in `path`, on the thread pool. */
+  static async open(path: string, options?: HotStoreOptions): Promise<HotStore> {
+    const o = resolveOptions(path, options);
+    return new HotStore(await native.open(path, o.native), path, o.bigint);
+  }
+
+  /** Synchronous {@link HotStore.open}. */
+  static openSync(path: string, options?: HotStoreOptions): HotStore {
+    const o = resolveOptions(path, options);
+    return new HotStore(native.openSync(path, o.native), path, o.bigint);
+  }
+
+  /** True until close() has been called. */
+  get isOpen(): boolean {
+    return native.isOpen(this.#handle);
+  }
+
+  /** Writes one point (vector and timeline atomically). Overwrites an existing timestamp. */
+  async put(spaceId: number, point: PointInput): Promise<void> {
+    const p = checkPoint(point, 'point');
+    return native.put(this.#handle, toU32(spaceId, 'spaceId'), p.entityId, p.timestamp, p.vector);
+  }
+
+  /** Synchronous {@link HotStore.put}. */
+  putSync(spaceId: number, point: PointInput): void {
+    const p = checkPoint(point, 'point');
+    native.putSync(this.#handle, toU32(spaceId, 'spaceId'), p.entityId, p.timestamp, p.vector);
+  }
+
+  /** Writes many points as one atomic batch: all are stored or none. */
+  async putMany(spaceId: number, points: Iterable<PointInput> | ColumnarBatch): Promise<void> {
+    const space = toU32(spaceId, 'spaceId');
+    const [ids, tss, vectors, dim] = toColumns(points);
+    if (ids.length === 0) return this.#assertOpen();
+    return native.putMany(this.#handle, space, ids, tss, vectors, dim);
+  }
+
+  /** Synchronous {@link HotStore.putMany}. */
+  putManySync(spaceId: number, points: Iterable<PointInput> | ColumnarBatch): void {
+    const space = toU32(spaceId, 'spaceId');
+    const [ids, tss, vectors, dim] = toColumns(points);
+    if (ids.length === 0) return this.#assertOpen();
+    native.putManySync(this.#handle, space, ids, tss, vectors, dim);
+  }
+
+  /** The point at exactly `timestamp`, or undefined. */
+  async get(entityId: IntLike, spaceId: number, timestamp: IntLike): Promise<TemporalPoint | undefined> {
+    const e = checkU64(entityId, 'entityId');
+    const t = checkI64(timestamp, 'timestamp');
+    const v = await native.get(this.#handle, e, toU32(spaceId, 'spaceId'), t);
+    return v && this.#point(e, t, v);
+  }
+
+  /** Synchronous {@link HotStore.get}. */
+  getSync(entityId: IntLike, spaceId: number, timestamp: IntLike): TemporalPoint | undefined {
+    const e = checkU64(entityId, 'entityId');
+    const t = checkI64(timestamp, 'timestamp');
+    const v = native.getSync(this.#handle, e, toU32(spaceId, 'spaceId'), t);
+    return v && this.#point(e, t, v);
+  }
+
+  /** Points with start ≤ timestamp ≤ end, ascending (descending with `reverse`). */
+  async range(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike, options?: RangeOptions): Promise<TemporalPoint[]> {
+    const e = checkU64(entityId, 'entityId');
+    const r = checkRange(start, end, options);
+    const cols = await native.range(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, r.reverse, !this.#bigint);
+    return this.#points(e, cols);
+  }
+
+  /** Synchronous {@link HotStore.range}. */
+  rangeSync(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike, options?: RangeOptions): TemporalPoint[] {
+    const e = checkU64(entityId, 'entityId');
+    const r = checkRange(start, end, options);
+    const cols = native.rangeSync(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, r.reverse, !this.#bigint);
+    return this.#points(e, cols);
+  }
+
+  /** Like {@link HotStore.range}, but all vectors in one Float32Array and timestamps in one BigInt64Array. */
+  async rangeColumns(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike, options?: RangeOptions): Promise<RangeColumns> {
+    const e = checkU64(entityId, 'entityId');
+    const r = checkRange(start, end, options);
+    return (await native.range(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, r.reverse, false)) as RangeColumns;
+  }
+
+  /** Synchronous {@link HotStore.rangeColumns}. */
+  rangeColumnsSync(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike, options?: RangeOptions): RangeColumns {
+    const e = checkU64(entityId, 'entityId');
+    const r = checkRange(start, end, options);
+    return native.rangeSync(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, r.reverse, false) as RangeColumns;
+  }
+
+  /** Removes one point; resolves true when a point was removed. The timeline stays exact. */
+  async delete(entityId: IntLike, spaceId: number, timestamp: IntLike): Promise<boolean> {
+    return native.delete(this.#handle, checkU64(entityId, 'entityId'), toU32(spaceId, 'spaceId'), checkI64(timestamp, 'timestamp'));
+  }
+
+  /** Synchronous {@link HotStore.delete}. */
+  deleteSync(entityId: IntLike, spaceId: number, timestamp: IntLike): boolean {
+    return native.deleteSync(this.#handle, checkU64(entityId, 'entityId'), toU32(spaceId, 'spaceId'), checkI64(timestamp, 'timestamp'));
+  }
+
+  /** The entity's timeline in a space (first/last timestamp, exact point count), or undefined. */
+  async getTimeline(entityId: IntLike, spaceId: number): Promise<EntityTimeline | undefined> {
+    const rec = await native.getTimeline(this.#handle, checkU64(entityId, 'entityId'), toU32(spaceId, 'spaceId'));
+    return rec && decodeTimeline(rec, this.#bigint);
+  }
+
+  /** Synchronous {@link HotStore.getTimeline}. */
+  getTimelineSync(entityId: IntLike, spaceId: number): EntityTimeline | undefined {
+    const rec = native.getTimelineSync(this.#handle, checkU64(entityId, 'entityId'), toU32(spaceId, 'spaceId'));
+    return rec && decodeTimeline(rec, this.#bigint);
+  }
+
+  /** Closes the store after in-flight operations settle. Idempotent. */
+  async close(): Promise<void> {
+    return native.close(this.#handle);
+  }
+
+  /** Synchronous {@link HotStore.close}; blocks until in-flight operations have finished. */
+  closeSync(): void {
+    native.closeSync(this.#handle);
+  }
+
+  /** @internal The native handle, for the modules of this package (introspection, adapters). */
+  get _handle(): NativeHandle {
+    return this.#handle;
+  }
+
+  #assertOpen(): void {
+    if (!native.isOpen(this.#handle)) throw makeError('CVX_NOT_OPEN', 'the store is closed');
+  }
+
+  #point(entityId: IntLike, timestamp: IntLike, vector: Float32Array): TemporalPoint {
+    return {
+      entityId: toOutput(entityId, this.#bigint, 'entityId'),
+      timestamp: toOutput(timestamp, this.#bigint, 'timestamp'),
+      vector,
+    };
+  }
+
+  #points(entityId: IntLike, cols: NativeRange<BigInt64Array | Float64Array>): TemporalPoint[] {
+    const id = toOutput(entityId, this.#bigint, 'entityId');
+    const { count, dim, timestamps, vectors } = cols;
+    const out: TemporalPoint[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      out[i] = { entityId: id, timestamp: timestamps[i], vector: vectors.subarray(i * dim, (i + 1) * dim) };
+    }
+    return out;
+  }
+}
+
+

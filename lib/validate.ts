@@ -1,0 +1,136 @@
+// Argument validation for the public API. Everything a caller passes is checked here,
+// before anything reaches the shim, so a refused call never touches the store; each
+// message names the argument. The shim re-checks types only so it can never crash.
+import { invalidArgument, makeError } from './errors';
+import type { IntLike, PointInput, RangeOptions } from './types';
+
+const U64_MAX = (1n << 64n) - 1n;
+const I64_MIN = -(1n << 63n);
+const I64_MAX = (1n << 63n) - 1n;
+const U32_MAX = 0xffffffff;
+/** Largest accepted vector dimension (256 KiB of f32 per vector). */
+export const MAX_DIM = 65536;
+
+function describe(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'number') return String(v);
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return `a ${typeof v}`;
+}
+
+/** An unsigned 64-bit id; returned unchanged (number or bigint) for the shim. */
+export function checkU64(v: unknown, name: string): IntLike {
+  if (typeof v === 'number') {
+    if (Number.isSafeInteger(v) && v >= 0) return v;
+  } else if (typeof v === 'bigint') {
+    if (v >= 0n && v <= U64_MAX) return v;
+  }
+  throw invalidArgument(`${name} must be an integer in [0, 2^64-1] (a safe-integer number or a bigint), got ${describe(v)}`);
+}
+
+/** A signed 64-bit timestamp; returned unchanged for the shim. */
+export function checkI64(v: unknown, name: string): IntLike {
+  if (typeof v === 'number') {
+    if (Number.isSafeInteger(v)) return v;
+  } else if (typeof v === 'bigint') {
+    if (v >= I64_MIN && v <= I64_MAX) return v;
+  }
+  throw invalidArgument(`${name} must be an integer in [-2^63, 2^63-1] (a safe-integer number or a bigint), got ${describe(v)}`);
+}
+
+export function toU64(v: unknown, name: string): bigint {
+  return BigInt(checkU64(v, name));
+}
+
+export function toI64(v: unknown, name: string): bigint {
+  return BigInt(checkI64(v, name));
+}
+
+export function toU32(v: unknown, name: string): number {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= U32_MAX) return v;
+  throw invalidArgument(`${name} must be an integer in [0, 2^32-1], got ${describe(v)}`);
+}
+
+/** Turns an accepted vector into the Float32Array the shim reads in place. */
+export function toVector(v: unknown, name: string): Float32Array {
+  let out: Float32Array;
+  if (v instanceof Float32Array) {
+    if (typeof SharedArrayBuffer !== 'undefined' && v.buffer instanceof SharedArrayBuffer) {
+      throw invalidArgument(`${name} is backed by a SharedArrayBuffer, which another thread could change mid-write; copy it first`);
+    }
+    out = v;
+  } else if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) {
+    const arr = v as ArrayLike<unknown>;
+    for (let i = 0; i < arr.length; i++) {
+      if (typeof arr[i] !== 'number') throw invalidArgument(`${name}[${i}] must be a number, got ${describe(arr[i])}`);
+    }
+    out = Float32Array.from(arr as ArrayLike<number>);
+  } else {
+    throw invalidArgument(`${name} must be a Float32Array or an array of numbers, got ${describe(v)}`);
+  }
+  if (out.length === 0) throw invalidArgument(`${name} is empty (or its buffer was detached)`);
+  if (out.length > MAX_DIM) throw invalidArgument(`${name} has ${out.length} elements; the maximum dimension is ${MAX_DIM}`);
+  return out;
+}
+
+/** A validated point: ids kept as given, vector as Float32Array. */
+export interface CheckedPoint {
+  entityId: IntLike;
+  timestamp: IntLike;
+  vector: Float32Array;
+}
+
+export function checkPoint(p: unknown, name: string): CheckedPoint {
+  if (p === null || typeof p !== 'object') throw invalidArgument(`${name} must be an object { entityId, timestamp, vector }, got ${describe(p)}`);
+  const q = p as PointInput;
+  return {
+    entityId: checkU64(q.entityId, `${name}.entityId`),
+    timestamp: checkI64(q.timestamp, `${name}.timestamp`),
+    vector: toVector(q.vector, `${name}.vector`),
+  };
+}
+
+export interface CheckedRange {
+  start: IntLike;
+  end: IntLike;
+  limit: number;
+  reverse: boolean;
+}
+
+export function checkRange(start: unknown, end: unknown, options: unknown): CheckedRange {
+  const s = checkI64(start, 'start');
+  const e = checkI64(end, 'end');
+  if (BigInt(s) > BigInt(e)) throw invalidArgument(`start (${describe(s)}) must not be greater than end (${describe(e)})`);
+  let limit = 0;
+  let reverse = false;
+  if (options !== undefined) {
+    if (options === null || typeof options !== 'object') throw invalidArgument(`options must be an object, got ${describe(options)}`);
+    const o = options as RangeOptions;
+    if (o.limit !== undefined) {
+      if (typeof o.limit !== 'number' || !Number.isSafeInteger(o.limit) || o.limit < 1) {
+        throw invalidArgument(`options.limit must be a positive integer, got ${describe(o.limit)}`);
+      }
+      limit = o.limit;
+    }
+    if (o.reverse !== undefined) {
+      if (typeof o.reverse !== 'boolean') throw invalidArgument(`options.reverse must be a boolean, got ${describe(o.reverse)}`);
+      reverse = o.reverse;
+    }
+  }
+  return { start: s, end: e, limit, reverse };
+}
+
+export function checkBoolean(v: unknown, name: string, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw invalidArgument(`${name} must be a boolean, got ${describe(v)}`);
+  return v;
+}
+
+/** Converts a stored 64-bit value to the caller's chosen integer type, never rounding. */
+export function toOutput(v: number | bigint, asBigint: boolean, what: string): number | bigint {
+  if (asBigint) return BigInt(v);
+  if (typeof v === 'number') return v;
+  if (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
+  throw makeError('CVX_UNSAFE_INTEGER', `${what} ${v} is outside the safe-integer range; open the store with { bigint: true } to read it`);
+}
