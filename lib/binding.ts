@@ -23,6 +23,39 @@ export interface NativeRange<TS extends BigInt64Array | Float64Array> {
   vectors: Float32Array;
 }
 
+/** Opaque, type-tagged native iterator handle (see native/js_level.cc). */
+export type NativeIterator = { readonly __cvxIterator: unique symbol };
+
+/** The three column families of a store. */
+export type ColumnFamilyName = 'default' | 'vectors' | 'timelines';
+
+/** Encoded range bounds for native iterators and clear (gte wins over gt, lte over lt). */
+export interface NativeRangeOptions {
+  gt?: string | Uint8Array;
+  gte?: string | Uint8Array;
+  lt?: string | Uint8Array;
+  lte?: string | Uint8Array;
+  reverse?: boolean;
+}
+
+/** One space as summarised from the timelines. */
+export interface NativeSpaceSummary {
+  spaceId: number;
+  dim: number;
+  entities: number;
+  points: number;
+}
+
+/** Per column family facts that stats() combines with properties and tickers. */
+export interface NativeCfFacts {
+  name: ColumnFamilyName;
+  compression: string;
+  sstFiles: number;
+  sstBytes: number;
+}
+
+type RawValue = string | Buffer;
+
 export interface NativeBinding {
   openSync(path: string, options: NativeOpenOptions): NativeHandle;
   open(path: string, options: NativeOpenOptions): Promise<NativeHandle>;
@@ -67,6 +100,36 @@ export interface NativeBinding {
   tickers(h: NativeHandle): Record<string, number>;
   flush(h: NativeHandle): void;
   spaces(h: NativeHandle): Array<[number, number]>;
+  iterator(h: NativeHandle, cf: ColumnFamilyName, range: NativeRangeOptions): NativeIterator;
+  iteratorNext(
+    h: NativeHandle, it: NativeIterator, size: number, maxBytes: number,
+    keys: boolean, values: boolean, keysAsString: boolean, valuesAsString: boolean,
+  ): Promise<[RawValue[], boolean]>;
+  iteratorNextSync(
+    h: NativeHandle, it: NativeIterator, size: number, maxBytes: number,
+    keys: boolean, values: boolean, keysAsString: boolean, valuesAsString: boolean,
+  ): [RawValue[], boolean];
+  iteratorSeek(h: NativeHandle, it: NativeIterator, target: string | Uint8Array): void;
+  iteratorClose(it: NativeIterator): void;
+  rawGet(h: NativeHandle, cf: ColumnFamilyName, key: string | Uint8Array, asString: boolean): Promise<RawValue | undefined>;
+  rawGet(h: NativeHandle, cf: ColumnFamilyName, keys: Array<string | Uint8Array>, asString: boolean): Promise<Array<RawValue | undefined>>;
+  rawGetSync(h: NativeHandle, cf: ColumnFamilyName, key: string | Uint8Array, asString: boolean): RawValue | undefined;
+  rawWrite(
+    h: NativeHandle, cf: ColumnFamilyName, puts: boolean[], keys: Array<string | Uint8Array>, values: Array<string | Uint8Array | undefined>,
+  ): Promise<void>;
+  rawClear(h: NativeHandle, cf: ColumnFamilyName, range: NativeRangeOptions, limit: number): Promise<void>;
+
+  spaceSummaries(h: NativeHandle): Promise<NativeSpaceSummary[]>;
+  spaceSummariesSync(h: NativeHandle): NativeSpaceSummary[];
+  columnFamilies(h: NativeHandle): Promise<NativeCfFacts[]>;
+  columnFamiliesSync(h: NativeHandle): NativeCfFacts[];
+  compact(h: NativeHandle): Promise<void>;
+  compactSync(h: NativeHandle): void;
+  checkpoint(h: NativeHandle, dir: string): Promise<void>;
+  checkpointSync(h: NativeHandle, dir: string): void;
+  deleteRange(h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId): Promise<number>;
+  deleteRangeSync(h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId): number;
+
   setErrorFactory(factory: (code: string, message: string) => Error): void;
 }
 

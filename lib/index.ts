@@ -7,4 +7,7 @@ export { encodeKey, decodeKey, encodePrefix, KEY_SIZE, PREFIX_SIZE } from './key
 export type { DecodedKey } from './keys';
 export type {
   IntLike, PointInput, TemporalPoint, EntityTimeline, RangeOptions, RangeColumns, HotStoreOptions,
+  SpaceInfo, StoreStats, ColumnFamilyStats,
 } from './types';
+export { HotStoreLevel } from './level';
+export type { HotStoreLevelOptions } from './level';

@@ -5,8 +5,9 @@ import { native, NativeHandle, NativeRange } from './binding';
 import { invalidArgument, makeError } from './errors';
 import { decodeTimeline } from './records';
 import type {
-  EntityTimeline, HotStoreOptions, IntLike, PointInput, RangeColumns, RangeOptions, TemporalPoint,
+  EntityTimeline, HotStoreOptions, IntLike, PointInput, RangeColumns, RangeOptions, SpaceInfo, StoreStats, TemporalPoint,
 } from './types';
+import { checkCheckpointDir, collectStats, ENTITY_BATCH } from './operations';
 import {
   checkBoolean, checkI64, checkPoint, checkRange, checkU64, CheckedPoint, MAX_DIM, toU32, toOutput,
 } from './validate';
@@ -275,6 +276,159 @@ export class HotStore {
   getTimelineSync(entityId: IntLike, spaceId: number): EntityTimeline | undefined {
     const rec = native.getTimelineSync(this.#handle, checkU64(entityId, 'entityId'), toU32(spaceId, 'spaceId'));
     return rec && decodeTimeline(rec, this.#bigint);
+  }
+
+  /**
+   * Retention: removes every point of the entity in the space with start ≤ timestamp ≤ end,
+   * as one RocksDB range tombstone plus an exact timeline update in the same atomic batch.
+   * Resolves to the number of points removed. Follow large retention passes with
+   * {@link HotStore.compact} so the tombstones stop costing reads.
+   *
+   * @example
+   * ```ts
+   * const removed = await store.deleteRange(42, 0, 0, Date.now() - 30 * 86_400_000); // keep 30 days
+   * ```
+   */
+  async deleteRange(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike): Promise<number> {
+    const e = checkU64(entityId, 'entityId');
+    const r = checkRange(start, end, undefined);
+    return native.deleteRange(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end);
+  }
+
+  /** Synchronous {@link HotStore.deleteRange}. */
+  deleteRangeSync(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike): number {
+    const e = checkU64(entityId, 'entityId');
+    const r = checkRange(start, end, undefined);
+    return native.deleteRangeSync(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end);
+  }
+
+  /**
+   * Every timeline in the store (optionally of one space), in key order (entity, then space).
+   * Reads from one RocksDB snapshot taken at the first step, in batches of a few hundred
+   * timelines per native call; breaking out of the loop releases the snapshot.
+   *
+   * @example
+   * ```ts
+   * for await (const tl of store.entities(0)) console.log(tl.entityId, tl.pointCount);
+   * ```
+   */
+  entities(spaceId?: number): AsyncIterableIterator<EntityTimeline> {
+    const space = spaceId === undefined ? undefined : toU32(spaceId, 'spaceId');
+    const handle = this.#handle;
+    const bigint = this.#bigint;
+    return (async function* () {
+      const it = native.iterator(handle, 'timelines', {});
+      try {
+        for (;;) {
+          const [records, ended] = await native.iteratorNext(handle, it, ENTITY_BATCH, 0, false, true, false, false);
+          for (const rec of records) {
+            const tl = decodeTimeline(rec as Buffer, bigint);
+            if (space === undefined || tl.spaceId === space) yield tl;
+          }
+          if (ended) return;
+        }
+      } finally {
+        native.iteratorClose(it);
+      }
+    })();
+  }
+
+  /** Synchronous {@link HotStore.entities}: a plain iterator. */
+  entitiesSync(spaceId?: number): IterableIterator<EntityTimeline> {
+    const space = spaceId === undefined ? undefined : toU32(spaceId, 'spaceId');
+    const handle = this.#handle;
+    const bigint = this.#bigint;
+    return (function* () {
+      const it = native.iterator(handle, 'timelines', {});
+      try {
+        for (;;) {
+          const [records, ended] = native.iteratorNextSync(handle, it, ENTITY_BATCH, 0, false, true, false, false);
+          for (const rec of records) {
+            const tl = decodeTimeline(rec as Buffer, bigint);
+            if (space === undefined || tl.spaceId === space) yield tl;
+          }
+          if (ended) return;
+        }
+      } finally {
+        native.iteratorClose(it);
+      }
+    })();
+  }
+
+  /**
+   * Every space with its dimension, entity count and point count (summed from the exact
+   * timelines, so this reads the whole, small, timelines column family).
+   *
+   * @example
+   * ```ts
+   * await store.spaces(); // [{ spaceId: 0, dim: 384, entities: 1000, points: 100000 }]
+   * ```
+   */
+  async spaces(): Promise<SpaceInfo[]> {
+    return native.spaceSummaries(this.#handle);
+  }
+
+  /** Synchronous {@link HotStore.spaces}. */
+  spacesSync(): SpaceInfo[] {
+    return native.spaceSummariesSync(this.#handle);
+  }
+
+  /**
+   * RocksDB's view of the store: per column family live data, estimated keys, memtable
+   * bytes, SST files and compression; bloom-filter tickers; and {@link HotStore.spaces}.
+   *
+   * @example
+   * ```ts
+   * const s = await store.stats();
+   * console.log(s.columnFamilies.vectors.sstFiles, s.bloom.prefixUseful);
+   * ```
+   */
+  async stats(): Promise<StoreStats> {
+    const [cfs, spaces] = await Promise.all([native.columnFamilies(this.#handle), native.spaceSummaries(this.#handle)]);
+    return collectStats(this.#handle, this.path, cfs, spaces);
+  }
+
+  /** Synchronous {@link HotStore.stats}. */
+  statsSync(): StoreStats {
+    return collectStats(this.#handle, this.path, native.columnFamiliesSync(this.#handle), native.spaceSummariesSync(this.#handle));
+  }
+
+  /**
+   * Full manual compaction of every column family: reclaims the space of deleted points
+   * and drops range tombstones left by {@link HotStore.deleteRange}. Runs on the thread pool.
+   *
+   * @example
+   * ```ts
+   * await store.compact();
+   * ```
+   */
+  async compact(): Promise<void> {
+    return native.compact(this.#handle);
+  }
+
+  /** Synchronous {@link HotStore.compact}; blocks until compaction is done. */
+  compactSync(): void {
+    native.compactSync(this.#handle);
+  }
+
+  /**
+   * Writes a consistent copy of the store to `dir` (which must not exist; its parent is
+   * created) while the store stays open: a RocksDB checkpoint, hard-linking SST files when
+   * `dir` is on the same filesystem. The copy opens with {@link HotStore.open}.
+   *
+   * @example
+   * ```ts
+   * await store.checkpoint('./backups/2024-06-01');
+   * const copy = await HotStore.open('./backups/2024-06-01', { readOnly: true });
+   * ```
+   */
+  async checkpoint(dir: string): Promise<void> {
+    return native.checkpoint(this.#handle, checkCheckpointDir(dir));
+  }
+
+  /** Synchronous {@link HotStore.checkpoint}. */
+  checkpointSync(dir: string): void {
+    native.checkpointSync(this.#handle, checkCheckpointDir(dir));
   }
 
   /** Closes the store after in-flight operations settle. Idempotent. */

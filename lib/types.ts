@@ -55,3 +55,41 @@ export interface HotStoreOptions {
   /** Written into new timelines. Default 10. */
   keyframeInterval?: number;
 }
+
+/** One embedding space: its fixed dimension and how much it holds. */
+export interface SpaceInfo {
+  spaceId: number;
+  /** Vector dimension, fixed by the space's first write. */
+  dim: number;
+  /** Number of (entity, space) timelines, i.e. entities with at least one point here. */
+  entities: number;
+  /** Number of stored points, summed from the exact timelines. */
+  points: number;
+}
+
+/** RocksDB facts about one column family. */
+export interface ColumnFamilyStats {
+  /** RocksDB's estimate of live data (`rocksdb.estimate-live-data-size`), bytes. */
+  liveDataBytes: number;
+  /** RocksDB's estimate of the number of keys (`rocksdb.estimate-num-keys`). */
+  estimatedKeys: number;
+  /** Bytes in memtables not yet flushed (`rocksdb.cur-size-all-mem-tables`). */
+  memtableBytes: number;
+  /** Number of SST files and their total size. */
+  sstFiles: number;
+  sstBytes: number;
+  /** Compression of new SST files: `none` for vectors, `lz4` for timelines. */
+  compression: string;
+}
+
+/** What {@link HotStore.stats} reports. */
+export interface StoreStats {
+  path: string;
+  columnFamilies: { default: ColumnFamilyStats; vectors: ColumnFamilyStats; timelines: ColumnFamilyStats };
+  /**
+   * Bloom-filter tickers since open: `useful` counts point reads a whole-key filter answered
+   * without reading a block; `prefixChecked` / `prefixUseful` the same for prefix seeks (ranges).
+   */
+  bloom: { useful: number; fullPositive: number; fullTruePositive: number; prefixChecked: number; prefixUseful: number };
+  spaces: SpaceInfo[];
+}

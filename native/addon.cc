@@ -10,6 +10,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new cvx::AddonData());
   cvx::RegisterLifetime(env, exports);
   cvx::RegisterOps(env, exports);
+  cvx::RegisterLevel(env, exports);
+  cvx::RegisterAdmin(env, exports);
   return exports;
 }
 

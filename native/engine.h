@@ -28,6 +28,10 @@ Status PutPoints(Store& s, uint32_t space, const std::vector<PointIn>& points, c
 // Removes one point and updates its timeline atomically; *removed tells whether it existed.
 Status DeletePoint(Store& s, uint64_t entity, uint32_t space, int64_t ts, bool* removed);
 
+// Retention: removes every point of (entity, space) with start <= timestamp <= end with one
+// range tombstone, and rewrites the timeline exactly (count, first/last) in the same batch.
+Status DeletePointRange(Store& s, uint64_t entity, uint32_t space, int64_t start, int64_t end, uint64_t* removed);
+
 Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, std::string* value, bool* found);
 
 struct RangeQuery {

@@ -79,6 +79,29 @@ bool ReadBool(const Napi::Value& v, const char* name) {
   ThrowInvalid(v.Env(), std::string(name) + " must be a boolean");
 }
 
+std::string ReadBytes(const Napi::Value& v, const std::string& name) {
+  if (v.IsString()) return v.As<Napi::String>().Utf8Value();
+  if (v.IsTypedArray()) {
+    Napi::TypedArray a = v.As<Napi::TypedArray>();
+    const char* base = static_cast<const char*>(a.ArrayBuffer().Data());
+    return std::string(base ? base + a.ByteOffset() : "", a.ByteLength());
+  }
+  ThrowInvalid(v.Env(), name + " must be a string, Buffer or Uint8Array");
+}
+
+std::string ReadCfName(const Napi::Value& v, const char* name) {
+  if (v.IsString()) {
+    std::string cf = v.As<Napi::String>().Utf8Value();
+    if (cf == "default" || cf == "vectors" || cf == "timelines") return cf;
+  }
+  ThrowInvalid(v.Env(), std::string(name) + " must be one of default, vectors, timelines");
+}
+
+Napi::Value BytesToJs(Napi::Env env, const std::string& bytes, bool as_string) {
+  if (as_string) return Napi::String::New(env, bytes.data(), bytes.size());
+  return Napi::Buffer<char>::Copy(env, bytes.data(), bytes.size());
+}
+
 long FirstNonFinite(const float* data, size_t n) {
   // Branch-free accumulation lets the compiler vectorise the common all-finite case.
   bool bad = false;

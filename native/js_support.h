@@ -25,6 +25,12 @@ uint64_t ReadU64(const Napi::Value& v, const char* name);
 int64_t ReadI64(const Napi::Value& v, const char* name);
 uint32_t ReadU32(const Napi::Value& v, const char* name);
 bool ReadBool(const Napi::Value& v, const char* name);
+// A key or value: a string (as UTF-8) or any TypedArray/Buffer's bytes.
+std::string ReadBytes(const Napi::Value& v, const std::string& name);
+// One of "default", "vectors", "timelines"; resolved to a handle only after Enter().
+std::string ReadCfName(const Napi::Value& v, const char* name);
+// Bytes as a JS string (UTF-8) or as a new Buffer.
+Napi::Value BytesToJs(Napi::Env env, const std::string& bytes, bool as_string);
 // Copies a Float32Array's elements into on-disk form, refusing empty and non-finite.
 void ReadVector(const Napi::Value& v, const std::string& name, std::string* out);
 // Checks n floats are finite; returns the index of the first that is not, or -1.
@@ -33,7 +39,9 @@ long FirstNonFinite(const float* data, size_t n);
 // What a JS store handle wraps. The handle owns it; close() only closes the Store, the box
 // lives until the handle is collected, so a stale handle throws CVX_NOT_OPEN, never crashes.
 struct StoreBox {
-  std::unique_ptr<Store> store;
+  // Shared with the iterator handles made from it, so a Store outlives every iterator
+  // whatever order the garbage collector or env teardown finalizes them in.
+  std::shared_ptr<Store> store;
   napi_env env = nullptr;
   bool cleanup_hook = false;
 };

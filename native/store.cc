@@ -153,6 +153,12 @@ Status Store::Close() {
     if (closed_) return Status::Ok();  // a concurrent Close() finished first
     closed_ = true;
   }
+  {
+    // No operation is in flight any more, so no iterator is being stepped.
+    std::lock_guard<std::mutex> lock(res_mu_);
+    for (Resource* r : resources_) r->Release();
+    resources_.clear();
+  }
   Status result;
   if (db_) {
     for (auto* h : handles_) {
@@ -163,6 +169,27 @@ Status Store::Close() {
     db_.reset();
   }
   return result;
+}
+
+Status Store::Track(Resource* r) {
+  std::lock_guard<std::mutex> life(life_mu_);
+  if (closing_ || closed_) return Status::Make(Code::kNotOpen, "the store is closed");
+  std::lock_guard<std::mutex> lock(res_mu_);
+  resources_.insert(r);
+  return Status::Ok();
+}
+
+void Store::ReleaseResource(Resource* r) {
+  std::lock_guard<std::mutex> lock(res_mu_);
+  if (resources_.erase(r)) r->Release();
+}
+
+rocksdb::ColumnFamilyHandle* Store::CfByName(const std::string& name) const {
+  if (handles_.size() < 3) return nullptr;
+  if (name == rocksdb::kDefaultColumnFamilyName) return system_cf();
+  if (name == kVectorsCf) return vectors_cf();
+  if (name == kTimelinesCf) return timelines_cf();
+  return nullptr;
 }
 
 uint32_t Store::SpaceDim(uint32_t space) {

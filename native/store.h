@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <rocksdb/db.h>
@@ -15,6 +16,16 @@
 #include "status.h"
 
 namespace cvx {
+
+// Something that holds RocksDB state outside an operation (an iterator and its snapshot)
+// and so must be released before the database closes. The store tracks these and
+// releases every one still tracked in Close(), after in-flight operations have left.
+class Resource {
+ public:
+  virtual ~Resource() = default;
+  // Frees the RocksDB objects. Called at most once, under the store's resource lock.
+  virtual void Release() = 0;
+};
 
 struct OpenOptions {
   bool create_if_missing = true;
@@ -39,6 +50,11 @@ class Store {
   Status Close();
   bool IsOpen();
 
+  // Resource tracking (see Resource). Track() fails with kNotOpen once close has begun.
+  Status Track(Resource* r);
+  // Releases r now unless Close() already did; safe to call any number of times.
+  void ReleaseResource(Resource* r);
+
   rocksdb::DB* db() const { return db_.get(); }
   rocksdb::ColumnFamilyHandle* system_cf() const { return handles_[0]; }
   rocksdb::ColumnFamilyHandle* vectors_cf() const { return handles_[1]; }
@@ -46,6 +62,8 @@ class Store {
   const rocksdb::WriteOptions& write_options() const { return write_opts_; }
   const OpenOptions& options() const { return opts_; }
   const std::string& path() const { return path_; }
+  // "default", "vectors" or "timelines"; nullptr for any other name.
+  rocksdb::ColumnFamilyHandle* CfByName(const std::string& name) const;
 
   // Serialises the read-modify-write of timelines and space dimensions: the whole
   // reason pointCount stays exact under concurrent writers.
@@ -72,6 +90,9 @@ class Store {
   std::mutex write_mu_;
   std::mutex dims_mu_;
   std::unordered_map<uint32_t, uint32_t> dims_;
+
+  std::mutex res_mu_;
+  std::unordered_set<Resource*> resources_;
 
   std::mutex life_mu_;
   std::condition_variable idle_;

@@ -1,6 +1,7 @@
 // Write path: put/putMany/delete. The timeline read-modify-write happens under the
 // store's write mutex and lands in the same WriteBatch as the vectors, which is what the
 // seed got wrong (two writes, and a count that grew on overwrite).
+#include <cstring>
 #include <map>
 #include <memory>
 #include <unordered_set>
@@ -167,6 +168,59 @@ Status DeletePoint(Store& s, uint64_t entity, uint32_t space, int64_t ts, bool* 
     }
   }
   return Status::FromRocks(s.db()->Write(s.write_options(), &batch), "writing delete");
+}
+
+Status DeletePointRange(Store& s, uint64_t entity, uint32_t space, int64_t start, int64_t end, uint64_t* removed) {
+  Status w = CheckWritable(s);
+  if (!w.ok()) return w;
+  std::lock_guard<std::mutex> lock(s.write_mutex());
+  std::string lo(kKeySize, '\0'), hi(kKeySize, '\0');
+  EncodeKey(lo.data(), entity, space, start);
+  EncodeKey(hi.data(), entity, space, end);
+
+  // Count exactly what the tombstone will cover; the write mutex keeps it exact.
+  rocksdb::ReadOptions ro;
+  ro.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(s.db()->NewIterator(ro, s.vectors_cf()));
+  uint64_t count = 0;
+  for (it->Seek(lo); it->Valid(); it->Next()) {
+    rocksdb::Slice k = it->key();
+    if (k.size() != kKeySize || memcmp(k.data(), lo.data(), kPrefixSize) != 0) break;
+    if (k.compare(hi) > 0) break;
+    ++count;
+  }
+  Status is = Status::FromRocks(it->status(), "deleteRange: counting points");
+  if (!is.ok()) return is;
+  *removed = count;
+  if (count == 0) return Status::Ok();
+
+  rocksdb::WriteBatch batch;
+  // [lo, hi) as one tombstone plus hi itself: no key exists past the maximum timestamp.
+  if (lo != hi) batch.DeleteRange(s.vectors_cf(), lo, hi);
+  batch.Delete(s.vectors_cf(), hi);
+  rocksdb::Slice prefix(lo.data(), kPrefixSize);
+  Timeline tl;
+  bool found = false;
+  Status ls = LoadTimeline(s, prefix, &tl, &found);
+  if (!ls.ok()) return ls;
+  if (found) {
+    if (count >= tl.point_count) {
+      batch.Delete(s.timelines_cf(), prefix);
+    } else {
+      tl.point_count -= count;
+      bool any = false;
+      if (start <= tl.first_seen) {
+        Status ns = Neighbour(s, hi, true, &tl.first_seen, &any);
+        if (!ns.ok()) return ns;
+      }
+      if (end >= tl.last_seen) {
+        Status ns = Neighbour(s, lo, false, &tl.last_seen, &any);
+        if (!ns.ok()) return ns;
+      }
+      batch.Put(s.timelines_cf(), prefix, EncodeTimeline(tl));
+    }
+  }
+  return Status::FromRocks(s.db()->Write(s.write_options(), &batch), "writing deleteRange");
 }
 
 }  // namespace cvx
