@@ -47,6 +47,9 @@ function rangeOf(o: Range): NativeRangeOptions {
  * database, so the level ecosystem (sublevels, encodings, level-read-stream, …) can keep
  * application metadata next to the vectors, in the same RocksDB instance.
  *
+ * `KDefault` / `VDefault` are the key and value types of the chosen default encodings (as in
+ * classic-level), e.g. `HotStoreLevel<string, object>` with `valueEncoding: 'json'`.
+ *
  * Give it an open {@link HotStore} to share that store (closing the adapter leaves the store
  * open), or a directory path to have the adapter open and close a store of its own.
  *
@@ -56,13 +59,13 @@ function rangeOf(o: Range): NativeRangeOptions {
  * @example
  * ```ts
  * const store = await HotStore.open('./data/example');
- * const db = new HotStoreLevel(store, { valueEncoding: 'json' });
+ * const db = new HotStoreLevel<string, object>(store, { valueEncoding: 'json' });
  * await db.put('model:0', { name: 'clip-vit-b32', dim: 512 });
  * for await (const [key, value] of db.iterator({ gte: 'model:', lt: 'model;' })) console.log(key, value);
- * const vectors = new HotStoreLevel(store, { columnFamily: 'vectors', readOnly: true, keyEncoding: 'buffer', valueEncoding: 'buffer' });
+ * const vectors = new HotStoreLevel<Buffer, Buffer>(store, { columnFamily: 'vectors', readOnly: true, keyEncoding: 'buffer', valueEncoding: 'buffer' });
  * ```
  */
-export class HotStoreLevel extends AbstractLevel<string | Buffer | Uint8Array, string, string> {
+export class HotStoreLevel<KDefault = string, VDefault = string> extends AbstractLevel<string | Buffer | Uint8Array, KDefault, VDefault> {
   /** Column family this adapter exposes. */
   readonly columnFamily: ColumnFamilyName;
   /** True when writes are refused. */
@@ -269,7 +272,8 @@ class Batcher {
   }
 }
 
-type Db = HotStoreLevel;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Db = HotStoreLevel<any, any>;
 
 class HotStoreIterator extends AbstractIterator<Db, unknown, unknown> {
   readonly #b: Batcher;
