@@ -1,0 +1,88 @@
+// Shared pieces of the cvx-hot commands: exit codes, argument parsers for commander (a bad
+// value is a usage error, exit 2), opening a store for a command, and error reporting.
+import * as fs from 'fs';
+import { InvalidArgumentError } from 'commander';
+import { HotStore, HotStoreError } from '../index';
+import type { HotStoreOptions } from '../types';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** A failure the command reports itself (message on stderr) with the given exit code. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: number = EXIT_FAILURE) {
+    super(message);
+  }
+}
+
+const INT = /^-?\d+$/;
+
+/** An unsigned 64-bit id: a number when safe, a bigint beyond. */
+export function parseId(v: string): number | bigint {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a non-negative integer');
+  const b = BigInt(v);
+  if (b >= 1n << 64n) throw new InvalidArgumentError('expected an integer below 2^64');
+  return b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
+}
+
+/** A signed 64-bit timestamp: a number when safe, a bigint beyond. */
+export function parseTimestamp(v: string): number | bigint {
+  if (!INT.test(v)) throw new InvalidArgumentError('expected an integer');
+  const b = BigInt(v);
+  if (b < -(1n << 63n) || b >= 1n << 63n) throw new InvalidArgumentError('expected a signed 64-bit integer');
+  return b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
+}
+
+/** A space id (u32). */
+export function parseSpace(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) throw new InvalidArgumentError('expected an integer in [0, 2^32-1]');
+  return Number(v);
+}
+
+/** A positive integer (counts, sizes). */
+export function parsePositive(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError('expected a positive integer');
+  return Number(v);
+}
+
+/**
+ * Opens the store of a command. Reading commands open read-only and refuse a missing
+ * directory with a clear message instead of creating an empty store there.
+ */
+export async function openStore(dir: string, mode: 'read' | 'write', extra: HotStoreOptions = {}): Promise<HotStore> {
+  if (mode === 'read' && !fs.existsSync(dir)) throw new CliError(`no store at ${dir} (the directory does not exist)`);
+  // bigint: ids and timestamps beyond 2^53 print exactly instead of failing.
+  return HotStore.open(dir, mode === 'read' ? { ...extra, readOnly: true, createIfMissing: false, bigint: true } : { ...extra, bigint: true });
+}
+
+/** Runs `fn` with an open store and closes it whatever happens. */
+export async function withStore<T>(dir: string, mode: 'read' | 'write', fn: (s: HotStore) => Promise<T>): Promise<T> {
+  const store = await openStore(dir, mode);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** JSON with bigints as numbers when safe and as strings (exact) otherwise. */
+export function toJson(v: unknown, indent?: number): string {
+  return JSON.stringify(v, (_k, x) => {
+    if (typeof x === 'bigint') return x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x.toString();
+    if (x instanceof Float32Array) return Array.from(x);
+    return x;
+  }, indent);
+}
+
+/** Message for stderr: HotStoreErrors carry their code. */
+export function describeError(e: unknown): string {
+  if (e instanceof HotStoreError) return `${e.message} (${e.code})`;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** Writes to a stream honouring backpressure. */
+export async function write(out: NodeJS.WritableStream, chunk: string | Uint8Array): Promise<void> {
+  if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
+}
