@@ -162,7 +162,7 @@ export async function ingest(store: HotStore, src: Input, o: IngestOptions): Pro
   const bar = o.progress && o.stderr.isTTY
     ? new SingleBar({
       stream: o.stderr,
-      format: total ? `${what}s [{bar}] {percentage}% | {points} points | {rate} pts/s | ETA {eta_formatted}` : '{points} points | {rate} pts/s',
+      format: total ? `ingest [{bar}] {percentage}% | {points} points | {rate} pts/s | ETA {eta_formatted}` : '{points} points | {rate} pts/s',
       hideCursor: true,
       etaBuffer: 50,
     })
@@ -173,19 +173,25 @@ export async function ingest(store: HotStore, src: Input, o: IngestOptions): Pro
     bar?.update(total ? Math.min(consumed, total) : 0, { points: written, rate: s > 0 ? Math.round(written / s) : 0 });
   };
 
+  // One batch is written on the pool while the next is parsed; never two, so batches land
+  // in input order and a later record of the same key wins.
+  let inflight: Promise<void> = Promise.resolve();
   const flush = async (space: number) => {
     const points = pending.get(space);
     if (!points || points.length === 0) return;
     pending.delete(space);
-    try {
-      await store.putMany(space, points);
-    } catch (e) {
-      throw new CliError(`writing the batch of ${points.length} points ending at ${what} ${lastN} failed: ${describeError(e)}`);
-    }
-    written += points.length;
-    tick();
+    const endsAt = lastN;
+    await inflight; // surfaces the previous batch's failure
+    inflight = store.putMany(space, points).then(
+      () => { written += points.length; tick(); },
+      (e) => { throw new CliError(`writing the batch of ${points.length} points ending at ${what} ${endsAt} failed: ${describeError(e)}`); },
+    );
+    inflight.catch(() => undefined); // observed by the next await, not an unhandled rejection
   };
-  const flushAll = async () => { for (const space of [...pending.keys()]) await flush(space); };
+  const flushAll = async () => {
+    for (const space of [...pending.keys()]) await flush(space);
+    await inflight;
+  };
 
   try {
     const records = format === 'ndjson' ? ndjsonRecords(stream) : cborRecords(stream);
@@ -210,10 +216,11 @@ export async function ingest(store: HotStore, src: Input, o: IngestOptions): Pro
           error = (e as Error).message;
         }
       }
-      const fatal = o.onError === 'stop' || error.startsWith('invalid CBOR');
-      if (fatal) {
+      const broken = rec.error !== undefined && format === 'cbor'; // no resync possible after it
+      if (o.onError === 'stop' || broken) {
         await flushAll(); // the records before the bad one are valid: keep them
-        throw new CliError(`${what} ${rec.n}: ${error}; stopped after writing ${written} points (use --on-error skip to skip bad records)`);
+        const hint = broken ? '' : ' (use --on-error skip to skip bad records)';
+        throw new CliError(`${what} ${rec.n}: ${error}; stopped after writing ${written} points${hint}`);
       }
       skipped++;
       bar?.stop();
