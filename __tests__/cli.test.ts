@@ -260,3 +260,12 @@ test('iterator and store handles survive GC in any order and env teardown (node 
   expect({ status: r.status, signal: r.signal, stderr: r.stderr }).toEqual({ status: 0, signal: null, stderr: '' });
   expect(r.stdout).toBe('ok\n');
 });
+
+test('vectors print as the shortest decimal that reads back as the same f32', async () => {
+  const db = tempPath('f32');
+  const values = [0.1, 1 / 3, 1e-30, -2.5, 16777217];
+  await cli(['ingest', db, '-', '-q'], ndjson([{ entityId: 1, timestamp: 0, vector: values }]));
+  const [p] = JSON.parse((await cli(['range', db, '1'])).stdout);
+  expect(p.vector).toEqual([0.1, 0.33333334, 1e-30, -2.5, 16777216]);
+  expect(p.vector.map(Math.fround)).toEqual(values.map(Math.fround));
+});

@@ -66,11 +66,23 @@ export async function withStore<T>(dir: string, mode: 'read' | 'write', fn: (s: 
   }
 }
 
-/** JSON with bigints as numbers when safe and as strings (exact) otherwise. */
+/**
+ * The shortest decimal that reads back as the same f32: vectors print as 0.1, not as
+ * 0.10000000149011612 (the f64 expansion of the stored f32).
+ */
+export function f32(v: number): number {
+  for (let p = 1; p < 9; p++) {
+    const s = Number(v.toPrecision(p));
+    if (Math.fround(s) === v) return s;
+  }
+  return v;
+}
+
+/** JSON with bigints as numbers when safe and as strings (exact) otherwise; f32 vectors shortest. */
 export function toJson(v: unknown, indent?: number): string {
   return JSON.stringify(v, (_k, x) => {
     if (typeof x === 'bigint') return x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x.toString();
-    if (x instanceof Float32Array) return Array.from(x);
+    if (x instanceof Float32Array) return Array.from(x, f32);
     return x;
   }, indent);
 }

@@ -43,7 +43,7 @@ function ingestCommand(name: string, description: string, defaultFormat: InputFo
       }));
       if (!o.quiet) {
         const rate = r.seconds > 0 ? Math.round(r.written / r.seconds) : r.written;
-        print(`${name}: ${r.written} points written${r.skipped ? `, ${r.skipped} bad record${r.skipped === 1 ? '' : 's'} skipped` : ''} in ${r.seconds.toFixed(2)} s (${rate} points/s)`);
+        print(`${name}: ${r.written} point${r.written === 1 ? '' : 's'} written${r.skipped ? `, ${r.skipped} bad record${r.skipped === 1 ? '' : 's'} skipped` : ''} in ${r.seconds.toFixed(2)} s (${rate} points/s)`);
       }
     });
 }
@@ -87,7 +87,7 @@ export function buildProgram(): Command {
           await new Promise<void>((resolve, reject) => file.end((e?: Error | null) => (e ? reject(e) : resolve())));
         }
       });
-      if (!o.quiet) process.stderr.write(`export: ${n} points\n`);
+      if (!o.quiet) process.stderr.write(`export: ${n} point${n === 1 ? '' : 's'}\n`);
     });
 
   program.command('get')

@@ -1,6 +1,6 @@
 // Output shaping of the reading commands: points as json / ndjson / csv, and plain tables.
 import type { EntityTimeline, TemporalPoint } from '../types';
-import { toJson, write } from './common';
+import { f32, toJson, write } from './common';
 
 export type PointFormat = 'json' | 'ndjson' | 'csv';
 export const POINT_FORMATS: readonly PointFormat[] = ['json', 'ndjson', 'csv'];
@@ -16,7 +16,7 @@ export class PointWriter {
     if (this.format === 'csv') {
       const head = this.#first ? `entityId,spaceId,timestamp,${Array.from(p.vector, (_, i) => `v${i}`).join(',')}\n` : '';
       this.#first = false;
-      return write(this.out, `${head}${p.entityId},${spaceId},${p.timestamp},${Array.from(p.vector).join(',')}\n`);
+      return write(this.out, `${head}${p.entityId},${spaceId},${p.timestamp},${Array.from(p.vector, f32).join(',')}\n`);
     }
     await write(this.out, (this.#first ? '[\n' : ',\n') + toJson(row));
     this.#first = false;
