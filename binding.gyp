@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/codec.cc",
+        "native/js_codec.cc",
         "native/js_lifetime.cc",
         "native/js_ops.cc",
         "native/js_support.cc",

@@ -67,6 +67,11 @@ export interface NativeBinding {
   tickers(h: NativeHandle): Record<string, number>;
   flush(h: NativeHandle): void;
   spaces(h: NativeHandle): Array<[number, number]>;
+  /** C++ codecs, exposed so tests can compare them byte for byte with lib/keys.ts. */
+  encodeKeyNative(entityId: NativeId, spaceId: number, timestamp: NativeId): Buffer;
+  encodeTimelineNative(
+    entityId: NativeId, spaceId: number, firstSeen: NativeId, lastSeen: NativeId, pointCount: NativeId, keyframeInterval: number,
+  ): Buffer;
   setErrorFactory(factory: (code: string, message: string) => Error): void;
 }
 

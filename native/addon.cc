@@ -10,6 +10,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new cvx::AddonData());
   cvx::RegisterLifetime(env, exports);
   cvx::RegisterOps(env, exports);
+  cvx::RegisterCodec(env, exports);
   return exports;
 }
 

@@ -5,4 +5,5 @@
 namespace cvx {
 void RegisterOps(Napi::Env env, Napi::Object exports);
 void RegisterLifetime(Napi::Env env, Napi::Object exports);
+void RegisterCodec(Napi::Env env, Napi::Object exports);
 }  // namespace cvx
