@@ -48,6 +48,15 @@ export interface NativeBinding {
     vectors: Float32Array,
     dim: number,
   ): Promise<void>;
+  /** Coalesced independent puts; per put, undefined when written or the error that refused it. */
+  putGroup(
+    h: NativeHandle,
+    spaces: Uint32Array,
+    entityIds: Float64Array | BigUint64Array,
+    timestamps: Float64Array | BigInt64Array,
+    vectors: Float32Array,
+    offsets: Uint32Array,
+  ): Promise<Array<Error | undefined>>;
   getSync(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): Float32Array | undefined;
   get(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): Promise<Float32Array | undefined>;
   deleteSync(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): boolean;

@@ -19,6 +19,13 @@ export interface ColumnarBatch {
   dim: number;
 }
 
+interface QueuedPut {
+  space: number;
+  point: CheckedPoint;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
 type Columns = [Float64Array | BigUint64Array, Float64Array | BigInt64Array, Float32Array, number];
 
 function resolveOptions(path: unknown, options: unknown) {
@@ -155,6 +162,7 @@ function toColumns(points: Iterable<PointInput> | ColumnarBatch): Columns {
 export class HotStore {
   readonly #handle: NativeHandle;
   readonly #bigint: boolean;
+  #queued: QueuedPut[] = [];
   /** The directory this store lives in. */
   readonly path: string;
 
@@ -181,10 +189,25 @@ export class HotStore {
     return native.isOpen(this.#handle);
   }
 
-  /** Writes one point (vector and timeline atomically). Overwrites an existing timestamp. */
-  async put(spaceId: number, point: PointInput): Promise<void> {
-    const p = checkPoint(point, 'point');
-    return native.put(this.#handle, toU32(spaceId, 'spaceId'), p.entityId, p.timestamp, p.vector);
+  /**
+   * Writes one point (vector and timeline atomically). Overwrites an existing timestamp.
+   *
+   * Puts issued in the same tick are coalesced into one native batch write; each still
+   * settles on its own and a refused point does not fail its neighbours.
+   */
+  put(spaceId: number, point: PointInput): Promise<void> {
+    let p: CheckedPoint;
+    let space: number;
+    try {
+      p = checkPoint(point, 'point');
+      space = toU32(spaceId, 'spaceId');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return new Promise<void>((resolve, reject) => {
+      if (this.#queued.length === 0) queueMicrotask(() => this.#flushPuts());
+      this.#queued.push({ space, point: p, resolve, reject });
+    });
   }
 
   /** Synchronous {@link HotStore.put}. */
@@ -279,12 +302,54 @@ export class HotStore {
 
   /** Closes the store after in-flight operations settle. Idempotent. */
   async close(): Promise<void> {
+    this.#flushPuts(); // puts issued before close() are in flight, not refused
     return native.close(this.#handle);
   }
 
   /** Synchronous {@link HotStore.close}; blocks until in-flight operations have finished. */
   closeSync(): void {
+    this.#flushPuts();
     native.closeSync(this.#handle);
+  }
+
+  /** Sends the puts queued this tick: alone through put, together through putGroup. */
+  #flushPuts(): void {
+    const group = this.#queued;
+    if (group.length === 0) return;
+    this.#queued = [];
+    const h = this.#handle;
+    try {
+      if (group.length === 1) {
+        const { space, point, resolve, reject } = group[0];
+        native.put(h, space, point.entityId, point.timestamp, point.vector).then(resolve, reject);
+        return;
+      }
+      const n = group.length;
+      const spaces = new Uint32Array(n);
+      const offsets = new Uint32Array(n + 1);
+      let numbers = true;
+      for (let i = 0; i < n; i++) {
+        const g = group[i];
+        spaces[i] = g.space;
+        offsets[i + 1] = offsets[i] + g.point.vector.length;
+        if (typeof g.point.entityId !== 'number' || typeof g.point.timestamp !== 'number') numbers = false;
+      }
+      const vectors = new Float32Array(offsets[n]);
+      for (let i = 0; i < n; i++) vectors.set(group[i].point.vector, offsets[i]);
+      const ids = numbers ? new Float64Array(n) : new BigUint64Array(n);
+      const tss = numbers ? new Float64Array(n) : new BigInt64Array(n);
+      for (let i = 0; i < n; i++) {
+        const { entityId, timestamp } = group[i].point;
+        ids[i] = (numbers ? entityId : BigInt(entityId)) as never;
+        tss[i] = (numbers ? timestamp : BigInt(timestamp)) as never;
+      }
+      native.putGroup(h, spaces, ids, tss, vectors, offsets).then(
+        (results) => results.forEach((err, i) => (err ? group[i].reject(err) : group[i].resolve())),
+        (err) => group.forEach((g) => g.reject(err)),
+      );
+    } catch (err) {
+      for (const g of group) g.reject(err);
+    }
   }
 
   /** @internal The native handle, for the modules of this package (introspection, adapters). */

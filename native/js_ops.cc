@@ -40,65 +40,90 @@ struct PutManyJob {
   explicit PutManyJob(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     space = ReadU32(info[1], "spaceId");
+    IntColumn ids(info[2], false, "entityIds");
+    IntColumn tss(info[3], true, "timestamps");
+    size_t floats = 0;
+    const float* data = FloatData(info[4], "vectors", &floats);
     const uint32_t dim = ReadU32(info[5], "dim");
-    if (!info[2].IsTypedArray() || !info[3].IsTypedArray() || !info[4].IsTypedArray()) {
-      ThrowInvalid(env, "putMany expects typed arrays for entityIds, timestamps and vectors");
-    }
-    Napi::TypedArray ids = info[2].As<Napi::TypedArray>();
-    Napi::TypedArray tss = info[3].As<Napi::TypedArray>();
-    Napi::TypedArray vec = info[4].As<Napi::TypedArray>();
-    const size_t n = ids.ElementLength();
-    if (tss.ElementLength() != n) ThrowInvalid(env, "timestamps must have one element per entityId");
-    if (vec.TypedArrayType() != napi_float32_array) ThrowInvalid(env, "vectors must be a Float32Array");
+    const size_t n = ids.size();
+    if (tss.size() != n) ThrowInvalid(env, "timestamps must have one element per entityId");
     if (n > 0 && dim == 0) ThrowInvalid(env, "dim must be a positive integer");
-    if (vec.ElementLength() != n * static_cast<size_t>(dim)) {
-      ThrowInvalid(env, "vectors must hold exactly entityIds.length * dim floats");
-    }
-    const auto* id_f64 = ids.TypedArrayType() == napi_float64_array ? ids.As<Napi::Float64Array>().Data() : nullptr;
-    const auto* id_u64 =
-        ids.TypedArrayType() == napi_biguint64_array ? static_cast<const uint64_t*>(
-            static_cast<const void*>(static_cast<const uint8_t*>(ids.ArrayBuffer().Data()) + ids.ByteOffset()))
-                                                     : nullptr;
-    const auto* ts_f64 = tss.TypedArrayType() == napi_float64_array ? tss.As<Napi::Float64Array>().Data() : nullptr;
-    const auto* ts_i64 =
-        tss.TypedArrayType() == napi_bigint64_array ? static_cast<const int64_t*>(
-            static_cast<const void*>(static_cast<const uint8_t*>(tss.ArrayBuffer().Data()) + tss.ByteOffset()))
-                                                    : nullptr;
-    if (!id_f64 && !id_u64) ThrowInvalid(env, "entityIds must be a Float64Array or BigUint64Array");
-    if (!ts_f64 && !ts_i64) ThrowInvalid(env, "timestamps must be a Float64Array or BigInt64Array");
-    const float* data = vec.As<Napi::Float32Array>().Data();
+    if (floats != n * static_cast<size_t>(dim)) ThrowInvalid(env, "vectors must hold exactly entityIds.length * dim floats");
     points.resize(n);
     for (size_t i = 0; i < n; ++i) {
       PointIn& p = points[i];
-      if (id_f64) {
-        double d = id_f64[i];
-        if (!(d >= 0 && d <= kMaxSafeInt && std::floor(d) == d)) {
-          ThrowInvalid(env, "points[" + std::to_string(i) + "].entityId must be a non-negative safe integer");
-        }
-        p.entity = static_cast<uint64_t>(d);
-      } else {
-        p.entity = id_u64[i];
-      }
-      if (ts_f64) {
-        double d = ts_f64[i];
-        if (!(std::fabs(d) <= kMaxSafeInt && std::floor(d) == d)) {
-          ThrowInvalid(env, "points[" + std::to_string(i) + "].timestamp must be a safe integer");
-        }
-        p.ts = static_cast<int64_t>(d);
-      } else {
-        p.ts = ts_i64[i];
-      }
+      const std::string at = "points[" + std::to_string(i) + "]";
+      if (!ids.Unsigned(i, &p.entity)) ThrowInvalid(env, at + ".entityId must be a non-negative safe integer");
+      if (!tss.Signed(i, &p.ts)) ThrowInvalid(env, at + ".timestamp must be a safe integer");
       const float* v = data + i * dim;
       long bad = FirstNonFinite(v, dim);
       if (bad >= 0) {
-        ThrowInvalid(env, "points[" + std::to_string(i) + "].vector[" + std::to_string(bad) +
-                              "] is not finite (NaN and Infinity are refused)");
+        ThrowInvalid(env, at + ".vector[" + std::to_string(bad) + "] is not finite (NaN and Infinity are refused)");
       }
       p.value.assign(reinterpret_cast<const char*>(v), dim * sizeof(float));
     }
   }
   Status Run(Store& s) { return PutPoints(s, space, points, "points"); }
   Napi::Value Result(Napi::Env env) { return env.Undefined(); }
+};
+
+// Independent puts coalesced by lib/ into one crossing and one WriteBatch:
+// (handle, spaces: Uint32Array, entityIds, timestamps, vectors: Float32Array,
+//  offsets: Uint32Array of n+1 float offsets into vectors). Resolves to an array holding,
+// per put, undefined when written or the error that refused it.
+struct PutGroupJob {
+  static constexpr const char* kName = "cvx.putGroup";
+  std::vector<GroupPut> puts;
+  std::vector<Status> refused;  // per put, set when refused before reaching the engine
+  std::vector<size_t> engine_index;
+  std::vector<Status> results;
+
+  explicit PutGroupJob(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
+        !info[5].IsTypedArray() || info[5].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+      ThrowInvalid(env, "putGroup expects Uint32Array spaces and offsets");
+    }
+    Napi::Uint32Array spaces = info[1].As<Napi::Uint32Array>();
+    Napi::Uint32Array offsets = info[5].As<Napi::Uint32Array>();
+    IntColumn ids(info[2], false, "entityIds");
+    IntColumn tss(info[3], true, "timestamps");
+    size_t floats = 0;
+    const float* data = FloatData(info[4], "vectors", &floats);
+    const size_t n = spaces.ElementLength();
+    if (ids.size() != n || tss.size() != n || offsets.ElementLength() != n + 1 || offsets[n] != floats) {
+      ThrowInvalid(env, "putGroup columns disagree in length");
+    }
+    refused.assign(n, Status::Ok());
+    puts.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      GroupPut g;
+      g.space = spaces[i];
+      const uint32_t lo = offsets[i], hi = offsets[i + 1];
+      long bad = hi > lo ? FirstNonFinite(data + lo, hi - lo) : 0;
+      if (hi <= lo || hi > floats || !ids.Unsigned(i, &g.point.entity) || !tss.Signed(i, &g.point.ts)) {
+        refused[i] = Status::Make(Code::kInvalidArgument, "point is malformed");
+      } else if (bad >= 0) {
+        refused[i] = Status::Make(Code::kInvalidArgument, "point.vector[" + std::to_string(bad) +
+                                                              "] is not finite (NaN and Infinity are refused)");
+      } else {
+        g.point.value.assign(reinterpret_cast<const char*>(data + lo), (hi - lo) * sizeof(float));
+        engine_index.push_back(puts.size());
+        puts.push_back(std::move(g));
+        continue;
+      }
+      engine_index.push_back(SIZE_MAX);
+    }
+  }
+  Status Run(Store& s) { return PutGroup(s, puts, &results); }
+  Napi::Value Result(Napi::Env env) {
+    Napi::Array out = Napi::Array::New(env, refused.size());
+    for (size_t i = 0; i < refused.size(); ++i) {
+      const Status& st = engine_index[i] == SIZE_MAX ? refused[i] : results[engine_index[i]];
+      out.Set(static_cast<uint32_t>(i), st.ok() ? env.Undefined() : MakeError(env, st).Value());
+    }
+    return out;
+  }
 };
 
 struct GetJob {
@@ -210,6 +235,7 @@ void RegisterOps(Napi::Env env, Napi::Object exports) {
   exports.Set("put", Napi::Function::New(env, CallAsync<PutJob>, "put"));
   exports.Set("putManySync", Napi::Function::New(env, CallSync<PutManyJob>, "putManySync"));
   exports.Set("putMany", Napi::Function::New(env, CallAsync<PutManyJob>, "putMany"));
+  exports.Set("putGroup", Napi::Function::New(env, CallAsync<PutGroupJob>, "putGroup"));
   exports.Set("getSync", Napi::Function::New(env, CallSync<GetJob>, "getSync"));
   exports.Set("get", Napi::Function::New(env, CallAsync<GetJob>, "get"));
   exports.Set("deleteSync", Napi::Function::New(env, CallSync<DeleteJob>, "deleteSync"));
