@@ -20,7 +20,13 @@
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "<!@(pkg-config --cflags rocksdb)"],
-      "libraries": ["<!@(pkg-config --libs rocksdb)"]
+      "libraries": ["<!@(pkg-config --libs rocksdb)"],
+      "configurations": {
+        "Debug": {
+          "defines": ["_GLIBCXX_ASSERTIONS"],
+          "cflags_cc": ["-O0", "-g"]
+        }
+      }
     }
   ]
 }

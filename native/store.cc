@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 
 #include <rocksdb/statistics.h>
@@ -131,6 +132,7 @@ Status Store::Enter() {
 
 void Store::Leave() {
   std::lock_guard<std::mutex> lock(life_mu_);
+  assert(active_ > 0 && "Leave() without a matching Enter()");
   if (--active_ == 0) idle_.notify_all();
 }
 
