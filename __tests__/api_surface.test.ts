@@ -136,3 +136,16 @@ test('open creates missing parent directories', async () => {
   expect(again.getSync(1, 0, 1)).toBeDefined();
   await again.close();
 });
+
+test('large ranges (handed to JS without a copy) read back exactly, as objects and as columns', async () => {
+  const { store } = tempStore();
+  const dim = 768;
+  const pts = Array.from({ length: 100 }, (_, t) => ({ entityId: 8, timestamp: t, vector: Float32Array.from({ length: dim }, (_, d) => t * 1000 + d) }));
+  await store.putMany(0, pts);
+  const cols = await store.rangeColumns(8, 0, 0, 99);
+  expect(cols.vectors.length).toBe(100 * dim);
+  for (let t = 0; t < 100; t++) expect(cols.vectors[t * dim + 5]).toBe(t * 1000 + 5);
+  const objs = store.rangeSync(8, 0, 0, 99, { reverse: true });
+  expect(objs.map((p) => p.vector[dim - 1])).toEqual(pts.map((p) => p.vector[dim - 1]).reverse());
+  await store.close();
+});

@@ -11,6 +11,28 @@ namespace cvx {
 namespace {
 
 constexpr int64_t kMaxSafeInt = 9007199254740991LL;
+// Above this size a result buffer is handed to JS as is instead of copied: V8 would
+// zero-fill a new ArrayBuffer and we would then copy over it, two passes over the data.
+constexpr size_t kAdoptBytes = 64 * 1024;
+
+// A Float32Array over `bytes` (raw little-endian f32).
+Napi::Float32Array FloatsToJs(Napi::Env env, std::string&& bytes) {
+  const size_t n = bytes.size() / 4;
+  if (bytes.size() < kAdoptBytes) {
+    Napi::Float32Array out = Napi::Float32Array::New(env, n);
+    if (n) memcpy(out.Data(), bytes.data(), bytes.size());
+    return out;
+  }
+  auto* owned = new std::string(std::move(bytes));
+  const int64_t size = static_cast<int64_t>(owned->size());
+  Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, owned->data(), owned->size(), [](Napi::Env e, void*, std::string* str) {
+    Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(str->size()));
+    delete str;
+  }, owned);
+  // Tell V8 about memory it does not allocate, so GC keeps pace with repeated large ranges.
+  Napi::MemoryManagement::AdjustExternalMemory(env, size);
+  return Napi::Float32Array::New(env, n, buf, 0);
+}
 
 struct PutJob {
   static constexpr const char* kName = "cvx.put";
@@ -205,9 +227,7 @@ struct RangeJob {
       NAPI_THROW_IF_FAILED(env, napi_create_typedarray(env, napi_bigint64_array, n, buf, 0, &ts), out);
       out.Set("timestamps", Napi::Value(env, ts));
     }
-    Napi::Float32Array vec = Napi::Float32Array::New(env, result.vectors.size() / 4);
-    if (!result.vectors.empty()) memcpy(vec.Data(), result.vectors.data(), result.vectors.size());
-    out.Set("vectors", vec);
+    out.Set("vectors", FloatsToJs(env, std::move(result.vectors)));
     return out;
   }
 };
