@@ -1,5 +1,6 @@
 // SPEC §2 options really took effect: read back from the OPTIONS file RocksDB itself
 // writes, and from RocksDB's statistics (the bloom filters are consulted and useful).
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { HotStore } from '../lib';
@@ -71,4 +72,23 @@ test('a reopened store reads the same options back (they are not only set on cre
   HotStore.openSync(dir).closeSync();
   const vectors = readOptionsFile(dir).get('CFOptions "vectors"')!;
   expect(vectors.get('prefix_extractor')).toBe('rocksdb.FixedPrefix.12');
+});
+
+test("RocksDB's own sst_dump sees the bloom filter, prefix extractor and compression of each SST", () => {
+  const { dir, store } = tempStore();
+  for (let e = 0; e < 20; e++) store.putSync(0, { entityId: e, timestamp: 1, vector: [e, 1, 2, 3] });
+  native.flush(store._handle);
+  store.closeSync();
+  const byCf = new Map<string, string>();
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.sst'))) {
+    const out = execFileSync('sst_dump', [`--file=${path.join(dir, f)}`, '--show_properties'], { encoding: 'utf8' });
+    byCf.set(/column family name: (\S+)/.exec(out)![1], out);
+  }
+  const vectors = byCf.get('vectors')!;
+  expect(vectors).toMatch(/filter policy name: bloomfilter/);
+  expect(vectors).toMatch(/prefix extractor name: rocksdb\.FixedPrefix\.12/);
+  expect(vectors).toMatch(/SST file compression algo: NoCompression/);
+  // Whole-key filtering adds the full keys next to the prefixes.
+  expect(Number(/# entries for filter: (\d+)/.exec(vectors)![1])).toBe(40);
+  expect(byCf.get('timelines')!).toMatch(/SST file compression algo: LZ4/);
 });
