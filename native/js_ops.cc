@@ -148,36 +148,33 @@ struct PutGroupJob {
   }
 };
 
-struct GetJob {
-  static constexpr const char* kName = "cvx.get";
+// The (entityId, spaceId, timestamp) arguments that address one point: info[1..3].
+struct PointAddress {
   uint64_t entity;
   uint32_t space;
   int64_t ts;
+  explicit PointAddress(const Napi::CallbackInfo& info)
+      : entity(ReadU64(info[1], "entityId")), space(ReadU32(info[2], "spaceId")), ts(ReadI64(info[3], "timestamp")) {}
+};
+
+struct GetJob {
+  static constexpr const char* kName = "cvx.get";
+  PointAddress at;
   std::string value;
   bool found = false;
 
-  // (handle, entityId, spaceId, timestamp)
-  explicit GetJob(const Napi::CallbackInfo& info)
-      : entity(ReadU64(info[1], "entityId")), space(ReadU32(info[2], "spaceId")), ts(ReadI64(info[3], "timestamp")) {}
-  Status Run(Store& s) { return GetVector(s, entity, space, ts, &value, &found); }
-  Napi::Value Result(Napi::Env env) {
-    if (!found) return env.Undefined();
-    Napi::Float32Array out = Napi::Float32Array::New(env, value.size() / 4);
-    memcpy(out.Data(), value.data(), value.size());
-    return out;
-  }
+  explicit GetJob(const Napi::CallbackInfo& info) : at(info) {}
+  Status Run(Store& s) { return GetVector(s, at.entity, at.space, at.ts, &value, &found); }
+  Napi::Value Result(Napi::Env env) { return found ? FloatsToJs(env, std::move(value)) : env.Undefined(); }
 };
 
 struct DeleteJob {
   static constexpr const char* kName = "cvx.delete";
-  uint64_t entity;
-  uint32_t space;
-  int64_t ts;
+  PointAddress at;
   bool removed = false;
 
-  explicit DeleteJob(const Napi::CallbackInfo& info)
-      : entity(ReadU64(info[1], "entityId")), space(ReadU32(info[2], "spaceId")), ts(ReadI64(info[3], "timestamp")) {}
-  Status Run(Store& s) { return DeletePoint(s, entity, space, ts, &removed); }
+  explicit DeleteJob(const Napi::CallbackInfo& info) : at(info) {}
+  Status Run(Store& s) { return DeletePoint(s, at.entity, at.space, at.ts, &removed); }
   Napi::Value Result(Napi::Env env) { return Napi::Boolean::New(env, removed); }
 };
 
