@@ -7,11 +7,14 @@
         "native/codec.cc",
         "native/js_lifetime.cc",
         "native/js_ops.cc",
+        "native/js_raw_tools.cc",
         "native/js_support.cc",
+        "native/js_verify.cc",
         "native/options.cc",
         "native/reads.cc",
         "native/status.cc",
         "native/store.cc",
+        "native/verify.cc",
         "native/writes.cc"
       ],
       "dependencies": [

@@ -7,6 +7,7 @@ import { decodeTimeline } from './records';
 import type {
   EntityTimeline, HotStoreOptions, IntLike, PointInput, RangeColumns, RangeOptions, TemporalPoint,
 } from './types';
+import { RepairOptions, verifyAsync, verifySync, VerifyOptions, VerifyReport } from './verify';
 import {
   checkBoolean, checkI64, checkPoint, checkRange, checkU64, CheckedPoint, MAX_DIM, toU32, toOutput,
 } from './validate';
@@ -275,6 +276,34 @@ export class HotStore {
   getTimelineSync(entityId: IntLike, spaceId: number): EntityTimeline | undefined {
     const rec = native.getTimelineSync(this.#handle, checkU64(entityId, 'entityId'), toU32(spaceId, 'spaceId'));
     return rec && decodeTimeline(rec, this.#bigint);
+  }
+
+  /**
+   * Checks every timeline against the vectors it summarises (one consistent snapshot; writers
+   * are not blocked) and reports each disagreement and every undecodable record.
+   */
+  async verify(options?: VerifyOptions): Promise<VerifyReport> {
+    return verifyAsync(this.#handle, this.#bigint, options, false);
+  }
+
+  /** Synchronous {@link HotStore.verify}. */
+  verifySync(options?: VerifyOptions): VerifyReport {
+    return verifySync(this.#handle, this.#bigint, options, false);
+  }
+
+  /**
+   * Rewrites every wrong, missing or undecodable timeline from the vectors and deletes orphan
+   * timelines, holding the write lock for the whole pass. Undecodable vectors are only
+   * reported unless `dropUndecodable` is set. The report lists what was found and `repaired`
+   * what was changed.
+   */
+  async repair(options?: RepairOptions): Promise<VerifyReport> {
+    return verifyAsync(this.#handle, this.#bigint, options, true);
+  }
+
+  /** Synchronous {@link HotStore.repair}. */
+  repairSync(options?: RepairOptions): VerifyReport {
+    return verifySync(this.#handle, this.#bigint, options, true);
   }
 
   /** Closes the store after in-flight operations settle. Idempotent. */

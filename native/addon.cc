@@ -3,6 +3,7 @@
 
 #include "js_ops.h"
 #include "js_support.h"
+#include "js_verify.h"
 
 namespace {
 
@@ -10,6 +11,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new cvx::AddonData());
   cvx::RegisterLifetime(env, exports);
   cvx::RegisterOps(env, exports);
+  cvx::RegisterVerify(env, exports);
+  cvx::RegisterRawTools(env, exports);
   return exports;
 }
 
