@@ -1,6 +1,7 @@
 // The public HotStore class: validates arguments, calls the shim once per operation and
 // shapes its answers. No engine logic lives here.
 import * as fs from 'fs';
+import { dirname as pathDirname, resolve as pathResolve } from 'path';
 import { native, NativeHandle, NativeRange } from './binding';
 import { invalidArgument, makeError } from './errors';
 import { decodeTimeline } from './records';
@@ -46,12 +47,32 @@ function resolveOptions(path: unknown, options: unknown) {
   if (stat && !stat.isDirectory()) throw invalidArgument(`path ${path} is a file, not a directory`);
   if (!stat && resolved.createIfMissing && !resolved.readOnly) {
     try {
-      fs.mkdirSync(path, { recursive: true });
+      makeDirs(path);
     } catch (e) {
       throw makeError('CVX_IO', `path ${path} could not be created: ${(e as Error).message}`);
     }
   }
   return { native: resolved, bigint };
+}
+
+/**
+ * mkdir -p without `fs.mkdirSync(p, { recursive: true })`, which on Node 20 spins forever
+ * (100% CPU, never returns) for a path under /proc such as /proc/self/db. Creating one
+ * level at a time lets the kernel's ENOENT/ENOTDIR/EACCES surface as an error instead.
+ */
+function makeDirs(p: string): void {
+  const missing: string[] = [];
+  for (let cur = pathResolve(p); !fs.existsSync(cur); cur = pathDirname(cur)) {
+    missing.push(cur);
+    if (pathDirname(cur) === cur) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; // made concurrently: fine
+    }
+  }
 }
 
 function intColumn(
