@@ -47,6 +47,7 @@ async function lane(store: HotStore, l: number): Promise<never> {
 }
 
 async function main() {
+  out('S'); // about to open: the parent may kill us during open or WAL recovery
   const store = await HotStore.open(dir, { sync: mode === 'sync' });
   out('O');
   await Promise.all(Array.from({ length: LANES }, (_, l) => lane(store, l)));
