@@ -8,17 +8,20 @@
         "native/js_codec.cc",
         "native/js_lifetime.cc",
         "native/js_ops.cc",
+        "native/js_raw_tools.cc",
         "native/js_support.cc",
+        "native/js_verify.cc",
         "native/options.cc",
         "native/reads.cc",
         "native/status.cc",
         "native/store.cc",
+        "native/verify.cc",
         "native/writes.cc"
       ],
       "dependencies": [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"
       ],
-      "defines": ["NAPI_VERSION=8"],
+      "defines": ["NAPI_VERSION=8", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "<!@(pkg-config --cflags rocksdb)"],
       "libraries": ["<!@(pkg-config --libs rocksdb)"],
       "configurations": {

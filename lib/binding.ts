@@ -2,6 +2,7 @@
 // A Debug build is used when CVX_NATIVE_BUILD=Debug (CI's assert pass), Release otherwise.
 import * as path from 'path';
 import { makeError } from './errors';
+import type { NativeVerifyReport } from './verify';
 
 /** Opaque, type-tagged native store handle. */
 export type NativeHandle = { readonly __cvxHandle: unique symbol };
@@ -81,6 +82,14 @@ export interface NativeBinding {
   encodeTimelineNative(
     entityId: NativeId, spaceId: number, firstSeen: NativeId, lastSeen: NativeId, pointCount: NativeId, keyframeInterval: number,
   ): Buffer;
+  verifySync(h: NativeHandle, repair: boolean, dropUndecodable: boolean, maxIssues: number): NativeVerifyReport;
+  verify(h: NativeHandle, repair: boolean, dropUndecodable: boolean, maxIssues: number): Promise<NativeVerifyReport>;
+  /** TEST TOOLING ONLY: writes raw bytes into a column family, bypassing every check. */
+  _rawPut(h: NativeHandle, columnFamily: string, key: Uint8Array, value: Uint8Array): void;
+  /** TEST TOOLING ONLY: deletes a raw key, bypassing timeline upkeep. */
+  _rawDelete(h: NativeHandle, columnFamily: string, key: Uint8Array): void;
+  /** TEST TOOLING ONLY: every [key, value] of a column family, in key order. */
+  _rawScan(h: NativeHandle, columnFamily: string): Array<[Buffer, Buffer]>;
   setErrorFactory(factory: (code: string, message: string) => Error): void;
 }
 

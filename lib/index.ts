@@ -8,3 +8,4 @@ export type { DecodedKey } from './keys';
 export type {
   IntLike, PointInput, TemporalPoint, EntityTimeline, RangeOptions, RangeColumns, HotStoreOptions,
 } from './types';
+export type { VerifyReport, VerifyIssue, VerifyIssueKind, VerifyOptions, RepairOptions, TimelineSummary } from './verify';

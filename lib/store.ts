@@ -1,12 +1,14 @@
 // The public HotStore class: validates arguments, calls the shim once per operation and
 // shapes its answers. No engine logic lives here.
 import * as fs from 'fs';
+import { dirname as pathDirname, resolve as pathResolve } from 'path';
 import { native, NativeHandle, NativeRange } from './binding';
 import { invalidArgument, makeError } from './errors';
 import { decodeTimeline } from './records';
 import type {
   EntityTimeline, HotStoreOptions, IntLike, PointInput, RangeColumns, RangeOptions, TemporalPoint,
 } from './types';
+import { RepairOptions, verifyAsync, verifySync, VerifyOptions, VerifyReport } from './verify';
 import {
   checkBoolean, checkI64, checkPoint, checkRange, checkU64, CheckedPoint, MAX_DIM, toU32, toOutput,
 } from './validate';
@@ -52,12 +54,32 @@ function resolveOptions(path: unknown, options: unknown) {
   if (stat && !stat.isDirectory()) throw invalidArgument(`path ${path} is a file, not a directory`);
   if (!stat && resolved.createIfMissing && !resolved.readOnly) {
     try {
-      fs.mkdirSync(path, { recursive: true });
+      makeDirs(path);
     } catch (e) {
       throw makeError('CVX_IO', `path ${path} could not be created: ${(e as Error).message}`);
     }
   }
   return { native: resolved, bigint };
+}
+
+/**
+ * mkdir -p without `fs.mkdirSync(p, { recursive: true })`, which on Node 20 spins forever
+ * (100% CPU, never returns) for a path under /proc such as /proc/self/db. Creating one
+ * level at a time lets the kernel's ENOENT/ENOTDIR/EACCES surface as an error instead.
+ */
+function makeDirs(p: string): void {
+  const missing: string[] = [];
+  for (let cur = pathResolve(p); !fs.existsSync(cur); cur = pathDirname(cur)) {
+    missing.push(cur);
+    if (pathDirname(cur) === cur) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; // made concurrently: fine
+    }
+  }
 }
 
 function intColumn(
@@ -298,6 +320,34 @@ export class HotStore {
   getTimelineSync(entityId: IntLike, spaceId: number): EntityTimeline | undefined {
     const rec = native.getTimelineSync(this.#handle, checkU64(entityId, 'entityId'), toU32(spaceId, 'spaceId'));
     return rec && decodeTimeline(rec, this.#bigint);
+  }
+
+  /**
+   * Checks every timeline against the vectors it summarises (one consistent snapshot; writers
+   * are not blocked) and reports each disagreement and every undecodable record.
+   */
+  async verify(options?: VerifyOptions): Promise<VerifyReport> {
+    return verifyAsync(this.#handle, this.#bigint, options, false);
+  }
+
+  /** Synchronous {@link HotStore.verify}. */
+  verifySync(options?: VerifyOptions): VerifyReport {
+    return verifySync(this.#handle, this.#bigint, options, false);
+  }
+
+  /**
+   * Rewrites every wrong, missing or undecodable timeline from the vectors and deletes orphan
+   * timelines, holding the write lock for the whole pass. Undecodable vectors are only
+   * reported unless `dropUndecodable` is set. The report lists what was found and `repaired`
+   * what was changed.
+   */
+  async repair(options?: RepairOptions): Promise<VerifyReport> {
+    return verifyAsync(this.#handle, this.#bigint, options, true);
+  }
+
+  /** Synchronous {@link HotStore.repair}. */
+  repairSync(options?: RepairOptions): VerifyReport {
+    return verifySync(this.#handle, this.#bigint, options, true);
   }
 
   /** Closes the store after in-flight operations settle. Idempotent. */

@@ -3,6 +3,7 @@
 
 #include "js_ops.h"
 #include "js_support.h"
+#include "js_verify.h"
 
 namespace {
 
@@ -11,6 +12,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   cvx::RegisterLifetime(env, exports);
   cvx::RegisterOps(env, exports);
   cvx::RegisterCodec(env, exports);
+  cvx::RegisterVerify(env, exports);
+  cvx::RegisterRawTools(env, exports);
   return exports;
 }
 
