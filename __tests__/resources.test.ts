@@ -4,7 +4,8 @@
 // operation — a leaked job, buffer, reference or handle per operation (≥ 100 bytes each with
 // malloc overhead) breaks it at least twice over — and never exceeds 400 MiB. The slack is
 // RocksDB warming up: three 8 MiB block caches (one per column family's table factory) and
-// the index/filter blocks of new SST files; measured growth is 5-8 MiB. Memory errors themselves are the job of `npm run test:memcheck`.
+// the index/filter blocks of new SST files; measured growth is 5-8 MiB. Memory errors
+// themselves are the job of `npm run test:memcheck`.
 import { runChild } from './helpers/child';
 import { tempPath } from './helpers/tmp';
 
