@@ -57,6 +57,22 @@ describe('close() with operations in flight', () => {
   });
 });
 
+test('every close() resolves only once the directory is free: reopening right after never gets CVX_LOCKED', async () => {
+  const dir = tempPath('close-twice');
+  for (let round = 0; round < 20; round++) {
+    const s = HotStore.openSync(dir);
+    s.putManySync(0, Array.from({ length: 500 }, (_, i) => ({ entityId: i, timestamp: round, vector: [1, 2, 3, 4] })));
+    if (round % 2 === 0) {
+      void s.close();
+      await s.close(); // the second caller must wait for the first to release RocksDB
+    } else {
+      void s.close();
+      s.closeSync();
+    }
+    HotStore.openSync(dir).closeSync();
+  }
+});
+
 describe('stores that are never closed', () => {
   test('a store dropped without close() is collected by GC (with writes in flight) and releases its lock', async () => {
     const r = await runChild('gc_drop.ts', [tempPath('gc'), 'collect'], ['--expose-gc']);

@@ -198,12 +198,23 @@ bool Store::IsOpen() {
 Status Store::Close() {
   {
     std::unique_lock<std::mutex> lock(life_mu_);
-    if (closed_) return Status::Ok();
+    // A concurrent Close() is releasing RocksDB: wait for it, or a caller who awaited its
+    // own close() could reopen the directory while the lock is still held (CVX_LOCKED).
+    auto wait_done = [&] { idle_.wait(lock, [this] { return close_done_; }); };
+    if (closed_) { wait_done(); return Status::Ok(); }
     closing_ = true;
     idle_.wait(lock, [this] { return active_ == 0; });
-    if (closed_) return Status::Ok();  // a concurrent Close() finished first
+    if (closed_) { wait_done(); return Status::Ok(); }
     closed_ = true;
   }
+  struct Done {
+    Store* s;
+    ~Done() {
+      std::lock_guard<std::mutex> lock(s->life_mu_);
+      s->close_done_ = true;
+      s->idle_.notify_all();
+    }
+  } done{this};
   Status result;
   if (db_) {
     for (auto* h : handles_) {

@@ -1,5 +1,5 @@
-// Stores dropped without close(): collected by GC (run with --expose-gc), with and without
-// writes in flight, then left open at exit. Afterwards the directory must open again (the
+// Stores dropped without close(): collected by GC (run with --expose-gc) with writes in
+// flight, half of them with an unawaited close() racing the GC; and one left open at exit. Afterwards the directory must open again (the
 // finalizer released RocksDB and its lock) and hold every acknowledged write.
 import { HotStore } from '../../lib';
 
@@ -21,6 +21,8 @@ async function main() {
         s.putSync(0, { entityId: round, timestamp: 1, vector: [round] });
         // in-flight work that nobody awaits: the job keeps the handle alive until it is done
         for (let i = 0; i < 50; i++) void s.put(0, { entityId: round, timestamp: 100 + i, vector: [i] });
+        // odd rounds: GC racing a close() that nobody awaits either
+        if (round % 2 === 1) void s.close();
       })();
       // The handle is unreachable once its jobs finish; open again only succeeds once the
       // finalizer has closed RocksDB and released the lock.
