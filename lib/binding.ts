@@ -2,6 +2,7 @@
 // A Debug build is used when CVX_NATIVE_BUILD=Debug (CI's assert pass), Release otherwise.
 import * as path from 'path';
 import { makeError } from './errors';
+import type { NativeVerifyReport } from './verify';
 
 /** Opaque, type-tagged native store handle. */
 export type NativeHandle = { readonly __cvxHandle: unique symbol };
@@ -81,6 +82,15 @@ export interface NativeBinding {
     vectors: Float32Array,
     dim: number,
   ): Promise<void>;
+  /** Coalesced independent puts; per put, undefined when written or the error that refused it. */
+  putGroup(
+    h: NativeHandle,
+    spaces: Uint32Array,
+    entityIds: Float64Array | BigUint64Array,
+    timestamps: Float64Array | BigInt64Array,
+    vectors: Float32Array,
+    offsets: Uint32Array,
+  ): Promise<Array<Error | undefined>>;
   getSync(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): Float32Array | undefined;
   get(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): Promise<Float32Array | undefined>;
   deleteSync(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): boolean;
@@ -130,6 +140,19 @@ export interface NativeBinding {
   deleteRange(h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId): Promise<number>;
   deleteRangeSync(h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId): number;
 
+  /** C++ codecs, exposed so tests can compare them byte for byte with lib/keys.ts. */
+  encodeKeyNative(entityId: NativeId, spaceId: number, timestamp: NativeId): Buffer;
+  encodeTimelineNative(
+    entityId: NativeId, spaceId: number, firstSeen: NativeId, lastSeen: NativeId, pointCount: NativeId, keyframeInterval: number,
+  ): Buffer;
+  verifySync(h: NativeHandle, repair: boolean, dropUndecodable: boolean, maxIssues: number): NativeVerifyReport;
+  verify(h: NativeHandle, repair: boolean, dropUndecodable: boolean, maxIssues: number): Promise<NativeVerifyReport>;
+  /** TEST TOOLING ONLY: writes raw bytes into a column family, bypassing every check. */
+  _rawPut(h: NativeHandle, columnFamily: string, key: Uint8Array, value: Uint8Array): void;
+  /** TEST TOOLING ONLY: deletes a raw key, bypassing timeline upkeep. */
+  _rawDelete(h: NativeHandle, columnFamily: string, key: Uint8Array): void;
+  /** TEST TOOLING ONLY: every [key, value] of a column family, in key order. */
+  _rawScan(h: NativeHandle, columnFamily: string): Array<[Buffer, Buffer]>;
   setErrorFactory(factory: (code: string, message: string) => Error): void;
 }
 

@@ -11,3 +11,4 @@ export type {
 } from './types';
 export { HotStoreLevel } from './level';
 export type { HotStoreLevelOptions } from './level';
+export type { VerifyReport, VerifyIssue, VerifyIssueKind, VerifyOptions, RepairOptions, TimelineSummary } from './verify';

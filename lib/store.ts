@@ -1,6 +1,7 @@
 // The public HotStore class: validates arguments, calls the shim once per operation and
 // shapes its answers. No engine logic lives here.
 import * as fs from 'fs';
+import { dirname as pathDirname, resolve as pathResolve } from 'path';
 import { native, NativeHandle, NativeRange } from './binding';
 import { invalidArgument, makeError } from './errors';
 import { decodeTimeline } from './records';
@@ -8,6 +9,7 @@ import type {
   EntityTimeline, HotStoreOptions, IntLike, PointInput, RangeColumns, RangeOptions, SpaceInfo, StoreStats, TemporalPoint,
 } from './types';
 import { checkCheckpointDir, collectStats, ENTITY_BATCH } from './operations';
+import { RepairOptions, verifyAsync, verifySync, VerifyOptions, VerifyReport } from './verify';
 import {
   checkBoolean, checkI64, checkPoint, checkRange, checkU64, CheckedPoint, MAX_DIM, toU32, toOutput,
 } from './validate';
@@ -18,6 +20,13 @@ export interface ColumnarBatch {
   timestamps: Float64Array | BigInt64Array | ArrayLike<IntLike>;
   vectors: Float32Array;
   dim: number;
+}
+
+interface QueuedPut {
+  space: number;
+  point: CheckedPoint;
+  resolve: () => void;
+  reject: (e: unknown) => void;
 }
 
 type Columns = [Float64Array | BigUint64Array, Float64Array | BigInt64Array, Float32Array, number];
@@ -46,12 +55,32 @@ function resolveOptions(path: unknown, options: unknown) {
   if (stat && !stat.isDirectory()) throw invalidArgument(`path ${path} is a file, not a directory`);
   if (!stat && resolved.createIfMissing && !resolved.readOnly) {
     try {
-      fs.mkdirSync(path, { recursive: true });
+      makeDirs(path);
     } catch (e) {
       throw makeError('CVX_IO', `path ${path} could not be created: ${(e as Error).message}`);
     }
   }
   return { native: resolved, bigint };
+}
+
+/**
+ * mkdir -p without `fs.mkdirSync(p, { recursive: true })`, which on Node 20 spins forever
+ * (100% CPU, never returns) for a path under /proc such as /proc/self/db. Creating one
+ * level at a time lets the kernel's ENOENT/ENOTDIR/EACCES surface as an error instead.
+ */
+function makeDirs(p: string): void {
+  const missing: string[] = [];
+  for (let cur = pathResolve(p); !fs.existsSync(cur); cur = pathDirname(cur)) {
+    missing.push(cur);
+    if (pathDirname(cur) === cur) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; // made concurrently: fine
+    }
+  }
 }
 
 function intColumn(
@@ -156,6 +185,7 @@ function toColumns(points: Iterable<PointInput> | ColumnarBatch): Columns {
 export class HotStore {
   readonly #handle: NativeHandle;
   readonly #bigint: boolean;
+  #queued: QueuedPut[] = [];
   /** The directory this store lives in. */
   readonly path: string;
 
@@ -182,10 +212,25 @@ export class HotStore {
     return native.isOpen(this.#handle);
   }
 
-  /** Writes one point (vector and timeline atomically). Overwrites an existing timestamp. */
-  async put(spaceId: number, point: PointInput): Promise<void> {
-    const p = checkPoint(point, 'point');
-    return native.put(this.#handle, toU32(spaceId, 'spaceId'), p.entityId, p.timestamp, p.vector);
+  /**
+   * Writes one point (vector and timeline atomically). Overwrites an existing timestamp.
+   *
+   * Puts issued in the same tick are coalesced into one native batch write; each still
+   * settles on its own and a refused point does not fail its neighbours.
+   */
+  put(spaceId: number, point: PointInput): Promise<void> {
+    let p: CheckedPoint;
+    let space: number;
+    try {
+      p = checkPoint(point, 'point');
+      space = toU32(spaceId, 'spaceId');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return new Promise<void>((resolve, reject) => {
+      if (this.#queued.length === 0) queueMicrotask(() => this.#flushPuts());
+      this.#queued.push({ space, point: p, resolve, reject });
+    });
   }
 
   /** Synchronous {@link HotStore.put}. */
@@ -431,14 +476,84 @@ export class HotStore {
     native.checkpointSync(this.#handle, checkCheckpointDir(dir));
   }
 
+  /**
+   * Checks every timeline against the vectors it summarises (one consistent snapshot; writers
+   * are not blocked) and reports each disagreement and every undecodable record.
+   */
+  async verify(options?: VerifyOptions): Promise<VerifyReport> {
+    return verifyAsync(this.#handle, this.#bigint, options, false);
+  }
+
+  /** Synchronous {@link HotStore.verify}. */
+  verifySync(options?: VerifyOptions): VerifyReport {
+    return verifySync(this.#handle, this.#bigint, options, false);
+  }
+
+  /**
+   * Rewrites every wrong, missing or undecodable timeline from the vectors and deletes orphan
+   * timelines, holding the write lock for the whole pass. Undecodable vectors are only
+   * reported unless `dropUndecodable` is set. The report lists what was found and `repaired`
+   * what was changed.
+   */
+  async repair(options?: RepairOptions): Promise<VerifyReport> {
+    return verifyAsync(this.#handle, this.#bigint, options, true);
+  }
+
+  /** Synchronous {@link HotStore.repair}. */
+  repairSync(options?: RepairOptions): VerifyReport {
+    return verifySync(this.#handle, this.#bigint, options, true);
+  }
+
   /** Closes the store after in-flight operations settle. Idempotent. */
   async close(): Promise<void> {
+    this.#flushPuts(); // puts issued before close() are in flight, not refused
     return native.close(this.#handle);
   }
 
   /** Synchronous {@link HotStore.close}; blocks until in-flight operations have finished. */
   closeSync(): void {
+    this.#flushPuts();
     native.closeSync(this.#handle);
+  }
+
+  /** Sends the puts queued this tick: alone through put, together through putGroup. */
+  #flushPuts(): void {
+    const group = this.#queued;
+    if (group.length === 0) return;
+    this.#queued = [];
+    const h = this.#handle;
+    try {
+      if (group.length === 1) {
+        const { space, point, resolve, reject } = group[0];
+        native.put(h, space, point.entityId, point.timestamp, point.vector).then(resolve, reject);
+        return;
+      }
+      const n = group.length;
+      const spaces = new Uint32Array(n);
+      const offsets = new Uint32Array(n + 1);
+      let numbers = true;
+      for (let i = 0; i < n; i++) {
+        const g = group[i];
+        spaces[i] = g.space;
+        offsets[i + 1] = offsets[i] + g.point.vector.length;
+        if (typeof g.point.entityId !== 'number' || typeof g.point.timestamp !== 'number') numbers = false;
+      }
+      const vectors = new Float32Array(offsets[n]);
+      for (let i = 0; i < n; i++) vectors.set(group[i].point.vector, offsets[i]);
+      const ids = numbers ? new Float64Array(n) : new BigUint64Array(n);
+      const tss = numbers ? new Float64Array(n) : new BigInt64Array(n);
+      for (let i = 0; i < n; i++) {
+        const { entityId, timestamp } = group[i].point;
+        ids[i] = (numbers ? entityId : BigInt(entityId)) as never;
+        tss[i] = (numbers ? timestamp : BigInt(timestamp)) as never;
+      }
+      native.putGroup(h, spaces, ids, tss, vectors, offsets).then(
+        (results) => results.forEach((err, i) => (err ? group[i].reject(err) : group[i].resolve())),
+        (err) => group.forEach((g) => g.reject(err)),
+      );
+    } catch (err) {
+      for (const g of group) g.reject(err);
+    }
   }
 
   /** @internal The native handle, for the modules of this package (introspection, adapters). */

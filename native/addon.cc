@@ -3,6 +3,7 @@
 
 #include "js_ops.h"
 #include "js_support.h"
+#include "js_verify.h"
 
 namespace {
 
@@ -12,6 +13,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   cvx::RegisterOps(env, exports);
   cvx::RegisterLevel(env, exports);
   cvx::RegisterAdmin(env, exports);
+  cvx::RegisterCodec(env, exports);
+  cvx::RegisterVerify(env, exports);
+  cvx::RegisterRawTools(env, exports);
   return exports;
 }
 

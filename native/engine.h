@@ -25,6 +25,16 @@ struct PointIn {
 // `name` is how error messages refer to the points ("point" or "points").
 Status PutPoints(Store& s, uint32_t space, const std::vector<PointIn>& points, const char* name);
 
+// One caller's put inside a coalesced group.
+struct GroupPut {
+  uint32_t space;
+  PointIn point;
+};
+
+// Writes a group of independent puts in one WriteBatch. Each put is all-or-nothing on its
+// own: results[i] says whether puts[i] was written; a refused put does not fail the others.
+Status PutGroup(Store& s, const std::vector<GroupPut>& puts, std::vector<Status>* results);
+
 // Removes one point and updates its timeline atomically; *removed tells whether it existed.
 Status DeletePoint(Store& s, uint64_t entity, uint32_t space, int64_t ts, bool* removed);
 

@@ -11,6 +11,28 @@ namespace cvx {
 namespace {
 
 constexpr int64_t kMaxSafeInt = 9007199254740991LL;
+// Above this size a result buffer is handed to JS as is instead of copied: V8 would
+// zero-fill a new ArrayBuffer and we would then copy over it, two passes over the data.
+constexpr size_t kAdoptBytes = 64 * 1024;
+
+// A Float32Array over `bytes` (raw little-endian f32).
+Napi::Float32Array FloatsToJs(Napi::Env env, std::string&& bytes) {
+  const size_t n = bytes.size() / 4;
+  if (bytes.size() < kAdoptBytes) {
+    Napi::Float32Array out = Napi::Float32Array::New(env, n);
+    if (n) memcpy(out.Data(), bytes.data(), bytes.size());
+    return out;
+  }
+  auto* owned = new std::string(std::move(bytes));
+  const int64_t size = static_cast<int64_t>(owned->size());
+  Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, owned->data(), owned->size(), [](Napi::Env e, void*, std::string* str) {
+    Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(str->size()));
+    delete str;
+  }, owned);
+  // Tell V8 about memory it does not allocate, so GC keeps pace with repeated large ranges.
+  Napi::MemoryManagement::AdjustExternalMemory(env, size);
+  return Napi::Float32Array::New(env, n, buf, 0);
+}
 
 struct PutJob {
   static constexpr const char* kName = "cvx.put";
@@ -40,59 +62,25 @@ struct PutManyJob {
   explicit PutManyJob(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     space = ReadU32(info[1], "spaceId");
+    IntColumn ids(info[2], false, "entityIds");
+    IntColumn tss(info[3], true, "timestamps");
+    size_t floats = 0;
+    const float* data = FloatData(info[4], "vectors", &floats);
     const uint32_t dim = ReadU32(info[5], "dim");
-    if (!info[2].IsTypedArray() || !info[3].IsTypedArray() || !info[4].IsTypedArray()) {
-      ThrowInvalid(env, "putMany expects typed arrays for entityIds, timestamps and vectors");
-    }
-    Napi::TypedArray ids = info[2].As<Napi::TypedArray>();
-    Napi::TypedArray tss = info[3].As<Napi::TypedArray>();
-    Napi::TypedArray vec = info[4].As<Napi::TypedArray>();
-    const size_t n = ids.ElementLength();
-    if (tss.ElementLength() != n) ThrowInvalid(env, "timestamps must have one element per entityId");
-    if (vec.TypedArrayType() != napi_float32_array) ThrowInvalid(env, "vectors must be a Float32Array");
+    const size_t n = ids.size();
+    if (tss.size() != n) ThrowInvalid(env, "timestamps must have one element per entityId");
     if (n > 0 && dim == 0) ThrowInvalid(env, "dim must be a positive integer");
-    if (vec.ElementLength() != n * static_cast<size_t>(dim)) {
-      ThrowInvalid(env, "vectors must hold exactly entityIds.length * dim floats");
-    }
-    const auto* id_f64 = ids.TypedArrayType() == napi_float64_array ? ids.As<Napi::Float64Array>().Data() : nullptr;
-    const auto* id_u64 =
-        ids.TypedArrayType() == napi_biguint64_array ? static_cast<const uint64_t*>(
-            static_cast<const void*>(static_cast<const uint8_t*>(ids.ArrayBuffer().Data()) + ids.ByteOffset()))
-                                                     : nullptr;
-    const auto* ts_f64 = tss.TypedArrayType() == napi_float64_array ? tss.As<Napi::Float64Array>().Data() : nullptr;
-    const auto* ts_i64 =
-        tss.TypedArrayType() == napi_bigint64_array ? static_cast<const int64_t*>(
-            static_cast<const void*>(static_cast<const uint8_t*>(tss.ArrayBuffer().Data()) + tss.ByteOffset()))
-                                                    : nullptr;
-    if (!id_f64 && !id_u64) ThrowInvalid(env, "entityIds must be a Float64Array or BigUint64Array");
-    if (!ts_f64 && !ts_i64) ThrowInvalid(env, "timestamps must be a Float64Array or BigInt64Array");
-    const float* data = vec.As<Napi::Float32Array>().Data();
+    if (floats != n * static_cast<size_t>(dim)) ThrowInvalid(env, "vectors must hold exactly entityIds.length * dim floats");
     points.resize(n);
     for (size_t i = 0; i < n; ++i) {
       PointIn& p = points[i];
-      if (id_f64) {
-        double d = id_f64[i];
-        if (!(d >= 0 && d <= kMaxSafeInt && std::floor(d) == d)) {
-          ThrowInvalid(env, "points[" + std::to_string(i) + "].entityId must be a non-negative safe integer");
-        }
-        p.entity = static_cast<uint64_t>(d);
-      } else {
-        p.entity = id_u64[i];
-      }
-      if (ts_f64) {
-        double d = ts_f64[i];
-        if (!(std::fabs(d) <= kMaxSafeInt && std::floor(d) == d)) {
-          ThrowInvalid(env, "points[" + std::to_string(i) + "].timestamp must be a safe integer");
-        }
-        p.ts = static_cast<int64_t>(d);
-      } else {
-        p.ts = ts_i64[i];
-      }
+      const std::string at = "points[" + std::to_string(i) + "]";
+      if (!ids.Unsigned(i, &p.entity)) ThrowInvalid(env, at + ".entityId must be a non-negative safe integer");
+      if (!tss.Signed(i, &p.ts)) ThrowInvalid(env, at + ".timestamp must be a safe integer");
       const float* v = data + i * dim;
       long bad = FirstNonFinite(v, dim);
       if (bad >= 0) {
-        ThrowInvalid(env, "points[" + std::to_string(i) + "].vector[" + std::to_string(bad) +
-                              "] is not finite (NaN and Infinity are refused)");
+        ThrowInvalid(env, at + ".vector[" + std::to_string(bad) + "] is not finite (NaN and Infinity are refused)");
       }
       p.value.assign(reinterpret_cast<const char*>(v), dim * sizeof(float));
     }
@@ -101,36 +89,92 @@ struct PutManyJob {
   Napi::Value Result(Napi::Env env) { return env.Undefined(); }
 };
 
-struct GetJob {
-  static constexpr const char* kName = "cvx.get";
-  uint64_t entity;
-  uint32_t space;
-  int64_t ts;
-  std::string value;
-  bool found = false;
+// Independent puts coalesced by lib/ into one crossing and one WriteBatch:
+// (handle, spaces: Uint32Array, entityIds, timestamps, vectors: Float32Array,
+//  offsets: Uint32Array of n+1 float offsets into vectors). Resolves to an array holding,
+// per put, undefined when written or the error that refused it.
+struct PutGroupJob {
+  static constexpr const char* kName = "cvx.putGroup";
+  std::vector<GroupPut> puts;
+  std::vector<Status> refused;  // per put, set when refused before reaching the engine
+  std::vector<size_t> engine_index;
+  std::vector<Status> results;
 
-  // (handle, entityId, spaceId, timestamp)
-  explicit GetJob(const Napi::CallbackInfo& info)
-      : entity(ReadU64(info[1], "entityId")), space(ReadU32(info[2], "spaceId")), ts(ReadI64(info[3], "timestamp")) {}
-  Status Run(Store& s) { return GetVector(s, entity, space, ts, &value, &found); }
+  explicit PutGroupJob(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
+        !info[5].IsTypedArray() || info[5].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+      ThrowInvalid(env, "putGroup expects Uint32Array spaces and offsets");
+    }
+    Napi::Uint32Array spaces = info[1].As<Napi::Uint32Array>();
+    Napi::Uint32Array offsets = info[5].As<Napi::Uint32Array>();
+    IntColumn ids(info[2], false, "entityIds");
+    IntColumn tss(info[3], true, "timestamps");
+    size_t floats = 0;
+    const float* data = FloatData(info[4], "vectors", &floats);
+    const size_t n = spaces.ElementLength();
+    if (ids.size() != n || tss.size() != n || offsets.ElementLength() != n + 1 || offsets[n] != floats) {
+      ThrowInvalid(env, "putGroup columns disagree in length");
+    }
+    refused.assign(n, Status::Ok());
+    puts.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      GroupPut g;
+      g.space = spaces[i];
+      const uint32_t lo = offsets[i], hi = offsets[i + 1];
+      long bad = hi > lo ? FirstNonFinite(data + lo, hi - lo) : 0;
+      if (hi <= lo || hi > floats || !ids.Unsigned(i, &g.point.entity) || !tss.Signed(i, &g.point.ts)) {
+        refused[i] = Status::Make(Code::kInvalidArgument, "point is malformed");
+      } else if (bad >= 0) {
+        refused[i] = Status::Make(Code::kInvalidArgument, "point.vector[" + std::to_string(bad) +
+                                                              "] is not finite (NaN and Infinity are refused)");
+      } else {
+        g.point.value.assign(reinterpret_cast<const char*>(data + lo), (hi - lo) * sizeof(float));
+        engine_index.push_back(puts.size());
+        puts.push_back(std::move(g));
+        continue;
+      }
+      engine_index.push_back(SIZE_MAX);
+    }
+  }
+  Status Run(Store& s) { return PutGroup(s, puts, &results); }
   Napi::Value Result(Napi::Env env) {
-    if (!found) return env.Undefined();
-    Napi::Float32Array out = Napi::Float32Array::New(env, value.size() / 4);
-    memcpy(out.Data(), value.data(), value.size());
+    Napi::Array out = Napi::Array::New(env, refused.size());
+    for (size_t i = 0; i < refused.size(); ++i) {
+      const Status& st = engine_index[i] == SIZE_MAX ? refused[i] : results[engine_index[i]];
+      out.Set(static_cast<uint32_t>(i), st.ok() ? env.Undefined() : MakeError(env, st).Value());
+    }
     return out;
   }
 };
 
-struct DeleteJob {
-  static constexpr const char* kName = "cvx.delete";
+// The (entityId, spaceId, timestamp) arguments that address one point: info[1..3].
+struct PointAddress {
   uint64_t entity;
   uint32_t space;
   int64_t ts;
+  explicit PointAddress(const Napi::CallbackInfo& info)
+      : entity(ReadU64(info[1], "entityId")), space(ReadU32(info[2], "spaceId")), ts(ReadI64(info[3], "timestamp")) {}
+};
+
+struct GetJob {
+  static constexpr const char* kName = "cvx.get";
+  PointAddress at;
+  std::string value;
+  bool found = false;
+
+  explicit GetJob(const Napi::CallbackInfo& info) : at(info) {}
+  Status Run(Store& s) { return GetVector(s, at.entity, at.space, at.ts, &value, &found); }
+  Napi::Value Result(Napi::Env env) { return found ? FloatsToJs(env, std::move(value)) : env.Undefined(); }
+};
+
+struct DeleteJob {
+  static constexpr const char* kName = "cvx.delete";
+  PointAddress at;
   bool removed = false;
 
-  explicit DeleteJob(const Napi::CallbackInfo& info)
-      : entity(ReadU64(info[1], "entityId")), space(ReadU32(info[2], "spaceId")), ts(ReadI64(info[3], "timestamp")) {}
-  Status Run(Store& s) { return DeletePoint(s, entity, space, ts, &removed); }
+  explicit DeleteJob(const Napi::CallbackInfo& info) : at(info) {}
+  Status Run(Store& s) { return DeletePoint(s, at.entity, at.space, at.ts, &removed); }
   Napi::Value Result(Napi::Env env) { return Napi::Boolean::New(env, removed); }
 };
 
@@ -180,9 +224,7 @@ struct RangeJob {
       NAPI_THROW_IF_FAILED(env, napi_create_typedarray(env, napi_bigint64_array, n, buf, 0, &ts), out);
       out.Set("timestamps", Napi::Value(env, ts));
     }
-    Napi::Float32Array vec = Napi::Float32Array::New(env, result.vectors.size() / 4);
-    if (!result.vectors.empty()) memcpy(vec.Data(), result.vectors.data(), result.vectors.size());
-    out.Set("vectors", vec);
+    out.Set("vectors", FloatsToJs(env, std::move(result.vectors)));
     return out;
   }
 };
@@ -210,6 +252,7 @@ void RegisterOps(Napi::Env env, Napi::Object exports) {
   exports.Set("put", Napi::Function::New(env, CallAsync<PutJob>, "put"));
   exports.Set("putManySync", Napi::Function::New(env, CallSync<PutManyJob>, "putManySync"));
   exports.Set("putMany", Napi::Function::New(env, CallAsync<PutManyJob>, "putMany"));
+  exports.Set("putGroup", Napi::Function::New(env, CallAsync<PutGroupJob>, "putGroup"));
   exports.Set("getSync", Napi::Function::New(env, CallSync<GetJob>, "getSync"));
   exports.Set("get", Napi::Function::New(env, CallAsync<GetJob>, "get"));
   exports.Set("deleteSync", Napi::Function::New(env, CallSync<DeleteJob>, "deleteSync"));

@@ -129,6 +129,47 @@ void ReadVector(const Napi::Value& v, const std::string& name, std::string* out)
   out->assign(reinterpret_cast<const char*>(data), n * sizeof(float));
 }
 
+IntColumn::IntColumn(const Napi::Value& v, bool is_signed, const char* name) {
+  if (v.IsTypedArray()) {
+    Napi::TypedArray t = v.As<Napi::TypedArray>();
+    const void* data = static_cast<const uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset();
+    n_ = t.ElementLength();
+    switch (t.TypedArrayType()) {
+      case napi_float64_array: f64_ = static_cast<const double*>(data); return;
+      case napi_biguint64_array: if (!is_signed) { u64_ = static_cast<const uint64_t*>(data); return; } break;
+      case napi_bigint64_array: if (is_signed) { i64_ = static_cast<const int64_t*>(data); return; } break;
+      default: break;
+    }
+  }
+  ThrowInvalid(v.Env(), std::string(name) + (is_signed ? " must be a Float64Array or BigInt64Array"
+                                                       : " must be a Float64Array or BigUint64Array"));
+}
+
+bool IntColumn::Unsigned(size_t i, uint64_t* out) const {
+  if (u64_) { *out = u64_[i]; return true; }
+  const double d = f64_[i];
+  if (!(d >= 0 && d <= kMaxSafe && std::floor(d) == d)) return false;
+  *out = static_cast<uint64_t>(d);
+  return true;
+}
+
+bool IntColumn::Signed(size_t i, int64_t* out) const {
+  if (i64_) { *out = i64_[i]; return true; }
+  const double d = f64_[i];
+  if (!(std::fabs(d) <= kMaxSafe && std::floor(d) == d)) return false;
+  *out = static_cast<int64_t>(d);
+  return true;
+}
+
+const float* FloatData(const Napi::Value& v, const char* name, size_t* length) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    ThrowInvalid(v.Env(), std::string(name) + " must be a Float32Array");
+  }
+  Napi::Float32Array a = v.As<Napi::Float32Array>();
+  *length = a.ElementLength();
+  return a.Data();
+}
+
 Napi::Object WrapStore(Napi::Env env, std::unique_ptr<Store> store) {
   Napi::Object handle = Napi::Object::New(env);
   auto* box = new StoreBox{std::move(store), env, false};

@@ -36,6 +36,27 @@ void ReadVector(const Napi::Value& v, const std::string& name, std::string* out)
 // Checks n floats are finite; returns the index of the first that is not, or -1.
 long FirstNonFinite(const float* data, size_t n);
 
+// A column of 64-bit integers passed as a Float64Array (each a safe integer) or as a
+// BigInt64Array/BigUint64Array. The batch paths use it so callers holding numbers never
+// pay for BigInt conversion.
+class IntColumn {
+ public:
+  IntColumn(const Napi::Value& v, bool is_signed, const char* name);
+  size_t size() const { return n_; }
+  // False when element i is not an integer of the column's domain.
+  bool Unsigned(size_t i, uint64_t* out) const;
+  bool Signed(size_t i, int64_t* out) const;
+
+ private:
+  const double* f64_ = nullptr;
+  const uint64_t* u64_ = nullptr;
+  const int64_t* i64_ = nullptr;
+  size_t n_ = 0;
+};
+
+// Float data of a Float32Array argument, or a CVX_INVALID_ARGUMENT throw.
+const float* FloatData(const Napi::Value& v, const char* name, size_t* length);
+
 // What a JS store handle wraps. The handle owns it; close() only closes the Store, the box
 // lives until the handle is collected, so a stale handle throws CVX_NOT_OPEN, never crashes.
 struct StoreBox {

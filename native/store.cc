@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 
 #include <rocksdb/statistics.h>
@@ -21,16 +22,60 @@ bool FileExists(const std::string& p) {
   return stat(p.c_str(), &st) == 0;
 }
 
-// True when the directory exists and holds anything besides . and ..
+// Files RocksDB writes while creating a database, before CURRENT exists. A directory
+// holding only these is a creation that was interrupted (the process died in open()).
+bool IsRocksCreationFile(const char* name) {
+  auto starts = [&](const char* p) { return strncmp(name, p, strlen(p)) == 0; };
+  auto ends = [&](const char* p) {
+    size_t n = strlen(name), m = strlen(p);
+    return n >= m && strcmp(name + n - m, p) == 0;
+  };
+  return strcmp(name, "LOCK") == 0 || strcmp(name, "IDENTITY") == 0 || starts("LOG") ||
+         starts("MANIFEST-") || starts("OPTIONS-") || ends(".dbtmp");
+}
+
+// True when the directory exists and holds anything besides . and .. and the files of an
+// interrupted RocksDB creation.
 bool DirHasEntries(const std::string& p) {
   DIR* d = opendir(p.c_str());
   if (!d) return false;
   bool any = false;
   while (dirent* e = readdir(d)) {
-    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) { any = true; break; }
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && !IsRocksCreationFile(e->d_name)) {
+      any = true;
+      break;
+    }
   }
   closedir(d);
   return any;
+}
+
+// RocksDB creates missing column families one at a time, so a process killed during the
+// first open of a store leaves a database with only some of ours. It is ours to finish
+// when it holds nothing: only our column-family names, every one of them empty.
+Status IsInterruptedCreation(const std::string& path, const std::vector<std::string>& names, bool* yes) {
+  *yes = false;
+  for (const auto& n : names) {
+    if (n != rocksdb::kDefaultColumnFamilyName && n != kVectorsCf && n != kTimelinesCf) return Status::Ok();
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status st = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, cfs, &handles, &raw);
+  if (!st.ok()) return Status::FromRocks(st, "open(" + path + ")");
+  std::unique_ptr<rocksdb::DB> db(raw);
+  bool empty = true;
+  for (auto* h : handles) {
+    rocksdb::ReadOptions ro;
+    ro.total_order_seek = true;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, h));
+    it->SeekToFirst();
+    if (it->Valid() || !it->status().ok()) empty = false;
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  *yes = empty;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -47,7 +92,12 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
     if (!ls.ok()) return Status::FromRocks(ls, "open(" + path + ")");
     bool has_vectors = std::find(names.begin(), names.end(), kVectorsCf) != names.end();
     bool has_timelines = std::find(names.begin(), names.end(), kTimelinesCf) != names.end();
-    if (!has_vectors || !has_timelines) {
+    bool interrupted = false;
+    if ((!has_vectors || !has_timelines) && !opts.read_only && opts.create_if_missing) {
+      Status is = IsInterruptedCreation(path, names, &interrupted);
+      if (!is.ok()) return is;
+    }
+    if ((!has_vectors || !has_timelines) && !interrupted) {
       return Status::Make(Code::kFormat, "open(" + path +
                                              "): the directory holds a RocksDB database that is not a "
                                              "cvx-storage store (no vectors/timelines column families)");
@@ -131,6 +181,7 @@ Status Store::Enter() {
 
 void Store::Leave() {
   std::lock_guard<std::mutex> lock(life_mu_);
+  assert(active_ > 0 && "Leave() without a matching Enter()");
   if (--active_ == 0) idle_.notify_all();
 }
 
@@ -147,12 +198,23 @@ bool Store::IsOpen() {
 Status Store::Close() {
   {
     std::unique_lock<std::mutex> lock(life_mu_);
-    if (closed_) return Status::Ok();
+    // A concurrent Close() is releasing RocksDB: wait for it, or a caller who awaited its
+    // own close() could reopen the directory while the lock is still held (CVX_LOCKED).
+    auto wait_done = [&] { idle_.wait(lock, [this] { return close_done_; }); };
+    if (closed_) { wait_done(); return Status::Ok(); }
     closing_ = true;
     idle_.wait(lock, [this] { return active_ == 0; });
-    if (closed_) return Status::Ok();  // a concurrent Close() finished first
+    if (closed_) { wait_done(); return Status::Ok(); }
     closed_ = true;
   }
+  struct Done {
+    Store* s;
+    ~Done() {
+      std::lock_guard<std::mutex> lock(s->life_mu_);
+      s->close_done_ = true;
+      s->idle_.notify_all();
+    }
+  } done{this};
   {
     // No operation is in flight any more, so no iterator is being stepped.
     std::lock_guard<std::mutex> lock(res_mu_);

@@ -46,7 +46,8 @@ class Store {
   void Leave();
   // Refuses new work from now on; Close() then waits for what was admitted.
   void BeginClose();
-  // Idempotent. Blocks until admitted work has left, then releases RocksDB.
+  // Idempotent. Blocks until admitted work has left, then releases RocksDB. Every caller,
+  // not just the one that does the work, returns only once RocksDB is released.
   Status Close();
   bool IsOpen();
 
@@ -98,7 +99,8 @@ class Store {
   std::condition_variable idle_;
   int active_ = 0;
   bool closing_ = false;
-  bool closed_ = false;
+  bool closed_ = false;     // a Close() has taken charge of releasing RocksDB
+  bool close_done_ = false;  // ... and has finished: the directory lock is free
 };
 
 }  // namespace cvx

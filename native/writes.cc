@@ -3,6 +3,7 @@
 // seed got wrong (two writes, and a count that grew on overwrite).
 #include <cstring>
 #include <map>
+#include <string_view>
 #include <memory>
 #include <unordered_set>
 
@@ -60,6 +61,95 @@ Status Neighbour(Store& s, const std::string& gone, bool forward, int64_t* ts, b
   return Status::FromRocks(it->status(), "scanning timeline bounds");
 }
 
+// Accumulates points into one WriteBatch. Add() either folds a point in completely or
+// refuses it leaving the builder untouched, which is what lets a coalesced group refuse
+// one caller's point without failing its neighbours.
+class BatchBuilder {
+ public:
+  explicit BatchBuilder(Store& s) : s_(s) {}
+
+  Status Add(uint32_t space, const PointIn& p, const std::string& who) {
+    const uint32_t d = static_cast<uint32_t>(p.value.size() / 4);
+    auto dim_it = new_dims_.find(space);
+    const uint32_t known = dim_it != new_dims_.end() ? dim_it->second : s_.SpaceDim(space);
+    if (known && d != known) {
+      return Status::Make(Code::kDimensionMismatch, who + " has dimension " + std::to_string(d) + " but space " +
+                                                        std::to_string(space) + " holds vectors of dimension " +
+                                                        std::to_string(known));
+    }
+    Key key;
+    EncodeKey(key.bytes, p.entity, space, p.ts);
+    rocksdb::Slice k(key.bytes, kKeySize);
+    std::string prefix(key.bytes, kPrefixSize);
+    auto tit = timelines_.find(prefix);
+    Pending loaded{};
+    if (tit == timelines_.end()) {
+      Status ls = LoadTimeline(s_, rocksdb::Slice(prefix), &loaded.tl, &loaded.exists);
+      if (!ls.ok()) return ls;
+      if (!loaded.exists) loaded.tl = Timeline{p.entity, space, p.ts, p.ts, 0, s_.options().keyframe_interval};
+    }
+    const bool stored_timeline = tit != timelines_.end() ? tit->second.exists : loaded.exists;
+    bool exists = written_.count(key) > 0;
+    if (!exists && stored_timeline) {
+      // Without a stored timeline no stored point can exist (they are written together),
+      // which spares new entities the lookup.
+      Status es = KeyExists(s_, k, &exists);
+      if (!es.ok()) return es;
+    }
+    // Nothing below can fail: from here the point is part of the batch.
+    if (tit == timelines_.end()) tit = timelines_.emplace(std::move(prefix), loaded).first;
+    if (!known) new_dims_.emplace(space, d);
+    Timeline& tl = tit->second.tl;
+    if (!exists) {
+      tl.point_count += 1;
+      if (p.ts < tl.first_seen) tl.first_seen = p.ts;
+      if (p.ts > tl.last_seen) tl.last_seen = p.ts;
+    }
+    batch_.Put(s_.vectors_cf(), k, p.value);
+    written_.insert(key);
+    return Status::Ok();
+  }
+
+  bool empty() const { return written_.empty(); }
+
+  Status Commit() {
+    for (const auto& [prefix, pending] : timelines_) {
+      batch_.Put(s_.timelines_cf(), prefix, EncodeTimeline(pending.tl));
+    }
+    for (const auto& [space, dim] : new_dims_) batch_.Put(s_.system_cf(), SpaceKey(space), EncodeSpaceRecord(dim));
+    Status st = Status::FromRocks(s_.db()->Write(s_.write_options(), &batch_), "writing batch");
+    if (st.ok()) {
+      for (const auto& [space, dim] : new_dims_) s_.SetSpaceDim(space, dim);
+    }
+    return st;
+  }
+
+ private:
+  struct Key {
+    char bytes[kKeySize];
+    bool operator==(const Key& o) const { return memcmp(bytes, o.bytes, kKeySize) == 0; }
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const { return std::hash<std::string_view>()(std::string_view(k.bytes, kKeySize)); }
+  };
+  struct Pending {
+    Timeline tl;
+    bool exists;
+  };
+
+  Store& s_;
+  rocksdb::WriteBatch batch_;
+  // std::map keeps timelines in key order, which RocksDB's memtable insert prefers.
+  std::map<std::string, Pending> timelines_;
+  std::unordered_set<Key, KeyHash> written_;
+  std::map<uint32_t, uint32_t> new_dims_;
+};
+
+std::string PointName(const char* name, size_t i, size_t n) {
+  if (n == 1 && std::string(name) == "point") return "point.vector";
+  return std::string(name) + "[" + std::to_string(i) + "].vector";
+}
+
 }  // namespace
 
 Status PutPoints(Store& s, uint32_t space, const std::vector<PointIn>& points, const char* name) {
@@ -67,68 +157,32 @@ Status PutPoints(Store& s, uint32_t space, const std::vector<PointIn>& points, c
   if (!w.ok()) return w;
   if (points.empty()) return Status::Ok();
   std::lock_guard<std::mutex> lock(s.write_mutex());
-
-  const uint32_t known = s.SpaceDim(space);
-  const uint32_t dim = known ? known : static_cast<uint32_t>(points[0].value.size() / 4);
+  BatchBuilder b(s);
   for (size_t i = 0; i < points.size(); ++i) {
-    const uint32_t d = static_cast<uint32_t>(points[i].value.size() / 4);
-    if (d != dim) {
-      std::string who = points.size() == 1 && std::string(name) == "point"
-          ? std::string("point.vector")
-          : std::string(name) + "[" + std::to_string(i) + "].vector";
-      return Status::Make(Code::kDimensionMismatch,
-                          who + " has dimension " + std::to_string(d) + " but space " + std::to_string(space) +
-                              (known ? " holds vectors of dimension " : " is being created with dimension ") +
-                              std::to_string(dim));
-    }
+    Status st = b.Add(space, points[i], PointName(name, i, points.size()));
+    if (!st.ok()) return st;
   }
+  return b.Commit();
+}
 
-  rocksdb::WriteBatch batch;
-  // std::map keeps timelines in key order, which RocksDB's memtable insert prefers.
-  struct Pending { Timeline tl; bool exists; };
-  std::map<std::string, Pending> timelines;
-  std::unordered_set<std::string> written;
-  if (points.size() > 1) written.reserve(points.size() * 2);
-  char key[kKeySize];
-  for (const PointIn& p : points) {
-    EncodeKey(key, p.entity, space, p.ts);
-    rocksdb::Slice k(key, kKeySize);
-    std::string prefix(key, kPrefixSize);
-    auto tit = timelines.find(prefix);
-    if (tit == timelines.end()) {
-      Pending pending{};
-      Status ls = LoadTimeline(s, rocksdb::Slice(prefix), &pending.tl, &pending.exists);
-      if (!ls.ok()) return ls;
-      if (!pending.exists) {
-        pending.tl = Timeline{p.entity, space, p.ts, p.ts, 0, s.options().keyframe_interval};
-      }
-      tit = timelines.emplace(std::move(prefix), pending).first;
-    }
-    bool exists = false;
-    if (points.size() > 1 && written.count(k.ToString())) {
-      exists = true;
-    } else if (tit->second.exists) {
-      // Without a stored timeline no stored point can exist (they are written together),
-      // which spares new entities the lookup.
-      Status es = KeyExists(s, k, &exists);
-      if (!es.ok()) return es;
-    }
-    Timeline& tl = tit->second.tl;
-    if (!exists) {
-      tl.point_count += 1;
-      if (p.ts < tl.first_seen) tl.first_seen = p.ts;
-      if (p.ts > tl.last_seen) tl.last_seen = p.ts;
-    }
-    batch.Put(s.vectors_cf(), k, p.value);
-    if (points.size() > 1) written.insert(k.ToString());
+Status PutGroup(Store& s, const std::vector<GroupPut>& puts, std::vector<Status>* results) {
+  results->assign(puts.size(), Status::Ok());
+  Status w = CheckWritable(s);
+  if (!w.ok()) {
+    results->assign(puts.size(), w);
+    return Status::Ok();
   }
-  for (const auto& [prefix, pending] : timelines) {
-    batch.Put(s.timelines_cf(), prefix, EncodeTimeline(pending.tl));
+  std::lock_guard<std::mutex> lock(s.write_mutex());
+  BatchBuilder b(s);
+  for (size_t i = 0; i < puts.size(); ++i) (*results)[i] = b.Add(puts[i].space, puts[i].point, "point.vector");
+  if (b.empty()) return Status::Ok();
+  Status st = b.Commit();
+  if (!st.ok()) {
+    for (auto& r : *results) {
+      if (r.ok()) r = st;
+    }
   }
-  if (!known) batch.Put(s.system_cf(), SpaceKey(space), EncodeSpaceRecord(dim));
-  Status st = Status::FromRocks(s.db()->Write(s.write_options(), &batch), "writing batch");
-  if (st.ok() && !known) s.SetSpaceDim(space, dim);
-  return st;
+  return Status::Ok();
 }
 
 Status DeletePoint(Store& s, uint64_t entity, uint32_t space, int64_t ts, bool* removed) {

@@ -1,0 +1,86 @@
+// The script `npm run test:memcheck` runs under valgrind memcheck: a small pass over every
+// native path — open/close (sync and async), put/putMany (row and columnar, number and
+// bigint), get, range, rangeColumns, delete, getTimeline, verify/repair over records
+// corrupted through RocksDB, refused arguments (errors made through the JS factory),
+// CVX_LOCKED, calls after close, a store left to the GC and one left open at exit.
+// Small on purpose: under valgrind node runs ~50× slower.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { native } from '../../lib/binding';
+import { HotStore } from '../../lib';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cvx-memcheck-'));
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function expectCode(f: () => unknown, code: string) {
+  try {
+    f();
+  } catch (e) {
+    if ((e as { code?: string }).code === code) return;
+    throw e;
+  }
+  throw new Error(`expected ${code}`);
+}
+
+async function main() {
+  const dir = path.join(root, 'a');
+  const s = await HotStore.open(dir);
+  for (let i = 0; i < 50; i++) s.putSync(0, { entityId: i % 5, timestamp: i - 25, vector: [i, 1, 2] });
+  s.putManySync(0, Array.from({ length: 20 }, (_, i) => ({ entityId: 7n, timestamp: BigInt(i) << 40n, vector: new Float32Array([i, 0, 1]) })));
+  s.putManySync(1, { entityIds: new Float64Array([1, 2]), timestamps: new Float64Array([5, 6]), vectors: new Float32Array([1, 2]), dim: 1 });
+  await Promise.all(Array.from({ length: 40 }, (_, i) => s.put(0, { entityId: 9, timestamp: i, vector: [i, i, i] })));
+  await s.putMany(0, [{ entityId: 9, timestamp: 100, vector: [1, 2, 3] }]);
+  s.getSync(1, 0, -24);
+  await s.get(9, 0, 3);
+  s.rangeSync(0, 0, -100, 100, { reverse: true, limit: 3 });
+  await s.range(9, 0, 0, 100);
+  s.rangeColumnsSync(7, 0, 0n, (1n << 63n) - 1n);
+  await s.rangeColumns(9, 0, 5, 10, { limit: 2 });
+  s.deleteSync(9, 0, 0);
+  await s.delete(9, 0, 39);
+  await s.delete(9, 0, 12345);
+  s.getTimelineSync(9, 0);
+  await s.getTimeline(0, 0);
+  // corrupt through RocksDB, then verify and repair
+  const prefix = Buffer.alloc(12);
+  prefix.writeBigUInt64BE(9n, 0);
+  native._rawDelete(s._handle, 'timelines', new Uint8Array(prefix));
+  const key = Buffer.alloc(20);
+  key.writeBigUInt64BE(3n, 0);
+  native._rawPut(s._handle, 'vectors', new Uint8Array(key), new Uint8Array([1, 2, 3]));
+  native._rawPut(s._handle, 'timelines', new Uint8Array(Buffer.from('odd')), new Uint8Array([0xff]));
+  if (s.verifySync().ok) throw new Error('verify missed the damage');
+  await s.verify({ maxIssues: 1 });
+  s.repairSync({ dropUndecodable: true });
+  if (!s.verifySync().ok || (await s.repair()).issueCount !== 0) throw new Error('repair failed');
+  // refused arguments, native and TS side
+  expectCode(() => s.putSync(0, { entityId: -1, timestamp: 0, vector: [1, 2, 3] }), 'CVX_INVALID_ARGUMENT');
+  expectCode(() => s.putSync(0, { entityId: 1, timestamp: 0, vector: [1, 2] }), 'CVX_DIMENSION_MISMATCH');
+  expectCode(() => native.putSync(s._handle, 0, 1, 0, new Float32Array([NaN, 1, 1])), 'CVX_INVALID_ARGUMENT');
+  expectCode(() => native.getSync({} as never, 1, 0, 0), 'CVX_INVALID_ARGUMENT');
+  await s.put(0, { entityId: 1, timestamp: 0, vector: [1] }).catch(() => undefined);
+  expectCode(() => HotStore.openSync(dir), 'CVX_LOCKED');
+  await HotStore.open(dir).catch(() => undefined);
+  // close with work in flight, then calls after close
+  const inflight = Array.from({ length: 30 }, (_, i) => s.put(0, { entityId: 11, timestamp: i, vector: [1, 2, 3] }));
+  await s.close();
+  await Promise.all(inflight);
+  expectCode(() => s.getSync(1, 0, 0), 'CVX_NOT_OPEN');
+  await s.get(1, 0, 0).catch(() => undefined);
+  // reopen, read-only, a dropped store collected by GC, and one left open at exit
+  const ro = HotStore.openSync(dir, { readOnly: true, bigint: true });
+  ro.rangeSync(7n, 0, 0n, 1n << 62n);
+  ro.closeSync();
+  (() => HotStore.openSync(path.join(root, 'dropped')).putSync(0, { entityId: 1, timestamp: 1, vector: [1] }))();
+  if (gc) for (let i = 0; i < 5; i++) { gc(); await new Promise((r) => setImmediate(r)); }
+  const left = HotStore.openSync(path.join(root, 'left-open'));
+  left.putSync(0, { entityId: 1, timestamp: 1, vector: [1] });
+  process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+  process.stdout.write('memcheck workload done\n');
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e?.code} ${e?.stack}\n`);
+  process.exit(3);
+});

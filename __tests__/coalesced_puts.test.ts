@@ -1,0 +1,84 @@
+// Puts issued in the same tick are written as one native batch, yet each caller's promise
+// settles with its own result and a refused point does not fail its neighbours.
+import { native } from '../lib/binding';
+import { tempStore } from './helpers/tmp';
+
+const writesBySelf = (h: Parameters<typeof native.tickers>[0]) => native.tickers(h)['rocksdb.write.self'];
+
+test('1000 puts in one tick become a handful of RocksDB writes, 1000 awaited puts do not', async () => {
+  const { store } = tempStore();
+  const h = store._handle;
+  let before = writesBySelf(h);
+  await Promise.all(Array.from({ length: 1000 }, (_, i) => store.put(0, { entityId: i % 37, timestamp: i, vector: [i, 1] })));
+  const coalesced = writesBySelf(h) - before;
+  expect(coalesced).toBeLessThanOrEqual(5);
+  before = writesBySelf(h);
+  for (let i = 0; i < 200; i++) await store.put(0, { entityId: 1000, timestamp: i, vector: [i, 1] });
+  expect(writesBySelf(h) - before).toBe(200);
+  let total = 0;
+  for (let e = 0; e < 37; e++) total += (await store.getTimeline(e, 0))!.pointCount;
+  expect(total).toBe(1000);
+  await store.close();
+});
+
+test('a refused point fails only its own promise', async () => {
+  const { store } = tempStore();
+  await store.put(0, { entityId: 0, timestamp: 0, vector: [0, 0] }); // fixes dim 2
+  const ps = Array.from({ length: 100 }, (_, i) => {
+    if (i === 17) return store.put(0, { entityId: 1, timestamp: i, vector: [1, 2, 3] }); // wrong dimension
+    if (i === 42) return store.put(0, { entityId: 1, timestamp: i, vector: [NaN, 1] }); // non-finite
+    return store.put(0, { entityId: 1, timestamp: i, vector: [i, i] });
+  });
+  const settled = await Promise.allSettled(ps);
+  const rejected = settled.map((r, i) => [i, r] as const).filter(([, r]) => r.status === 'rejected');
+  expect(rejected.map(([i]) => i)).toEqual([17, 42]);
+  expect((rejected[0][1] as PromiseRejectedResult).reason).toMatchObject({ code: 'CVX_DIMENSION_MISMATCH', message: expect.stringContaining('point.vector') });
+  expect((rejected[1][1] as PromiseRejectedResult).reason).toMatchObject({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringContaining('point.vector[0]') });
+  expect(await store.getTimeline(1, 0)).toMatchObject({ pointCount: 98 });
+  expect(await store.get(1, 0, 17)).toBeUndefined();
+  expect(await store.get(1, 0, 42)).toBeUndefined();
+  await store.close();
+});
+
+test('a group that creates a space keeps the first dimension and refuses the other', async () => {
+  const { store } = tempStore();
+  const [a, b, c] = await Promise.allSettled([
+    store.put(5, { entityId: 1, timestamp: 1, vector: [1, 2, 3] }),
+    store.put(5, { entityId: 2, timestamp: 1, vector: [1, 2] }),
+    store.put(6, { entityId: 2, timestamp: 1, vector: [1, 2] }),
+  ]);
+  expect([a.status, b.status, c.status]).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  expect((b as PromiseRejectedResult).reason).toMatchObject({ code: 'CVX_DIMENSION_MISMATCH' });
+  await store.close();
+});
+
+test('the same key twice in one group counts once and keeps the later vector', async () => {
+  const { store } = tempStore();
+  await Promise.all([
+    store.put(0, { entityId: 3, timestamp: 9, vector: [1] }),
+    store.put(0, { entityId: 3, timestamp: 9, vector: [2] }),
+    store.put(0, { entityId: 3, timestamp: 8, vector: [3] }),
+  ]);
+  expect(await store.getTimeline(3, 0)).toMatchObject({ pointCount: 2, firstSeen: 8, lastSeen: 9 });
+  expect(Array.from((await store.get(3, 0, 9))!.vector)).toEqual([2]);
+  await store.close();
+});
+
+test('a read issued after a put resolves sees it', async () => {
+  const { store } = tempStore();
+  for (let i = 0; i < 50; i++) {
+    const writes = Array.from({ length: 20 }, (_, k) => store.put(0, { entityId: i, timestamp: k, vector: [k] }));
+    await Promise.all(writes);
+    expect((await store.rangeColumns(i, 0, 0, 100)).count).toBe(20);
+  }
+  await store.close();
+});
+
+test('puts with bigint ids are coalesced too', async () => {
+  const { store } = tempStore({ bigint: true });
+  const big = (1n << 63n) + 5n;
+  await Promise.all([store.put(0, { entityId: big, timestamp: -(1n << 62n), vector: [1] }), store.put(0, { entityId: 1, timestamp: 2, vector: [2] })]);
+  expect((await store.get(big, 0, -(1n << 62n)))!.entityId).toBe(big);
+  expect(await store.getTimeline(1, 0)).toMatchObject({ pointCount: 1 });
+  await store.close();
+});

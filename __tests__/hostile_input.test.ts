@@ -1,0 +1,332 @@
+// Hostile input, table-driven: every public method against wrong types, out-of-range ids,
+// timestamps and space ids, bad ranges and limits, bad vectors (NaN, empty, oversized,
+// detached, SharedArrayBuffer-backed, wrong dimension), bad options, and paths/directories
+// that are not stores. Each case must fail with its HotStoreError code, a message naming
+// the argument, and leave the store byte-for-byte as it was (read back through RocksDB),
+// for both the *Sync and the promise form.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { encode } from 'cbor-x';
+import { HotStore, HotStoreError } from '../lib';
+import { runChild } from './helpers/child';
+import { dump, rawPut } from './helpers/raw';
+import { tempPath, tempStore } from './helpers/tmp';
+
+const I64_MAX = (1n << 63n) - 1n;
+const I64_MIN = -(1n << 63n);
+const U64_MAX = (1n << 64n) - 1n;
+
+function detached(): Float32Array {
+  const buf = new ArrayBuffer(12);
+  const f = new Float32Array(buf);
+  structuredClone(buf, { transfer: [buf] });
+  return f;
+}
+const shared = () => new Float32Array(new SharedArrayBuffer(12));
+const ok = (over: Record<string, unknown> = {}) => ({ entityId: 1, timestamp: 5, vector: new Float32Array([1, 2, 3]), ...over });
+
+type Case = [name: string, method: string, args: unknown[], code: string, names: RegExp];
+
+const BAD_IDS: Array<[string, unknown]> = [
+  ['a string', '1'], ['null', null], ['undefined', undefined], ['an object', {}], ['a boolean', true],
+  ['a fraction', 1.5], ['negative', -1], ['NaN', NaN], ['Infinity', Infinity], ['2^53 (unsafe number)', 2 ** 53],
+  ['a negative bigint', -1n], ['2^64 as bigint', U64_MAX + 1n],
+];
+const BAD_TS: Array<[string, unknown]> = [
+  ['a string', '5'], ['null', null], ['a fraction', 0.5], ['NaN', NaN], ['-Infinity', -Infinity],
+  ['2^53 (unsafe number)', 2 ** 53], ['-(2^53) (unsafe number)', -(2 ** 53)], ['2^63 bigint', I64_MAX + 1n], ['-2^63-1 bigint', I64_MIN - 1n],
+];
+const BAD_SPACES: Array<[string, unknown]> = [
+  ['-1', -1], ['a fraction', 0.5], ['2^32', 2 ** 32], ['a string', '0'], ['a bigint', 0n], ['NaN', NaN], ['null', null],
+];
+const BAD_VECTORS: Array<[string, unknown, string]> = [
+  ['empty array', [], 'CVX_INVALID_ARGUMENT'],
+  ['empty Float32Array', new Float32Array(0), 'CVX_INVALID_ARGUMENT'],
+  ['NaN', [1, NaN, 3], 'CVX_INVALID_ARGUMENT'],
+  ['Infinity', new Float32Array([1, Infinity, 3]), 'CVX_INVALID_ARGUMENT'],
+  ['-Infinity in a Float64Array', new Float64Array([1, 2, -Infinity]), 'CVX_INVALID_ARGUMENT'],
+  ['a value that overflows f32', [1, 2, 1e39], 'CVX_INVALID_ARGUMENT'],
+  ['oversized (65537 floats)', new Float32Array(65537), 'CVX_INVALID_ARGUMENT'],
+  ['a string element', [1, '2', 3], 'CVX_INVALID_ARGUMENT'],
+  ['a string', 'abc', 'CVX_INVALID_ARGUMENT'],
+  ['an object', { 0: 1, length: 1 }, 'CVX_INVALID_ARGUMENT'],
+  ['null', null, 'CVX_INVALID_ARGUMENT'],
+  ['a DataView', new DataView(new ArrayBuffer(12)), 'CVX_INVALID_ARGUMENT'],
+  ['a detached Float32Array', detached(), 'CVX_INVALID_ARGUMENT'],
+  ['a SharedArrayBuffer-backed Float32Array', shared(), 'CVX_INVALID_ARGUMENT'],
+  ['the wrong dimension (4 in a dim-3 space)', [1, 2, 3, 4], 'CVX_DIMENSION_MISMATCH'],
+];
+const BAD_RANGE_OPTIONS: Array<[string, unknown, RegExp]> = [
+  ['limit 0', { limit: 0 }, /options\.limit/], ['limit -1', { limit: -1 }, /options\.limit/],
+  ['limit 1.5', { limit: 1.5 }, /options\.limit/], ['limit NaN', { limit: NaN }, /options\.limit/],
+  ['limit "5"', { limit: '5' }, /options\.limit/], ['limit 5n', { limit: 5n }, /options\.limit/],
+  ['reverse "yes"', { reverse: 'yes' }, /options\.reverse/], ['options null', null, /options/], ['options 5', 5, /options/],
+];
+
+const cases: Case[] = [];
+for (const [what, v] of BAD_IDS) {
+  cases.push([`put: entityId ${what}`, 'put', [0, ok({ entityId: v })], 'CVX_INVALID_ARGUMENT', /point\.entityId/]);
+  cases.push([`putMany: entityId ${what} at [1]`, 'putMany', [0, [ok(), ok({ entityId: v })]], 'CVX_INVALID_ARGUMENT', /points\[1\]\.entityId/]);
+  cases.push([`get: entityId ${what}`, 'get', [v, 0, 5], 'CVX_INVALID_ARGUMENT', /entityId/]);
+  cases.push([`range: entityId ${what}`, 'range', [v, 0, 0, 10], 'CVX_INVALID_ARGUMENT', /entityId/]);
+  cases.push([`rangeColumns: entityId ${what}`, 'rangeColumns', [v, 0, 0, 10], 'CVX_INVALID_ARGUMENT', /entityId/]);
+  cases.push([`delete: entityId ${what}`, 'delete', [v, 0, 5], 'CVX_INVALID_ARGUMENT', /entityId/]);
+  cases.push([`getTimeline: entityId ${what}`, 'getTimeline', [v, 0], 'CVX_INVALID_ARGUMENT', /entityId/]);
+}
+for (const [what, v] of BAD_TS) {
+  cases.push([`put: timestamp ${what}`, 'put', [0, ok({ timestamp: v })], 'CVX_INVALID_ARGUMENT', /point\.timestamp/]);
+  cases.push([`putMany: timestamp ${what} at [0]`, 'putMany', [0, [ok({ timestamp: v })]], 'CVX_INVALID_ARGUMENT', /points\[0\]\.timestamp/]);
+  cases.push([`get: timestamp ${what}`, 'get', [1, 0, v], 'CVX_INVALID_ARGUMENT', /timestamp/]);
+  cases.push([`delete: timestamp ${what}`, 'delete', [1, 0, v], 'CVX_INVALID_ARGUMENT', /timestamp/]);
+  cases.push([`range: start ${what}`, 'range', [1, 0, v, 10], 'CVX_INVALID_ARGUMENT', /start/]);
+  cases.push([`range: end ${what}`, 'range', [1, 0, 0, v], 'CVX_INVALID_ARGUMENT', /end/]);
+}
+for (const [what, v] of BAD_SPACES) {
+  cases.push([`put: spaceId ${what}`, 'put', [v, ok()], 'CVX_INVALID_ARGUMENT', /spaceId/]);
+  cases.push([`putMany: spaceId ${what}`, 'putMany', [v, [ok()]], 'CVX_INVALID_ARGUMENT', /spaceId/]);
+  cases.push([`get: spaceId ${what}`, 'get', [1, v, 5], 'CVX_INVALID_ARGUMENT', /spaceId/]);
+  cases.push([`range: spaceId ${what}`, 'range', [1, v, 0, 10], 'CVX_INVALID_ARGUMENT', /spaceId/]);
+  cases.push([`delete: spaceId ${what}`, 'delete', [1, v, 5], 'CVX_INVALID_ARGUMENT', /spaceId/]);
+  cases.push([`getTimeline: spaceId ${what}`, 'getTimeline', [1, v], 'CVX_INVALID_ARGUMENT', /spaceId/]);
+}
+for (const [what, v, code] of BAD_VECTORS) {
+  cases.push([`put: vector ${what}`, 'put', [0, ok({ vector: v })], code, /point\.vector/]);
+  cases.push([`putMany: vector ${what} at [2]`, 'putMany', [0, [ok({ timestamp: 100 }), ok({ timestamp: 101 }), ok({ vector: v })]], code, /points\[2\]\.vector/]);
+}
+for (const [what, v, names] of BAD_RANGE_OPTIONS) {
+  cases.push([`range: ${what}`, 'range', [1, 0, 0, 10, v], 'CVX_INVALID_ARGUMENT', names]);
+  cases.push([`rangeColumns: ${what}`, 'rangeColumns', [1, 0, 0, 10, v], 'CVX_INVALID_ARGUMENT', names]);
+}
+cases.push(
+  ['range: start > end', 'range', [1, 0, 10, 5], 'CVX_INVALID_ARGUMENT', /start.*end/],
+  ['range: start > end at the i64 edges', 'range', [1, 0, I64_MAX, I64_MIN], 'CVX_INVALID_ARGUMENT', /start.*end/],
+  ['rangeColumns: start > end', 'rangeColumns', [1, 0, 1, 0], 'CVX_INVALID_ARGUMENT', /start.*end/],
+  ['put: point null', 'put', [0, null], 'CVX_INVALID_ARGUMENT', /point/],
+  ['put: point a number', 'put', [0, 5], 'CVX_INVALID_ARGUMENT', /point/],
+  ['put: point without vector', 'put', [0, { entityId: 1, timestamp: 1 }], 'CVX_INVALID_ARGUMENT', /point\.vector/],
+  ['putMany: points null', 'putMany', [0, null], 'CVX_INVALID_ARGUMENT', /points/],
+  ['putMany: points a number', 'putMany', [0, 7], 'CVX_INVALID_ARGUMENT', /points/],
+  ['putMany: points[1] null', 'putMany', [0, [ok(), null]], 'CVX_INVALID_ARGUMENT', /points\[1\]/],
+  ['putMany: mixed dimensions inside the batch', 'putMany', [0, [ok({ timestamp: 100 }), ok({ vector: [1, 2] })]], 'CVX_DIMENSION_MISMATCH', /points\[1\]\.vector/],
+  ['putMany: a new space with mixed dimensions', 'putMany', [9, [ok({ vector: [1, 2] }), ok({ vector: [1] })]], 'CVX_DIMENSION_MISMATCH', /points\[1\]\.vector/],
+  ['putMany: columnar dim 0', 'putMany', [0, { entityIds: [1], timestamps: [1], vectors: new Float32Array(3), dim: 0 }], 'CVX_INVALID_ARGUMENT', /batch\.dim/],
+  ['putMany: columnar dim 1.5', 'putMany', [0, { entityIds: [1], timestamps: [1], vectors: new Float32Array(3), dim: 1.5 }], 'CVX_INVALID_ARGUMENT', /batch\.dim/],
+  ['putMany: columnar vectors not a multiple of dim', 'putMany', [0, { entityIds: [1], timestamps: [1], vectors: new Float32Array(4), dim: 3 }], 'CVX_INVALID_ARGUMENT', /batch\.vectors/],
+  ['putMany: columnar vectors a plain array', 'putMany', [0, { entityIds: [1], timestamps: [1], vectors: [1, 2, 3], dim: 3 }], 'CVX_INVALID_ARGUMENT', /batch\.vectors/],
+  ['putMany: columnar vectors on a SharedArrayBuffer', 'putMany', [0, { entityIds: [1], timestamps: [1], vectors: shared(), dim: 3 }], 'CVX_INVALID_ARGUMENT', /batch\.vectors/],
+  ['putMany: columnar NaN in row 1', 'putMany', [0, { entityIds: [1, 2], timestamps: [1, 1], vectors: new Float32Array([1, 2, 3, 4, NaN, 6]), dim: 3 }], 'CVX_INVALID_ARGUMENT', /points\[1\]\.vector/],
+  ['putMany: columnar too few entityIds', 'putMany', [0, { entityIds: [1], timestamps: [1, 2], vectors: new Float32Array(6), dim: 3 }], 'CVX_INVALID_ARGUMENT', /batch\.entityIds/],
+  ['putMany: columnar bad entityId element', 'putMany', [0, { entityIds: [1, -3], timestamps: [1, 2], vectors: new Float32Array(6), dim: 3 }], 'CVX_INVALID_ARGUMENT', /batch\.entityIds\[1\]/],
+  ['putMany: columnar Float64Array entityIds holding NaN', 'putMany', [0, { entityIds: new Float64Array([NaN]), timestamps: [1], vectors: new Float32Array(3), dim: 3 }], 'CVX_INVALID_ARGUMENT', /entityId/],
+  ['putMany: columnar Float64Array timestamps holding 2^60', 'putMany', [0, { entityIds: [1], timestamps: new Float64Array([2 ** 60]), vectors: new Float32Array(3), dim: 3 }], 'CVX_INVALID_ARGUMENT', /timestamp/],
+  ['putMany: columnar wrong dimension for the space', 'putMany', [0, { entityIds: [1], timestamps: [1], vectors: new Float32Array([1, 2]), dim: 2 }], 'CVX_DIMENSION_MISMATCH', /points\[0\]\.vector/],
+  ['verify: maxIssues -1', 'verify', [{ maxIssues: -1 }], 'CVX_INVALID_ARGUMENT', /options\.maxIssues/],
+  ['repair: dropUndecodable "yes"', 'repair', [{ dropUndecodable: 'yes' }], 'CVX_INVALID_ARGUMENT', /options\.dropUndecodable/],
+);
+
+/** Calls `method` or `methodSync` on the store, turning a synchronous throw into a rejection. */
+function call(store: HotStore, method: string, args: unknown[], sync: boolean): Promise<unknown> {
+  const s = store as unknown as Record<string, (...a: unknown[]) => unknown>;
+  return Promise.resolve().then(() => (sync ? s[`${method}Sync`](...args) : s[method](...args)));
+}
+
+describe('bad arguments to an open store', () => {
+  let store: HotStore;
+  let before: ReturnType<typeof dump>;
+  beforeAll(() => {
+    store = tempStore().store;
+    store.putSync(0, ok());
+    store.putSync(0, ok({ entityId: 2, timestamp: -7 }));
+    store.putSync(3, { entityId: 1, timestamp: 0, vector: [9] });
+    before = dump(store);
+    expect(before.vectors).toHaveLength(3);
+  });
+  afterAll(() => store.closeSync());
+
+  test.each(cases.flatMap((c) => [[...c, true], [...c, false]] as Array<[...Case, boolean]>))(
+    '%s (sync=%#)',
+    async (_name, method, args, code, names, sync) => {
+      const err = await call(store, method, args, sync).then(
+        () => { throw new Error('the call succeeded'); },
+        (e) => e,
+      );
+      expect(err).toBeInstanceOf(HotStoreError);
+      expect(err.code).toBe(code);
+      expect(err.message).toMatch(names);
+      expect(dump(store)).toEqual(before);
+    },
+  );
+
+  test('an iterable that throws midway through putMany writes nothing', async () => {
+    function* points() {
+      yield ok({ timestamp: 50 });
+      throw new Error('source failed');
+    }
+    expect(() => store.putManySync(0, points())).toThrow('source failed');
+    await expect(store.putMany(0, points())).rejects.toThrow('source failed');
+    expect(dump(store)).toEqual(before);
+  });
+
+  test('a call with a foreign object as the handle is refused, not a crash', async () => {
+    const { native } = await import('../lib/binding');
+    for (const h of [{}, null, 5, 'x', new Float32Array(2)]) {
+      expect(() => native.getSync(h as never, 1, 0, 5)).toThrow(expect.objectContaining({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/handle/) }));
+      expect(() => native.put(h as never, 0, 1, 1, new Float32Array(1))).toThrow(expect.objectContaining({ code: 'CVX_INVALID_ARGUMENT' }));
+    }
+    expect(dump(store)).toEqual(before);
+  });
+});
+
+describe('writes to a read-only store', () => {
+  test.each([
+    ['put', [0, ok({ timestamp: 77 })]], ['putMany', [0, [ok({ timestamp: 77 })]]], ['delete', [1, 0, 5]], ['repair', []],
+  ] as Array<[string, unknown[]]>)('%s fails with CVX_READ_ONLY and changes nothing', async (method, args) => {
+    const { dir, store } = tempStore();
+    store.putSync(0, ok());
+    store.closeSync();
+    const ro = HotStore.openSync(dir, { readOnly: true });
+    const before = dump(ro);
+    for (const sync of [true, false]) {
+      await expect(call(ro, method, args, sync)).rejects.toMatchObject({ code: 'CVX_READ_ONLY', message: expect.stringMatching(/read ?only/i) });
+    }
+    expect(dump(ro)).toEqual(before);
+    ro.closeSync();
+  });
+});
+
+describe('bad paths and directories that hold something else', () => {
+  const root = path.dirname(tempPath('hostile-paths'));
+
+  async function openFails(p: unknown, options: unknown, code: string, names: RegExp): Promise<void> {
+    for (const open of [(a: unknown, o: unknown) => HotStore.openSync(a as string, o as never), (a: unknown, o: unknown) => HotStore.open(a as string, o as never)]) {
+      const err = await Promise.resolve().then(() => open(p, options)).then(
+        (s) => { (s as HotStore).closeSync(); throw new Error(`opened ${String(p)}`); },
+        (e) => e,
+      );
+      expect(err).toBeInstanceOf(HotStoreError);
+      expect({ code: err.code, message: err.message }).toEqual({ code, message: expect.stringMatching(names) });
+    }
+  }
+
+  /** Every file's name and bytes, to prove a refused open left a directory alone. */
+  function snapshot(dir: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const f of fs.readdirSync(dir).sort()) {
+      const p = path.join(dir, f);
+      out[f] = fs.statSync(p).isFile() ? fs.readFileSync(p).toString('hex') : 'dir';
+    }
+    return out;
+  }
+
+  test.each([
+    ['empty string', '', /path/], ['a number', 5, /path/], ['null', null, /path/], ['an object', {}, /path/],
+  ])('path %s → CVX_INVALID_ARGUMENT', async (_what, p, names) => {
+    await openFails(p, undefined, 'CVX_INVALID_ARGUMENT', names);
+  });
+
+  test.each([
+    ['options 5', 5, /options/], ['options null', null, /options/],
+    ['keyframeInterval 0', { keyframeInterval: 0 }, /options\.keyframeInterval/],
+    ['keyframeInterval -1', { keyframeInterval: -1 }, /options\.keyframeInterval/],
+    ['keyframeInterval 1.5', { keyframeInterval: 1.5 }, /options\.keyframeInterval/],
+    ['readOnly "yes"', { readOnly: 'yes' }, /options\.readOnly/], ['bigint 1', { bigint: 1 }, /options\.bigint/],
+    ['sync "true"', { sync: 'true' }, /options\.sync/], ['createIfMissing 0', { createIfMissing: 0 }, /options\.createIfMissing/],
+  ])('%s → CVX_INVALID_ARGUMENT and no directory is created', async (_what, options, names) => {
+    const p = path.join(root, `opts-${Math.random()}`);
+    await openFails(p, options, 'CVX_INVALID_ARGUMENT', names);
+    expect(fs.existsSync(p)).toBe(false);
+  });
+
+  test('a path that is a regular file → CVX_INVALID_ARGUMENT, file untouched', async () => {
+    const f = path.join(root, 'a-file');
+    fs.writeFileSync(f, 'precious');
+    await openFails(f, undefined, 'CVX_INVALID_ARGUMENT', new RegExp(`${f}.*file`));
+    expect(fs.readFileSync(f, 'utf8')).toBe('precious');
+  });
+
+  test('a directory that cannot be created even as root (parent is a regular file) → CVX_IO', async () => {
+    const f = path.join(root, 'parent-file');
+    fs.writeFileSync(f, 'x');
+    await openFails(path.join(f, 'db'), undefined, 'CVX_IO', /parent-file\/db.*could not be created/);
+  });
+
+  test.each([['/proc/self/cvx-db'], ['/proc/1/cvx/deeper'], ['/sys/cvx-db']])(
+    'a path under a kernel filesystem (%s) fails with CVX_IO, never hangs',
+    async (p) => {
+      // In a child: this used to spin forever inside fs.mkdirSync({ recursive: true }).
+      const r = await runChild('open_path.ts', [p], [], 20_000);
+      expect(r.timedOut).toBe(false);
+      expect(JSON.parse(r.stdout)).toMatchObject({ name: 'HotStoreError', code: 'CVX_IO', message: expect.stringContaining(p.split('/').slice(0, 3).join('/')) });
+    },
+  );
+
+  test('a missing store with createIfMissing: false or readOnly → CVX_IO naming the option', async () => {
+    await openFails(path.join(root, 'absent1'), { createIfMissing: false }, 'CVX_IO', /createIfMissing is false/);
+    await openFails(path.join(root, 'absent2'), { readOnly: true }, 'CVX_IO', /readOnly/);
+    expect(fs.existsSync(path.join(root, 'absent1'))).toBe(false);
+  });
+
+  test('a directory of random files → CVX_FORMAT, files untouched', async () => {
+    const d = path.join(root, 'random');
+    fs.mkdirSync(d);
+    fs.writeFileSync(path.join(d, 'notes.txt'), 'hello');
+    fs.writeFileSync(path.join(d, 'blob.bin'), Buffer.from([0, 1, 2, 255]));
+    const before = snapshot(d);
+    await openFails(d, undefined, 'CVX_FORMAT', /not empty and holds no store/);
+    expect(snapshot(d)).toEqual(before);
+  });
+
+  test('a directory with a garbage CURRENT/MANIFEST → refused (CVX_FORMAT or CVX_CORRUPTION), files untouched', async () => {
+    const d = path.join(root, 'garbage-rocks');
+    fs.mkdirSync(d);
+    fs.writeFileSync(path.join(d, 'CURRENT'), 'MANIFEST-000009\n');
+    fs.writeFileSync(path.join(d, 'MANIFEST-000009'), Buffer.alloc(300, 0x5a));
+    const before = snapshot(d);
+    for (const open of [() => HotStore.openSync(d), () => HotStore.open(d)]) {
+      const err = await Promise.resolve().then(open).then(() => null, (e) => e);
+      expect(err).toBeInstanceOf(HotStoreError);
+      expect(['CVX_FORMAT', 'CVX_CORRUPTION']).toContain(err.code);
+      expect(err.message).toContain(d);
+    }
+    expect(snapshot(d)).toEqual(before);
+  });
+
+  test('a plain RocksDB database without our column families → CVX_FORMAT, left as it was', async () => {
+    const d = path.join(root, 'plain-rocksdb');
+    execFileSync('ldb', [`--db=${d}`, '--create_if_missing', 'put', 'their-key', 'their-value']);
+    await openFails(d, undefined, 'CVX_FORMAT', /not a cvx-storage store/);
+    expect(execFileSync('ldb', [`--db=${d}`, 'list_column_families']).toString()).toMatch(/\{default\}/);
+    expect(execFileSync('ldb', [`--db=${d}`, 'scan']).toString().trim()).toBe('their-key : their-value');
+  });
+
+  test('a LevelDB database (classic-level) → CVX_FORMAT, its data intact', async () => {
+    const { ClassicLevel } = await import('classic-level');
+    const d = path.join(root, 'leveldb');
+    const db = new ClassicLevel<string, string>(d);
+    await db.put('k', 'v');
+    await db.close();
+    await openFails(d, undefined, 'CVX_FORMAT', /not a cvx-storage store/);
+    const again = new ClassicLevel<string, string>(d);
+    expect(await again.get('k')).toBe('v');
+    await again.close();
+  });
+
+  test('a store of a future format version → CVX_FORMAT naming both versions, marker kept', async () => {
+    const { dir, store } = tempStore();
+    store.putSync(0, ok());
+    const future = Buffer.from(encode({ version: 2 }));
+    rawPut(store, 'default', Buffer.from('cvx:format'), future);
+    store.closeSync();
+    await openFails(dir, undefined, 'CVX_FORMAT', /format version 2.*version 1/);
+    await openFails(dir, { readOnly: true }, 'CVX_FORMAT', /format version 2/);
+    expect(execFileSync('ldb', [`--db=${dir}`, 'get', 'cvx:format', '--value_hex']).toString().trim()).toBe(`0x${future.toString('hex').toUpperCase()}`);
+  });
+
+  test('a store whose cvx:format marker is undecodable → CVX_FORMAT', async () => {
+    const { dir, store } = tempStore();
+    rawPut(store, 'default', Buffer.from('cvx:format'), Buffer.from('garbage'));
+    store.closeSync();
+    await openFails(dir, undefined, 'CVX_FORMAT', /cvx:format is not a valid format record/);
+  });
+});
