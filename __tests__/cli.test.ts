@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { HotStore } from '../lib';
 import { CLI, ensureDist } from './helpers/dist';
+import { rawDelete, rawPut, tkey, vkey } from './helpers/raw';
 import { tempPath } from './helpers/tmp';
 
 beforeAll(() => ensureDist());
@@ -33,7 +34,7 @@ function writeTemp(name: string, content: string | Buffer): string {
 
 const ndjson = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
-const COMMANDS = ['demo', 'ingest', 'import', 'export', 'get', 'range', 'timeline', 'entities', 'spaces', 'stats', 'compact', 'checkpoint', 'bench'];
+const COMMANDS = ['demo', 'ingest', 'import', 'export', 'get', 'range', 'timeline', 'entities', 'spaces', 'stats', 'verify', 'repair', 'compact', 'checkpoint', 'bench'];
 
 test('--help on the program and every command exits 0 with its usage on stdout', async () => {
   const top = await cli(['--help']);
@@ -268,4 +269,33 @@ test('vectors print as the shortest decimal that reads back as the same f32', as
   const [p] = JSON.parse((await cli(['range', db, '1'])).stdout);
   expect(p.vector).toEqual([0.1, 0.33333334, 1e-30, -2.5, 16777216]);
   expect(p.vector.map(Math.fround)).toEqual(values.map(Math.fround));
+});
+
+test('verify finds damage (exit 1), repair fixes it, verify is clean again', async () => {
+  const db = tempPath('verify');
+  const s = HotStore.openSync(db);
+  s.putManySync(0, [1, 2, 3].map((t) => ({ entityId: 4, timestamp: t, vector: [t] })));
+  s.putSync(0, { entityId: 5, timestamp: 1, vector: [1] });
+  rawDelete(s, 'vectors', vkey(4, 0, 3)); // the timeline of 4 now overstates
+  rawDelete(s, 'timelines', tkey(5, 0)); // 5 has a vector but no timeline
+  rawPut(s, 'vectors', Buffer.from('short'), Buffer.from([1, 2, 3, 4]));
+  s.closeSync();
+
+  const bad = await cli(['verify', db]);
+  expect(bad.code).toBe(1);
+  expect(bad.stdout).toMatch(/3 issues/);
+  expect(bad.stdout).toContain('timeline-mismatch (timelines) entity 4 space 0');
+  expect(bad.stdout).toContain('timeline-missing');
+  expect(bad.stdout).toContain(`key-undecodable (vectors) ${Buffer.from('short').toString('hex')}`);
+  const json = JSON.parse((await cli(['verify', db, '--json'])).stdout);
+  expect(json).toMatchObject({ ok: false, issueCount: 3 });
+  expect(json.issues.map((i: { key: string }) => typeof i.key)).toEqual(['string', 'string', 'string']);
+
+  const fixed = await cli(['repair', db, '--drop-undecodable']);
+  expect(fixed.code).toBe(0);
+  expect(fixed.stdout).toContain('repaired: 2 timelines written, 0 deleted, 1 vectors deleted');
+  const clean = await cli(['verify', db]);
+  expect(clean.code).toBe(0);
+  expect(clean.stdout).toContain('no issues');
+  expect(JSON.parse((await cli(['timeline', db, '4'])).stdout).pointCount).toBe(2);
 });

@@ -83,6 +83,7 @@ export function toJson(v: unknown, indent?: number): string {
   return JSON.stringify(v, (_k, x) => {
     if (typeof x === 'bigint') return x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x.toString();
     if (x instanceof Float32Array) return Array.from(x, f32);
+    if (x && x.type === 'Buffer' && Array.isArray(x.data)) return Buffer.from(x.data).toString('hex'); // keys, as hex
     return x;
   }, indent);
 }

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { spawn } from 'child_process';
 import { Command, CommanderError, Option } from 'commander';
 import { HotStoreError } from '../errors';
+import type { VerifyReport } from '../verify';
 import { runDemo } from '../demo';
 import {
   CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, describeError, parseId, parsePositive, parseSpace, parseTimestamp,
@@ -46,6 +47,21 @@ function ingestCommand(name: string, description: string, defaultFormat: InputFo
         print(`${name}: ${r.written} point${r.written === 1 ? '' : 's'} written${r.skipped ? `, ${r.skipped} bad record${r.skipped === 1 ? '' : 's'} skipped` : ''} in ${r.seconds.toFixed(2)} s (${rate} points/s)`);
       }
     });
+}
+
+function printVerify(r: VerifyReport, json: boolean, repairing: boolean): void {
+  if (json) return void print(toJson(r, 2));
+  print(`${r.vectorsScanned} vectors, ${r.timelinesScanned} timelines, ${r.series} series: ` +
+    (r.ok ? 'no issues' : `${r.issueCount} issue${r.issueCount === 1 ? '' : 's'}`));
+  for (const i of r.issues) {
+    const where = i.entityId === undefined ? i.key.toString('hex') : `entity ${i.entityId} space ${i.spaceId}${i.timestamp === undefined ? '' : ` t=${i.timestamp}`}`;
+    print(`  ${i.kind} (${i.columnFamily}) ${where}: ${i.message}`);
+  }
+  if (r.truncated) print(`  … ${r.issueCount - r.issues.length} more (--max-issues)`);
+  if (repairing) {
+    const x = r.repaired;
+    print(`repaired: ${x.timelinesWritten} timelines written, ${x.timelinesDeleted} deleted, ${x.vectorsDeleted} vectors deleted`);
+  }
 }
 
 /** The whole command tree; exported for tests of the help texts. */
@@ -177,6 +193,28 @@ export function buildProgram(): Command {
         ['prefix seeks checked', b.prefixChecked],
         ['prefix seeks answered by prefix filter', b.prefixUseful],
       ]));
+    });
+
+  program.command('verify')
+    .description('check every timeline against its vectors; exit 1 when an issue is found')
+    .argument('<db>', 'store directory')
+    .addOption(new Option('--max-issues <n>', 'issues listed (all are counted)').argParser(parsePositive).default(100))
+    .option('--json', 'the whole report as JSON')
+    .action(async (db: string, o) => {
+      const report = await withStore(db, 'read', (s) => s.verify({ maxIssues: o.maxIssues }));
+      printVerify(report, !!o.json, false);
+      if (!report.ok) throw new CliError('', EXIT_FAILURE);
+    });
+
+  program.command('repair')
+    .description('rewrite wrong or missing timelines from the vectors and delete orphans')
+    .argument('<db>', 'store directory')
+    .option('--drop-undecodable', 'also delete undecodable vectors and wrong-length keys (default: report only)')
+    .addOption(new Option('--max-issues <n>', 'issues listed (all are counted)').argParser(parsePositive).default(100))
+    .option('--json', 'the whole report as JSON')
+    .action(async (db: string, o) => {
+      const report = await withStore(db, 'write', (s) => s.repair({ maxIssues: o.maxIssues, dropUndecodable: !!o.dropUndecodable }));
+      printVerify(report, !!o.json, true);
     });
 
   program.command('compact')
