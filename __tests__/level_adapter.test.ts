@@ -52,6 +52,8 @@ test('vectors and timelines open read-only only, and show the on-disk keys and v
   expect(() => new HotStoreLevel(store, { columnFamily: 'vectors' })).toThrow(expect.objectContaining({ code: 'CVX_READ_ONLY' }));
   expect(() => new HotStoreLevel(store, { columnFamily: 'timelines', readOnly: false })).toThrow(expect.objectContaining({ code: 'CVX_READ_ONLY' }));
   expect(() => new HotStoreLevel(store, { columnFamily: 'other' as never })).toThrow(expect.objectContaining({ code: 'CVX_INVALID_ARGUMENT' }));
+  expect(() => new HotStoreLevel(store, { store: { sync: true } })).toThrow(expect.objectContaining({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringContaining('options.store') }));
+  expect(() => new HotStoreLevel(42 as never)).toThrow(expect.objectContaining({ code: 'CVX_INVALID_ARGUMENT' }));
   const vectors = new HotStoreLevel<Buffer, Buffer>(store, { columnFamily: 'vectors', readOnly: true, keyEncoding: 'buffer', valueEncoding: 'buffer' });
   await vectors.open();
   const entries = await vectors.iterator().all();

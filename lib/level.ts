@@ -92,6 +92,9 @@ export class HotStoreLevel<KDefault = string, VDefault = string> extends Abstrac
       throw invalidArgument('storeOrLocation must be an open HotStore or a directory path');
     }
     if (owns && storeOrLocation.length === 0) throw invalidArgument('location must be a non-empty string');
+    if (!owns && options.store !== undefined) {
+      throw invalidArgument('options.store only applies when the adapter opens its own store from a path');
+    }
     const { columnFamily: _cf, readOnly: _ro, store: storeOptions, ...levelOptions } = options;
     super(
       {
