@@ -138,3 +138,14 @@ test('CVX_IO when the store does not exist and may not be created', async () => 
   expect(codeOf(() => HotStore.openSync(dir, { createIfMissing: false }))).toBe('CVX_IO');
   await expect(HotStore.open(dir, { readOnly: true })).rejects.toMatchObject({ code: 'CVX_IO', message: expect.stringContaining(dir) });
 });
+
+test('CVX_CORRUPTION, not a truncated answer, when a foreign key sits inside an entity prefix', () => {
+  const { dir, store } = tempStore();
+  for (let t = 0; t < 3; t++) store.putSync(0, { entityId: 4, timestamp: t, vector: [t] });
+  store.closeSync();
+  // 13 bytes: the entity-4 prefix plus one byte, sorting between its timestamps 0..2 and beyond.
+  ldb(dir, '--column_family=vectors', '--key_hex', '--value_hex', 'put', '0x' + encodePrefix(4, 0).toString('hex') + '80', '0x0000803f');
+  const s = HotStore.openSync(dir);
+  expect(codeOf(() => s.rangeSync(4, 0, -10, 10))).toBe('CVX_CORRUPTION');
+  s.closeSync();
+});

@@ -48,7 +48,12 @@ Status RangeScan(Store& s, const RangeQuery& q, RangeResult* out) {
   if (hint && hint < 1 << 20) out->timestamps.reserve(hint);
   for (; it->Valid(); q.reverse ? it->Prev() : it->Next()) {
     rocksdb::Slice k = it->key();
-    if (k.size() != kKeySize || memcmp(k.data(), lo, kPrefixSize) != 0) break;
+    if (k.size() < kPrefixSize || memcmp(k.data(), lo, kPrefixSize) != 0) break;
+    if (k.size() != kKeySize) {
+      // Inside our prefix yet not a key we write: stopping here would silently truncate.
+      return Status::Make(Code::kCorruption, "range: a " + std::to_string(k.size()) +
+                                                 "-byte key inside the entity's prefix is not a vector key");
+    }
     const int64_t ts = DecodeKeyTimestamp(k.data());
     if (ts < q.start || ts > q.end) break;
     rocksdb::Slice v = it->value();
