@@ -22,6 +22,9 @@ export interface ColumnarBatch {
   dim: number;
 }
 
+/** Most puts sent to the shim in one coalesced group. */
+const MAX_PUT_GROUP = 256;
+
 interface QueuedPut {
   space: number;
   point: CheckedPoint;
@@ -229,7 +232,9 @@ export class HotStore {
     }
     return new Promise<void>((resolve, reject) => {
       if (this.#queued.length === 0) queueMicrotask(() => this.#flushPuts());
-      this.#queued.push({ space, point: p, resolve, reject });
+      // A full group goes now: several groups in flight let the pool write one while the
+      // main thread gathers the next, and keep each main-thread step short.
+      if (this.#queued.push({ space, point: p, resolve, reject }) >= MAX_PUT_GROUP) this.#flushPuts();
     });
   }
 

@@ -11,27 +11,15 @@ namespace cvx {
 namespace {
 
 constexpr int64_t kMaxSafeInt = 9007199254740991LL;
-// Above this size a result buffer is handed to JS as is instead of copied: V8 would
-// zero-fill a new ArrayBuffer and we would then copy over it, two passes over the data.
-constexpr size_t kAdoptBytes = 64 * 1024;
-
-// A Float32Array over `bytes` (raw little-endian f32).
-Napi::Float32Array FloatsToJs(Napi::Env env, std::string&& bytes) {
+// A Float32Array holding a copy of `bytes` (raw little-endian f32). It lives in a Node
+// Buffer because napi_create_buffer skips the zero-fill a plain ArrayBuffer pays for, so
+// the data is written once; handing our own allocation to JS instead would only be freed
+// after the event loop turns, which a synchronous loop of reads never lets happen.
+Napi::Float32Array FloatsToJs(Napi::Env env, const std::string& bytes) {
   const size_t n = bytes.size() / 4;
-  if (bytes.size() < kAdoptBytes) {
-    Napi::Float32Array out = Napi::Float32Array::New(env, n);
-    if (n) memcpy(out.Data(), bytes.data(), bytes.size());
-    return out;
-  }
-  auto* owned = new std::string(std::move(bytes));
-  const int64_t size = static_cast<int64_t>(owned->size());
-  Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, owned->data(), owned->size(), [](Napi::Env e, void*, std::string* str) {
-    Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(str->size()));
-    delete str;
-  }, owned);
-  // Tell V8 about memory it does not allocate, so GC keeps pace with repeated large ranges.
-  Napi::MemoryManagement::AdjustExternalMemory(env, size);
-  return Napi::Float32Array::New(env, n, buf, 0);
+  Napi::Buffer<uint8_t> buf = Napi::Buffer<uint8_t>::New(env, bytes.size());
+  if (n) memcpy(buf.Data(), bytes.data(), bytes.size());
+  return Napi::Float32Array::New(env, n, buf.ArrayBuffer(), buf.ByteOffset());
 }
 
 struct PutJob {
@@ -165,7 +153,7 @@ struct GetJob {
 
   explicit GetJob(const Napi::CallbackInfo& info) : at(info) {}
   Status Run(Store& s) { return GetVector(s, at.entity, at.space, at.ts, &value, &found); }
-  Napi::Value Result(Napi::Env env) { return found ? FloatsToJs(env, std::move(value)) : env.Undefined(); }
+  Napi::Value Result(Napi::Env env) { return found ? FloatsToJs(env, value) : env.Undefined(); }
 };
 
 struct DeleteJob {
@@ -224,7 +212,7 @@ struct RangeJob {
       NAPI_THROW_IF_FAILED(env, napi_create_typedarray(env, napi_bigint64_array, n, buf, 0, &ts), out);
       out.Set("timestamps", Napi::Value(env, ts));
     }
-    out.Set("vectors", FloatsToJs(env, std::move(result.vectors)));
+    out.Set("vectors", FloatsToJs(env, result.vectors));
     return out;
   }
 };

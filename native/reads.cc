@@ -1,4 +1,5 @@
 // Read path: point get, prefix-bounded range iteration, timeline record fetch.
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -18,6 +19,25 @@ Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, std::str
   }
   *found = true;
   return Status::Ok();
+}
+
+// An upper bound on the points a range can return, from the timeline's exact count and the
+// limit, so the result buffers are sized once instead of grown (each growth copies
+// everything read so far). Large reservations cost no page faults until written.
+size_t ExpectedPoints(Store& s, const RangeQuery& q) {
+  constexpr size_t kCap = 1 << 20;
+  size_t n = q.limit ? static_cast<size_t>(std::min<uint64_t>(q.limit, kCap)) : kCap;
+  char prefix[kPrefixSize];
+  EncodePrefix(prefix, q.entity, q.space);
+  rocksdb::PinnableSlice rec;
+  Timeline tl;
+  if (s.db()->Get(rocksdb::ReadOptions(), s.timelines_cf(), rocksdb::Slice(prefix, kPrefixSize), &rec).ok() &&
+      DecodeTimeline(rec, &tl)) {
+    n = std::min<size_t>(n, tl.point_count);
+  } else {
+    n = std::min<size_t>(n, 64);
+  }
+  return std::max<size_t>(n, 1);
 }
 
 Status RangeScan(Store& s, const RangeQuery& q, RangeResult* out) {
@@ -44,8 +64,8 @@ Status RangeScan(Store& s, const RangeQuery& q, RangeResult* out) {
   } else {
     it->Seek(lower);
   }
-  const size_t hint = q.limit ? static_cast<size_t>(q.limit) : 0;
-  if (hint && hint < 1 << 20) out->timestamps.reserve(hint);
+  const size_t hint = ExpectedPoints(s, q);
+  out->timestamps.reserve(hint);
   for (; it->Valid(); q.reverse ? it->Prev() : it->Next()) {
     rocksdb::Slice k = it->key();
     if (k.size() < kPrefixSize || memcmp(k.data(), lo, kPrefixSize) != 0) break;
@@ -63,7 +83,8 @@ Status RangeScan(Store& s, const RangeQuery& q, RangeResult* out) {
                                                    std::to_string(v.size()) + " bytes");
       }
       out->dim = static_cast<uint32_t>(v.size() / 4);
-      out->vectors.reserve(v.size() * (hint ? hint : 64));
+      // Capped so a long series queried for a short range cannot ask for gigabytes up front.
+      out->vectors.reserve(std::min<size_t>(v.size() * hint, size_t{64} << 20));
     } else if (v.size() != out->dim * 4ULL) {
       return Status::Make(Code::kCorruption, "range: stored vector at timestamp " + std::to_string(ts) + " has " +
                                                  std::to_string(v.size()) + " bytes, expected " +
