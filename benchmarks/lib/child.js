@@ -1,0 +1,46 @@
+'use strict';
+// What every JS job process shares: reading its job description, timing a phase, and
+// reporting figures to the runner as JSON lines on stdout (the runner ignores other output).
+
+const { performance } = require('perf_hooks');
+
+/** The job description the runner passed as the single argv argument. */
+function jobArgs() {
+  return JSON.parse(process.argv[2]);
+}
+
+function emit(obj) {
+  process.stdout.write(JSON.stringify(obj) + '\n');
+}
+
+/** Times an async or sync phase; emits {figure, points, seconds, pointsPerSec, ...extra}. */
+async function timed(figure, points, fn, extra = {}) {
+  const t0 = performance.now();
+  const r = await fn();
+  const seconds = (performance.now() - t0) / 1000;
+  const fig = { figure, points, seconds, pointsPerSec: points / seconds, ...extra, ...(r && r.extra) };
+  emit(fig);
+  return fig;
+}
+
+/** Peak RSS of this process in MB (getrusage: kernel high-water mark, not a sample). */
+function peakRssMB() {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+/** Runs the job body, then reports peak RSS; any failure exits non-zero with its message. */
+function runJob(body) {
+  Promise.resolve()
+    .then(body)
+    .then(() => emit({ peakRssMB: peakRssMB() }))
+    .catch((e) => {
+      process.stderr.write(`job failed: ${e && e.stack ? e.stack : e}\n`);
+      process.exit(1);
+    });
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(`benchmark self-check failed: ${message}`);
+}
+
+module.exports = { jobArgs, emit, timed, peakRssMB, runJob, assert };
