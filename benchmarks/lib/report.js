@@ -93,7 +93,7 @@ const fmtRatio = (r) => (r === undefined ? '' : `${r.toFixed(2)}`);
 const mark = (ok) => (ok === undefined ? '' : ok ? ' ok' : ' MISS');
 
 function table(figures, failures) {
-  const rows = [['figure', 'points/s', 'vs C++', 'C++ ref', 'target', 'vs best peer', 'best peer', 'peak RSS MB']];
+  const rows = [['figure', 'points/s', 'vs C++', 'C++ ref', 'target', 'vs best peer', 'best peer', 'CPU µs/pt', 'peak RSS MB']];
   for (const f of figures) {
     if (f.pointsPerSec === undefined) continue;
     rows.push([
@@ -104,6 +104,7 @@ function table(figures, failures) {
       f.target !== undefined ? `≥ ${f.target.toFixed(2)}${mark(f.meetsTarget)}` : '',
       f.vsBestPeer !== undefined ? `${f.vsBestPeer.toFixed(2)}×${f.peerTarget ? mark(f.meetsPeerTarget) : ''}` : '',
       f.bestPeer || '',
+      f.cpuUsPerPoint !== undefined ? f.cpuUsPerPoint.toFixed(1) : '',
       f.peakRssMB !== undefined ? f.peakRssMB.toFixed(0) : '',
     ]);
   }

@@ -103,9 +103,24 @@ double Now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-void Emit(const char* figure, uint64_t points, double seconds, const std::string& extra = "") {
-  printf("{\"figure\":\"%s\",\"points\":%llu,\"seconds\":%.6f,\"pointsPerSec\":%.1f%s}\n", figure,
-         static_cast<unsigned long long>(points), seconds, points / seconds, extra.c_str());
+// CPU seconds of all threads of the process (user + system), as process.cpuUsage() in the JS jobs.
+double CpuNow() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// Wall and CPU clocks started together; Emit reports both for the phase.
+struct Timer {
+  double wall = Now(), cpu = CpuNow();
+};
+
+void Emit(const char* figure, uint64_t points, const Timer& t, const std::string& extra = "") {
+  const double seconds = Now() - t.wall, cpu = CpuNow() - t.cpu;
+  printf("{\"figure\":\"%s\",\"points\":%llu,\"seconds\":%.6f,\"pointsPerSec\":%.1f,\"cpuSeconds\":%.6f,"
+         "\"cpuUsPerPoint\":%.3f%s}\n",
+         figure, static_cast<unsigned long long>(points), seconds, points / seconds, cpu, cpu / points * 1e6,
+         extra.c_str());
   fflush(stdout);
 }
 
@@ -135,7 +150,7 @@ void Fold(cvx::Timeline* tl, int64_t ts) {
 
 void PhasePut(Db& d, const Workload& w) {
   char key[cvx::kKeySize];
-  const double t0 = Now();
+  const Timer t0;
   for (uint64_t i = 0; i < w.total; ++i) {
     const uint64_t e = w.entity(i);
     const int64_t ts = w.ts(i);
@@ -150,12 +165,12 @@ void PhasePut(Db& d, const Workload& w) {
     b.Put(d.timelines(), prefix, cvx::EncodeTimeline(tl));
     Check(d.db->Write(d.wo, &b), "write");
   }
-  Emit("cpp.put", w.total, Now() - t0);
+  Emit("cpp.put", w.total, t0);
 }
 
 void PhaseBatch(Db& d, const Workload& w) {
   char key[cvx::kKeySize];
-  const double t0 = Now();
+  const Timer t0;
   for (uint64_t from = 0; from < w.total; from += w.B) {
     const uint64_t to = std::min(from + w.B, w.total);
     struct Pending { cvx::Timeline tl; bool had; };
@@ -185,7 +200,7 @@ void PhaseBatch(Db& d, const Workload& w) {
     for (const auto& [prefix, p] : timelines) b.Put(d.timelines(), prefix, cvx::EncodeTimeline(p.tl));
     Check(d.db->Write(d.wo, &b), "write");
   }
-  Emit("cpp.batch", w.total, Now() - t0, ",\"batch\":" + std::to_string(w.B));
+  Emit("cpp.batch", w.total, t0, ",\"batch\":" + std::to_string(w.B));
 }
 
 // Proves the ingest happened: a few timelines are complete and exact.
@@ -212,7 +227,7 @@ void PhaseGet(Db& d, const Config& c, const Workload& w) {
   std::vector<float> out(w.D);
   char key[cvx::kKeySize];
   uint64_t found = 0;
-  const double t0 = Now();
+  const Timer t0;
   for (const auto& [e, ts] : sample) {
     cvx::EncodeKey(key, e, kSpace, ts);
     rocksdb::PinnableSlice v;
@@ -222,7 +237,7 @@ void PhaseGet(Db& d, const Config& c, const Workload& w) {
     memcpy(out.data(), v.data(), std::min<size_t>(v.size(), out.size() * sizeof(float)));
     ++found;
   }
-  Emit("cpp.get", sample.size(), Now() - t0);
+  Emit("cpp.get", sample.size(), t0);
   if (found != sample.size()) throw std::runtime_error("self-check failed: get found " + std::to_string(found));
 }
 
@@ -234,7 +249,7 @@ void PhaseRange(Db& d, const Config& c, const Workload& w) {
   for (auto& e : sample) e = static_cast<uint64_t>(r() * w.E);
   const int64_t first = kT0, last = kT0 + static_cast<int64_t>(w.P - 1) * kStepMs;
   uint64_t points = 0;
-  const double t0 = Now();
+  const Timer t0;
   for (uint64_t e : sample) {
     char lo[cvx::kKeySize], hi[cvx::kKeySize];
     cvx::EncodeKey(lo, e, kSpace, first);
@@ -256,7 +271,7 @@ void PhaseRange(Db& d, const Config& c, const Workload& w) {
     if (timestamps.size() != w.P) throw std::runtime_error("self-check failed: range size");
     points += timestamps.size();
   }
-  Emit("cpp.range", points, Now() - t0);
+  Emit("cpp.range", points, t0);
 }
 
 uint64_t ParseU64(const char* s) { return std::strtoull(s, nullptr, 10); }
