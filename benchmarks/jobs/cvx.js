@@ -9,7 +9,7 @@
 //                 getSync, get, rangeSync, range, rangeColumnsSync, rangeColumns, and the RSS-flat check
 const path = require('path');
 const { monitorEventLoopDelay } = require('perf_hooks');
-const { jobArgs, emit, timed, runJob, assert } = require('../lib/child');
+const { jobArgs, emit, timed, runJob, assert, settle } = require('../lib/child');
 const { makeWorkload } = require('../lib/workload');
 
 let HotStore;
@@ -154,8 +154,10 @@ runJob(async () => {
   checkTimelines(store, w);
   await store.close();
   if (cfg.phase === 'putMany' && cfg.reads) {
-    // Reopen so reads see what every contender sees: the WAL replayed and flushed to SST files.
+    // Reopen so reads see what every contender sees: the WAL replayed and flushed to SST files,
+    // and background compaction finished.
     store = HotStore.openSync(cfg.dir, opts);
+    emit({ figure: 'cvx.settle', settleSeconds: await settle(cfg.dir) });
     await reads(store, w, cfg);
     await store.close();
   }

@@ -7,7 +7,7 @@
 //          point gets (value turned into a Float32Array) and full-trajectory ranges over the
 //          20-byte keys with gte/lte (each entry turned into { timestamp, vector }).
 const path = require('path');
-const { jobArgs, timed, runJob, assert } = require('../lib/child');
+const { jobArgs, emit, timed, runJob, assert, settle } = require('../lib/child');
 const { makeWorkload, vectorKey, timelineKey, decodeTimestamp } = require('../lib/workload');
 const { vectorBytes, toFloat32, decodeTimeline } = require('../peers/record');
 
@@ -77,6 +77,7 @@ runJob(async () => {
   await db.close();
   if (cfg.phase === 'batch' && cfg.reads) {
     db = await peer.open(cfg.dir, { sync: cfg.sync });
+    emit({ figure: `${peer.name}.settle`, settleSeconds: await settle(cfg.dir) });
     await reads(db, w, peer.name);
     await db.close();
   }

@@ -44,8 +44,35 @@ function runJob(body) {
     });
 }
 
+/** Names and sizes of the files in `dir` (one level), as one comparable string. */
+function dirSignature(dir) {
+  const fs = require('fs');
+  const path = require('path');
+  return fs.readdirSync(dir).sort().map((f) => {
+    try { return `${f}:${fs.statSync(path.join(dir, f)).size}`; } catch { return f; }
+  }).join(',');
+}
+
+/**
+ * Waits until the database directory has not changed for `quietMs` (at most `maxMs`): after a
+ * reopen, RocksDB flushes the replayed WAL and compacts L0 in the background, and reads timed
+ * during that would measure whichever compaction state each contender happened to hit. Watching
+ * the files works the same for every contender and needs no private API. Returns seconds waited.
+ */
+async function settle(dir, quietMs = 1000, maxMs = 60000) {
+  const t0 = Date.now();
+  let sig = dirSignature(dir);
+  let since = Date.now();
+  while (Date.now() - since < quietMs && Date.now() - t0 < maxMs) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = dirSignature(dir);
+    if (now !== sig) { sig = now; since = Date.now(); }
+  }
+  return (Date.now() - t0) / 1000;
+}
+
 function assert(cond, message) {
   if (!cond) throw new Error(`benchmark self-check failed: ${message}`);
 }
 
-module.exports = { jobArgs, emit, timed, peakRssMB, runJob, assert };
+module.exports = { jobArgs, emit, timed, peakRssMB, runJob, assert, settle };

@@ -11,8 +11,15 @@
 //          exists, as PutPoints does), one WriteBatch with vector + timeline.
 //   batch  `batch` points per WriteBatch, timelines folded per entity; then close, reopen and:
 //          point gets, full-trajectory prefix range scans.
+//   reads  only the reads, on an existing store written with this workload (by this program or by
+//          cvx-storage itself): for profiling the read paths side by side on the very same files.
 // Output: one JSON object per figure per line, then {"peakRssMB": ...}.
+#include <dirent.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 
 #include <chrono>
 #include <cstdio>
@@ -274,6 +281,39 @@ void PhaseRange(Db& d, const Config& c, const Workload& w) {
   Emit("cpp.range", points, t0);
 }
 
+// The files of `dir` with their sizes, sorted: lib/child.js's dirSignature, for Settle.
+std::string DirSignature(const std::string& dir) {
+  std::vector<std::string> entries;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      struct stat st;
+      const long long size = stat((dir + "/" + name).c_str(), &st) == 0 ? st.st_size : -1;
+      entries.push_back(name + ":" + std::to_string(size));
+    }
+    closedir(d);
+  }
+  std::sort(entries.begin(), entries.end());
+  std::string sig;
+  for (const auto& e : entries) sig += e + ",";
+  return sig;
+}
+
+// Waits until the directory has been unchanged for 1 s (at most 60 s), exactly as the JS jobs do
+// before their reads, so every contender reads a store whose background compaction is over.
+double Settle(const std::string& dir) {
+  const double t0 = Now();
+  std::string sig = DirSignature(dir);
+  double since = Now();
+  while (Now() - since < 1.0 && Now() - t0 < 60.0) {
+    usleep(100000);
+    std::string now = DirSignature(dir);
+    if (now != sig) { sig = now; since = Now(); }
+  }
+  return Now() - t0;
+}
+
 uint64_t ParseU64(const char* s) { return std::strtoull(s, nullptr, 10); }
 
 Config ParseArgs(int argc, char** argv) {
@@ -293,8 +333,8 @@ Config ParseArgs(int argc, char** argv) {
     else if (k == "--reads") c.reads = std::string(v) == "1";
     else throw std::runtime_error("unknown argument " + k);
   }
-  if (c.dir.empty() || (c.phase != "put" && c.phase != "batch")) {
-    throw std::runtime_error("usage: limit --phase put|batch --dir DIR [--entities E --points P --dim D ...]");
+  if (c.dir.empty() || (c.phase != "put" && c.phase != "batch" && c.phase != "reads")) {
+    throw std::runtime_error("usage: limit --phase put|batch|reads --dir DIR [--entities E --points P --dim D ...]");
   }
   if (!c.entities || !c.points || !c.dim || !c.batch) throw std::runtime_error("sizes must be positive");
   return c;
@@ -306,13 +346,14 @@ int main(int argc, char** argv) {
   try {
     Config c = ParseArgs(argc, argv);
     Workload w = MakeWorkload(c);
-    {
+    if (c.phase != "reads") {
       Db d(c.dir, c.sync);
       if (c.phase == "put") PhasePut(d, w); else PhaseBatch(d, w);
       CheckTimelines(d, w);
     }
-    if (c.phase == "batch" && c.reads) {
+    if ((c.phase == "batch" && c.reads) || c.phase == "reads") {
       Db d(c.dir, c.sync);  // reopened, like every contender: WAL replayed and flushed
+      printf("{\"figure\":\"cpp.settle\",\"settleSeconds\":%.1f}\n", Settle(c.dir));
       PhaseGet(d, c, w);
       PhaseRange(d, c, w);
     }
