@@ -27,7 +27,10 @@ function machine() {
   let rocksdb = '';
   try { rocksdb = execFileSync('pkg-config', ['--modversion', 'rocksdb'], { encoding: 'utf8' }).trim(); } catch { /* unknown */ }
   const cpus = os.cpus();
-  return { cpu: cpus[0] && cpus[0].model, cores: cpus.length, memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, rocksdb, kernel: os.release() };
+  return {
+    cpu: cpus[0] && cpus[0].model, cores: cpus.length, memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, rocksdb,
+    kernel: os.release(), loadAvgAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
+  };
 }
 
 async function main() {
@@ -60,12 +63,17 @@ async function main() {
     runs.push(annotateRun(figures));
   }
   const combined = combineRuns(runs);
+  // Other processes on the machine change wall-clock figures (not CPU µs/pt); say how busy it was.
+  m.loadAvgAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
+  const lines = combined.map((f) => JSON.stringify({ ...f, workload, machine: m })).join('\n') + '\n';
+  if (cfg.save) fs.writeFileSync(cfg.save, lines);
   if (cfg.json) {
-    for (const f of combined) process.stdout.write(JSON.stringify({ ...f, workload, machine: m }) + '\n');
+    process.stdout.write(lines);
   } else {
     console.log(`\ncvx-storage benchmark — ${cfg.entities} × ${cfg.points} × dim ${cfg.dim} (${total.toLocaleString('en-US')} points), ` +
       `batch ${cfg.batch}, ${cfg.inflight} in flight, sync ${cfg.sync}, ${cfg.runs === 1 ? '1 run' : `median of ${cfg.runs} runs`}`);
-    console.log(`${m.cpu} × ${m.cores} cores, ${m.memGB} GB, Node ${m.node}, RocksDB ${m.rocksdb}\n`);
+    console.log(`${m.cpu} × ${m.cores} cores, ${m.memGB} GB, Node ${m.node}, RocksDB ${m.rocksdb}; ` +
+      `load average ${m.loadAvgAtStart[0]} at start, ${m.loadAvgAtEnd[0]} at end\n`);
     console.log(table(combined, failures));
   }
   if (failures.length) process.exitCode = 1;

@@ -32,6 +32,7 @@ function parseOptions(argv) {
     .option('--only <names>', 'comma-separated jobs, contenders or figures to run (e.g. cpp,cvx or cvx.putSync,cpp.put)')
     .option('--no-reads', 'skip the read figures after the batched ingest')
     .option('--json', 'print one JSON object per figure per line instead of the table')
+    .option('--save <file>', 'also write the JSON lines to this file (the table still prints)')
     .option('--tmp <dir>', 'where the fresh per-job database directories go', process.env.CVX_BENCH_TMP || os.tmpdir())
     .parse(argv);
   const o = program.opts();

@@ -8,7 +8,7 @@ const { PEERS } = require('./jobs');
 // peer figure its "× best peer" column compares with (writes must reach 2× the best peer).
 const RULES = {
   'cvx.putSync': { ref: 'cpp.put', target: 0.8, peer: 'put', peerTarget: 2 },
-  'cvx.putAsync': { ref: 'cpp.batch', target: 0.7, peer: 'put', peerTarget: 2 },
+  'cvx.putAsync': { ref: 'cpp.batch', target: 0.7, peer: 'put', peerTarget: 2, alsoRef: 'cpp.put' },
   'cvx.putMany': { ref: 'cpp.batch', target: 0.9, peer: 'batch', peerTarget: 2 },
   'cvx.putManySync': { ref: 'cpp.batch', peer: 'batch', peerTarget: 2 },
   'cvx.getSync': { ref: 'cpp.get', target: 0.7, peer: 'get' },
@@ -45,6 +45,7 @@ function annotateRun(figures) {
     if (!rule || f.pointsPerSec === undefined) continue;
     f.ref = rule.ref;
     if (pps.has(rule.ref)) f.ratio = f.pointsPerSec / pps.get(rule.ref);
+    if (rule.alsoRef && pps.has(rule.alsoRef)) f.ratioToAlsoRef = f.pointsPerSec / pps.get(rule.alsoRef);
     if (rule.target !== undefined) f.target = rule.target;
     if (rule.peer) {
       let best;
@@ -116,6 +117,10 @@ function table(figures, failures) {
   if (loop) {
     out.push('', `event-loop delay during async put: p99 ${loop.eventLoopP99Ms.toFixed(2)} ms, max ${loop.eventLoopMaxMs.toFixed(2)} ms, ` +
       `mean ${loop.eventLoopMeanMs.toFixed(2)} ms (target p99 < ${EVENT_LOOP_TARGET_MS} ms:${mark(loop.meetsTarget)})`);
+  }
+  const asyncPut = figures.find((f) => f.figure === 'cvx.putAsync');
+  if (asyncPut && asyncPut.ratioToAlsoRef !== undefined) {
+    out.push(`async put vs the C++ per-point limit (cpp.put): ${asyncPut.ratioToAlsoRef.toFixed(2)}`);
   }
   const rss = figures.find((f) => f.figure === 'cvx.rssFlat');
   if (rss) {
