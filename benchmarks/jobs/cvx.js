@@ -5,9 +5,11 @@
 //   putSync     – putSync per point
 //   putAsync    – put() keeping `inflight` promises outstanding, event-loop delay sampled
 //   putManySync – putManySync, one columnar batch of `batch` points per call
-//   putMany     – putMany (async, awaited one batch at a time), then close, reopen and the reads:
-//                 getSync, get, rangeSync, range, rangeColumnsSync, rangeColumns, and the RSS-flat check
+//   putMany     – putMany (async, awaited one batch at a time), then close, reopen, settle, and the
+//                 reads, each in a child process of its own (phase 'read'): getSync, get,
+//                 rangeColumnsSync, rangeColumns, rangeSync, range, and the RSS-flat check
 const path = require('path');
+const { spawnSync } = require('child_process');
 const { monitorEventLoopDelay } = require('perf_hooks');
 const { jobArgs, emit, timed, runJob, assert, settle } = require('../lib/child');
 const { makeWorkload } = require('../lib/workload');
@@ -86,35 +88,55 @@ async function putMany(store, w, sync) {
   }, { batch: w.B });
 }
 
-async function reads(store, w, cfg) {
-  const gets = w.getSample();
-  await timed('cvx.getSync', gets.length, () => {
-    let found = 0;
-    for (const [e, ts] of gets) if (store.getSync(e, SPACE, ts) !== undefined) found++;
-    assert(found === gets.length, `getSync found ${found} of ${gets.length}`);
-  });
-  await timed('cvx.get', gets.length, async () => {
-    let found = 0;
-    for (const [e, ts] of gets) if ((await store.get(e, SPACE, ts)) !== undefined) found++;
-    assert(found === gets.length, `get found ${found} of ${gets.length}`);
-  });
+// The read figures, each measured in a fresh process of its own (phase 'read') on the settled
+// store: a figure then never inherits the V8 heap, external-memory pressure or JIT state that an
+// earlier figure left behind, so their order cannot bias them.
+const READS = {
+  'cvx.getSync': async (store, w) => {
+    const gets = w.getSample();
+    await timed('cvx.getSync', gets.length, () => {
+      let found = 0;
+      for (const [e, ts] of gets) if (store.getSync(e, SPACE, ts) !== undefined) found++;
+      assert(found === gets.length, `getSync found ${found} of ${gets.length}`);
+    });
+  },
+  'cvx.get': async (store, w) => {
+    const gets = w.getSample();
+    await timed('cvx.get', gets.length, async () => {
+      let found = 0;
+      for (const [e, ts] of gets) if ((await store.get(e, SPACE, ts)) !== undefined) found++;
+      assert(found === gets.length, `get found ${found} of ${gets.length}`);
+    });
+  },
+  'cvx.rangeColumnsSync': (store, w) => ranges(w, 'cvx.rangeColumnsSync', (e) => store.rangeColumnsSync(e, SPACE, w.firstTs, w.lastTs).count),
+  'cvx.rangeColumns': (store, w) => ranges(w, 'cvx.rangeColumns', async (e) => (await store.rangeColumns(e, SPACE, w.firstTs, w.lastTs)).count),
+  'cvx.rangeSync': (store, w) => ranges(w, 'cvx.rangeSync', (e) => store.rangeSync(e, SPACE, w.firstTs, w.lastTs).length),
+  'cvx.range': (store, w) => ranges(w, 'cvx.range', async (e) => (await store.range(e, SPACE, w.firstTs, w.lastTs)).length),
+  'cvx.rssFlat': (store, w, cfg) => rssFlat(store, w, cfg.rssCalls),
+};
 
+/** Full trajectories of the sampled entities; `one(e)` returns the point count (or a promise of it). */
+async function ranges(w, figure, one) {
   const entities = w.rangeSample();
-  const points = entities.length * w.P;
-  const check = (n, e, what) => assert(n === w.P, `${what} of entity ${e} returned ${n} points, expected ${w.P}`);
-  await timed('cvx.rangeSync', points, () => {
-    for (const e of entities) check(store.rangeSync(e, SPACE, w.firstTs, w.lastTs).length, e, 'rangeSync');
+  await timed(figure, entities.length * w.P, async () => {
+    for (const e of entities) {
+      let n = one(e);
+      if (typeof n !== 'number') n = await n;
+      assert(n === w.P, `${figure} of entity ${e} returned ${n} points, expected ${w.P}`);
+    }
   });
-  await timed('cvx.range', points, async () => {
-    for (const e of entities) check((await store.range(e, SPACE, w.firstTs, w.lastTs)).length, e, 'range');
-  });
-  await timed('cvx.rangeColumnsSync', points, () => {
-    for (const e of entities) check(store.rangeColumnsSync(e, SPACE, w.firstTs, w.lastTs).count, e, 'rangeColumnsSync');
-  });
-  await timed('cvx.rangeColumns', points, async () => {
-    for (const e of entities) check((await store.rangeColumns(e, SPACE, w.firstTs, w.lastTs)).count, e, 'rangeColumns');
-  });
-  await rssFlat(store, w, cfg.rssCalls);
+}
+
+/** Runs every read figure in its own child process; their JSON lines pass through with their own peak RSS. */
+function readsInChildren(cfg) {
+  for (const name of Object.keys(READS)) {
+    const r = spawnSync(process.execPath, [__filename, JSON.stringify({ ...cfg, phase: 'read', read: name })],
+      { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`read figure ${name} failed (${r.signal || `exit ${r.status}`})`);
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const rss = lines.find((o) => o.peakRssMB !== undefined && o.figure === undefined);
+    for (const o of lines) if (o.figure !== undefined) emit({ ...o, peakRssMB: rss && rss.peakRssMB });
+  }
 }
 
 /**
@@ -144,6 +166,11 @@ runJob(async () => {
   const w = makeWorkload(cfg);
   const opts = { sync: cfg.sync };
   let store = HotStore.openSync(cfg.dir, opts);
+  if (cfg.phase === 'read') {
+    await READS[cfg.read](store, w, cfg);
+    await store.close();
+    return;
+  }
   switch (cfg.phase) {
     case 'putSync': await putSync(store, w); break;
     case 'putAsync': await putAsync(store, w, cfg.inflight); break;
@@ -158,7 +185,7 @@ runJob(async () => {
     // and background compaction finished.
     store = HotStore.openSync(cfg.dir, opts);
     emit({ figure: 'cvx.settle', settleSeconds: await settle(cfg.dir) });
-    await reads(store, w, cfg);
     await store.close();
+    readsInChildren(cfg);
   }
 });

@@ -19,7 +19,7 @@ function allJobs() {
     { id: 'cvx:putManySync', contender: 'cvx', phase: 'putManySync', figures: ['cvx.putManySync'] },
     {
       id: 'cvx:putMany', contender: 'cvx', phase: 'putMany',
-      figures: ['cvx.putMany', 'cvx.getSync', 'cvx.get', 'cvx.rangeSync', 'cvx.range', 'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rssFlat'],
+      figures: ['cvx.putMany', 'cvx.getSync', 'cvx.get', 'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range', 'cvx.rssFlat'],
     },
   ];
   for (const p of PEERS) {
@@ -80,7 +80,8 @@ function runJob(job, cfg, limitBin) {
         if (obj.peakRssMB !== undefined && obj.figure === undefined) peakRssMB = obj.peakRssMB;
         else figures.push(obj);
       }
-      for (const f of figures) f.peakRssMB = peakRssMB;
+      // A figure measured in a grandchild process (cvx reads) already carries its own peak RSS.
+      for (const f of figures) if (f.peakRssMB === undefined) f.peakRssMB = peakRssMB;
       resolve({ figures, peakRssMB, error });
     }
   });

@@ -78,7 +78,7 @@ function combineRuns(runs) {
     for (const k of Object.keys(merged)) {
       if (typeof merged[k] === 'number' && k !== 'runs') merged[k] = median(list.map((f) => f[k]));
     }
-    if (list.length > 1) merged.perRunPointsPerSec = list.map((f) => f.pointsPerSec);
+    if (list.length > 1 && merged.pointsPerSec !== undefined) merged.perRunPointsPerSec = list.map((f) => f.pointsPerSec);
     if (name === 'cvx.rssFlat') merged.rssSamplesMB = list[list.length - 1].rssSamplesMB;
     if (merged.target !== undefined && merged.ratio !== undefined) merged.meetsTarget = merged.ratio >= merged.target;
     if (merged.peerTarget !== undefined && merged.vsBestPeer !== undefined) merged.meetsPeerTarget = merged.vsBestPeer >= merged.peerTarget;
