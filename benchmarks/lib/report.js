@@ -74,7 +74,9 @@ function combineRuns(runs) {
   }
   const out = [];
   for (const [name, list] of byName) {
-    const merged = { ...list[0], runs: list.length };
+    // Union of the runs' fields: a field only some runs have (a peer missing from one run)
+    // still gets the median of the runs that have it.
+    const merged = Object.assign({}, ...list, { runs: list.length });
     for (const k of Object.keys(merged)) {
       if (typeof merged[k] === 'number' && k !== 'runs') merged[k] = median(list.map((f) => f[k]));
     }
