@@ -84,7 +84,7 @@ function combineRuns(runs) {
     if (name === 'cvx.rssFlat') merged.rssSamplesMB = list[list.length - 1].rssSamplesMB;
     if (merged.target !== undefined && merged.ratio !== undefined) merged.meetsTarget = merged.ratio >= merged.target;
     if (merged.peerTarget !== undefined && merged.vsBestPeer !== undefined) merged.meetsPeerTarget = merged.vsBestPeer >= merged.peerTarget;
-    if (name === 'cvx.putAsync.eventLoop') merged.meetsTarget = merged.eventLoopP99Ms < EVENT_LOOP_TARGET_MS;
+    if (name === 'cvx.putAsync.eventLoop' && Number.isFinite(merged.eventLoopP99Ms)) merged.meetsTarget = merged.eventLoopP99Ms < EVENT_LOOP_TARGET_MS;
     out.push(merged);
   }
   const rank = (n) => (ORDER.indexOf(n) < 0 ? ORDER.length : ORDER.indexOf(n));
@@ -94,6 +94,8 @@ function combineRuns(runs) {
 const fmtInt = (n) => (n === undefined ? '' : Math.round(n).toLocaleString('en-US'));
 const fmtRatio = (r) => (r === undefined ? '' : `${r.toFixed(2)}`);
 const mark = (ok) => (ok === undefined ? '' : ok ? ' ok' : ' MISS');
+// Histograms of a phase shorter than their 1 ms resolution are empty (NaN, null in JSON).
+const fmtMs = (x) => (typeof x === 'number' && Number.isFinite(x) ? `${x.toFixed(2)} ms` : 'n/a (phase too short)');
 
 function table(figures, failures) {
   const rows = [['figure', 'points/s', 'vs C++', 'C++ ref', 'target', 'vs best peer', 'best peer', 'CPU µs/pt', 'peak RSS MB']];
@@ -117,9 +119,9 @@ function table(figures, failures) {
   for (const r of rows.slice(1)) out.push(line(r));
   const loop = figures.find((f) => f.figure === 'cvx.putAsync.eventLoop');
   if (loop) {
-    out.push('', `event-loop delay during async put: p99 ${loop.eventLoopP99Ms.toFixed(2)} ms, max ${loop.eventLoopMaxMs.toFixed(2)} ms, ` +
-      `mean ${loop.eventLoopMeanMs.toFixed(2)} ms (target p99 < ${EVENT_LOOP_TARGET_MS} ms:${mark(loop.meetsTarget)})` +
-      (loop.idleLoopP99Ms !== undefined ? `; idle loop p99 on this machine: ${loop.idleLoopP99Ms.toFixed(2)} ms` : ''));
+    out.push('', `event-loop delay during async put: p99 ${fmtMs(loop.eventLoopP99Ms)}, max ${fmtMs(loop.eventLoopMaxMs)}, ` +
+      `mean ${fmtMs(loop.eventLoopMeanMs)} (target p99 < ${EVENT_LOOP_TARGET_MS} ms:${mark(loop.meetsTarget)})` +
+      (loop.idleLoopP99Ms !== undefined ? `; idle loop p99 on this machine: ${fmtMs(loop.idleLoopP99Ms)}` : ''));
   }
   const asyncPut = figures.find((f) => f.figure === 'cvx.putAsync');
   if (asyncPut && asyncPut.ratioToAlsoRef !== undefined) {
