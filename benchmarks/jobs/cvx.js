@@ -1,0 +1,198 @@
+'use strict';
+// Job process for our library: drives cvx-storage through its public API only (the compiled
+// package root, dist/index.js), one phase per process so RSS and background compaction of one
+// phase never leak into another. Phases:
+//   putSync     – putSync per point
+//   putAsync    – put() keeping `inflight` promises outstanding, event-loop delay sampled
+//   putManySync – putManySync, one columnar batch of `batch` points per call
+//   putMany     – putMany (async, awaited one batch at a time), then close, reopen, settle, and the
+//                 reads, each in a child process of its own (phase 'read'): getSync, get,
+//                 rangeColumnsSync, rangeColumns, rangeSync, range, and the RSS-flat check
+const path = require('path');
+const { spawnSync } = require('child_process');
+const { monitorEventLoopDelay } = require('perf_hooks');
+const { jobArgs, emit, timed, runJob, assert, settle } = require('../lib/child');
+const { makeWorkload } = require('../lib/workload');
+
+let HotStore;
+try {
+  ({ HotStore } = require(path.join(__dirname, '..', '..', 'dist')));
+} catch (e) {
+  throw new Error(`cvx-storage is not built (dist/ or build/ missing): run \`npm run build\` first (${e.message})`);
+}
+
+const SPACE = 0;
+
+/** One view per pool vector, so the timed loops do not allocate views. */
+function poolViews(w) {
+  const views = new Array(w.poolSize);
+  for (let k = 0; k < w.poolSize; k++) views[k] = w.pool.subarray(k * w.D, (k + 1) * w.D);
+  return views;
+}
+
+/** Proves the ingest really happened: every sampled entity has a full, exact timeline. */
+function checkTimelines(store, w) {
+  for (const e of [0, Math.floor(w.E / 2), w.E - 1]) {
+    const tl = store.getTimelineSync(e, SPACE);
+    assert(tl && tl.pointCount === w.P && tl.firstSeen === w.firstTs && tl.lastSeen === w.lastTs,
+      `timeline of entity ${e} after ingest: ${JSON.stringify(tl)}`);
+  }
+}
+
+async function putSync(store, w) {
+  const views = poolViews(w);
+  await timed('cvx.putSync', w.total, () => {
+    for (let i = 0; i < w.total; i++) {
+      store.putSync(SPACE, { entityId: w.entityIds[i], timestamp: w.timestamps[i], vector: views[i % w.poolSize] });
+    }
+  });
+}
+
+async function putAsync(store, w, inflight) {
+  const views = poolViews(w);
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  await timed('cvx.putAsync', w.total, () => new Promise((resolve, reject) => {
+    let next = 0;
+    let done = 0;
+    let failed = false;
+    // Each settled put issues the next one, so `inflight` stay outstanding until the end.
+    const issue = () => {
+      const i = next++;
+      store.put(SPACE, { entityId: w.entityIds[i], timestamp: w.timestamps[i], vector: views[i % w.poolSize] })
+        .then(settle, (e) => { failed = true; reject(e); });
+    };
+    const settle = () => {
+      if (failed) return;
+      if (++done === w.total) resolve();
+      else if (next < w.total) issue();
+    };
+    for (let k = 0; k < Math.min(inflight, w.total); k++) issue();
+  }), { inflight });
+  h.disable();
+  // Control: the same histogram over 2 s of an idle loop. On a machine shared with other work
+  // the idle p99 is not ~1 ms, and the async figure should be read against it.
+  const idle = monitorEventLoopDelay({ resolution: 1 });
+  idle.enable();
+  await new Promise((r) => setTimeout(r, 2000));
+  idle.disable();
+  emit({
+    figure: 'cvx.putAsync.eventLoop',
+    eventLoopP99Ms: h.percentile(99) / 1e6,
+    eventLoopMaxMs: h.max / 1e6,
+    eventLoopMeanMs: h.mean / 1e6,
+    idleLoopP99Ms: idle.percentile(99) / 1e6,
+  });
+}
+
+async function putMany(store, w, sync) {
+  await timed(sync ? 'cvx.putManySync' : 'cvx.putMany', w.total, async () => {
+    for (let from = 0; from < w.total; from += w.B) {
+      const batch = w.batchOf(from, Math.min(from + w.B, w.total));
+      if (sync) store.putManySync(SPACE, batch);
+      else await store.putMany(SPACE, batch);
+    }
+  }, { batch: w.B });
+}
+
+// The read figures, each measured in a fresh process of its own (phase 'read') on the settled
+// store: a figure then never inherits the V8 heap, external-memory pressure or JIT state that an
+// earlier figure left behind, so their order cannot bias them.
+const READS = {
+  'cvx.getSync': async (store, w) => {
+    const gets = w.getSample();
+    await timed('cvx.getSync', gets.length, () => {
+      let found = 0;
+      for (const [e, ts] of gets) if (store.getSync(e, SPACE, ts) !== undefined) found++;
+      assert(found === gets.length, `getSync found ${found} of ${gets.length}`);
+    });
+  },
+  'cvx.get': async (store, w) => {
+    const gets = w.getSample();
+    await timed('cvx.get', gets.length, async () => {
+      let found = 0;
+      for (const [e, ts] of gets) if ((await store.get(e, SPACE, ts)) !== undefined) found++;
+      assert(found === gets.length, `get found ${found} of ${gets.length}`);
+    });
+  },
+  'cvx.rangeColumnsSync': (store, w) => ranges(w, 'cvx.rangeColumnsSync', (e) => store.rangeColumnsSync(e, SPACE, w.firstTs, w.lastTs).count),
+  'cvx.rangeColumns': (store, w) => ranges(w, 'cvx.rangeColumns', async (e) => (await store.rangeColumns(e, SPACE, w.firstTs, w.lastTs)).count),
+  'cvx.rangeSync': (store, w) => ranges(w, 'cvx.rangeSync', (e) => store.rangeSync(e, SPACE, w.firstTs, w.lastTs).length),
+  'cvx.range': (store, w) => ranges(w, 'cvx.range', async (e) => (await store.range(e, SPACE, w.firstTs, w.lastTs)).length),
+  'cvx.rssFlat': (store, w, cfg) => rssFlat(store, w, cfg.rssCalls),
+};
+
+/** Full trajectories of the sampled entities; `one(e)` returns the point count (or a promise of it). */
+async function ranges(w, figure, one) {
+  const entities = w.rangeSample();
+  await timed(figure, entities.length * w.P, async () => {
+    for (const e of entities) {
+      let n = one(e);
+      if (typeof n !== 'number') n = await n;
+      assert(n === w.P, `${figure} of entity ${e} returned ${n} points, expected ${w.P}`);
+    }
+  });
+}
+
+/** Runs every read figure in its own child process; their JSON lines pass through with their own peak RSS. */
+function readsInChildren(cfg) {
+  for (const name of Object.keys(READS)) {
+    const r = spawnSync(process.execPath, [__filename, JSON.stringify({ ...cfg, phase: 'read', read: name })],
+      { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`read figure ${name} failed (${r.signal || `exit ${r.status}`})`);
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const rss = lines.find((o) => o.peakRssMB !== undefined && o.figure === undefined);
+    for (const o of lines) if (o.figure !== undefined) emit({ ...o, peakRssMB: rss && rss.peakRssMB });
+  }
+}
+
+/**
+ * RSS across `calls` repeated async range() calls (objects, the allocation-heaviest read path):
+ * sampled every 10%, reported as growth from the first sample (taken after a warm-up tenth).
+ */
+async function rssFlat(store, w, calls) {
+  const entities = w.rangeSample(Math.min(calls, 1000));
+  const every = Math.max(1, Math.floor(calls / 10));
+  const samples = [];
+  for (let k = 0; k < calls; k++) {
+    const pts = await store.range(entities[k % entities.length], SPACE, w.firstTs, w.lastTs);
+    if (pts.length !== w.P) throw new Error(`range returned ${pts.length} points`);
+    if ((k + 1) % every === 0) samples.push(Math.round(process.memoryUsage().rss / 1048576));
+  }
+  emit({
+    figure: 'cvx.rssFlat',
+    calls,
+    rssSamplesMB: samples,
+    rssGrowthMB: samples[samples.length - 1] - samples[0],
+    rssMaxMinusFirstMB: Math.max(...samples) - samples[0],
+  });
+}
+
+runJob(async () => {
+  const cfg = jobArgs();
+  const w = makeWorkload(cfg);
+  const opts = { sync: cfg.sync };
+  let store = HotStore.openSync(cfg.dir, opts);
+  if (cfg.phase === 'read') {
+    await READS[cfg.read](store, w, cfg);
+    await store.close();
+    return;
+  }
+  switch (cfg.phase) {
+    case 'putSync': await putSync(store, w); break;
+    case 'putAsync': await putAsync(store, w, cfg.inflight); break;
+    case 'putManySync': await putMany(store, w, true); break;
+    case 'putMany': await putMany(store, w, false); break;
+    default: throw new Error(`unknown cvx phase ${cfg.phase}`);
+  }
+  checkTimelines(store, w);
+  await store.close();
+  if (cfg.phase === 'putMany' && cfg.reads) {
+    // Reopen so reads see what every contender sees: the WAL replayed and flushed to SST files,
+    // and background compaction finished.
+    store = HotStore.openSync(cfg.dir, opts);
+    emit({ figure: 'cvx.settle', settleSeconds: await settle(cfg.dir) });
+    await store.close();
+    readsInChildren(cfg);
+  }
+});

@@ -1,0 +1,90 @@
+'use strict';
+// The job list and how one job runs: every (contender, phase) pair is its own child process with
+// a fresh database directory that is deleted afterwards, so peak RSS, caches and background
+// compaction never carry from one figure's process into another's.
+const fs = require('fs');
+const path = require('path');
+const { spawn, execFileSync } = require('child_process');
+
+const JOBS_DIR = path.join(__dirname, '..', 'jobs');
+const PEERS = ['classic-level', 'rocksdb', 'lmdb'];
+
+/** Every job, in run order, with the figures it reports (used by --only). */
+function allJobs() {
+  const jobs = [
+    { id: 'cpp:put', contender: 'cpp', phase: 'put', figures: ['cpp.put'] },
+    { id: 'cpp:batch', contender: 'cpp', phase: 'batch', figures: ['cpp.batch', 'cpp.get', 'cpp.range'] },
+    { id: 'cvx:putSync', contender: 'cvx', phase: 'putSync', figures: ['cvx.putSync'] },
+    { id: 'cvx:putAsync', contender: 'cvx', phase: 'putAsync', figures: ['cvx.putAsync'] },
+    { id: 'cvx:putManySync', contender: 'cvx', phase: 'putManySync', figures: ['cvx.putManySync'] },
+    {
+      id: 'cvx:putMany', contender: 'cvx', phase: 'putMany',
+      figures: ['cvx.putMany', 'cvx.getSync', 'cvx.get', 'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range', 'cvx.rssFlat'],
+    },
+  ];
+  for (const p of PEERS) {
+    jobs.push({ id: `${p}:put`, contender: p, phase: 'put', figures: [`${p}.put`] });
+    jobs.push({ id: `${p}:batch`, contender: p, phase: 'batch', figures: [`${p}.batch`, `${p}.get`, `${p}.range`] });
+  }
+  return jobs;
+}
+
+function selectJobs(only) {
+  const jobs = allJobs();
+  if (!only) return jobs;
+  const picked = jobs.filter((j) => only.some((n) => n === j.id || n === j.contender || j.figures.includes(n)));
+  const unknown = only.filter((n) => !jobs.some((j) => n === j.id || n === j.contender || j.figures.includes(n)));
+  if (unknown.length) throw new Error(`--only: unknown name(s) ${unknown.join(', ')}; try e.g. cpp, cvx, lmdb, cvx.putSync, cpp:batch`);
+  return picked;
+}
+
+function commandFor(job, cfg, dir, limitBin) {
+  if (job.contender === 'cpp') {
+    const args = ['--phase', job.phase, '--dir', dir, '--entities', cfg.entities, '--points', cfg.points, '--dim', cfg.dim,
+      '--batch', cfg.batch, '--gets', cfg.gets, '--ranges', cfg.ranges, '--sync', cfg.sync ? 1 : 0, '--reads', cfg.reads ? 1 : 0];
+    return [limitBin, args.map(String)];
+  }
+  const desc = {
+    phase: job.phase, peer: job.contender, dir, entities: cfg.entities, points: cfg.points, dim: cfg.dim, batch: cfg.batch,
+    gets: cfg.gets, ranges: cfg.ranges, sync: cfg.sync, reads: cfg.reads, inflight: cfg.inflight, rssCalls: cfg.rssCalls,
+  };
+  const script = path.join(JOBS_DIR, job.contender === 'cvx' ? 'cvx.js' : 'peer.js');
+  return [process.execPath, [script, JSON.stringify(desc)]];
+}
+
+/**
+ * Runs one job; resolves { figures, peakRssMB, error }. Figures are the JSON lines the process
+ * printed; its stderr passes through so a failure is visible where it happens.
+ */
+function runJob(job, cfg, limitBin) {
+  const base = fs.mkdtempSync(path.join(cfg.tmp, `cvx-bench-${job.id.replace(':', '-')}-`));
+  const [cmd, args] = commandFor(job, cfg, path.join(base, 'db'), limitBin);
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('error', (e) => finish(e.message));
+    child.on('close', (code, signal) => finish(code === 0 ? null : `exited with ${signal || `code ${code}`}`));
+    let done = false;
+    function finish(error) {
+      if (done) return;
+      done = true;
+      fs.rmSync(base, { recursive: true, force: true });
+      // Write back what the deleted job left dirty now, not during the next job's timing.
+      try { execFileSync('sync'); } catch { /* best effort */ }
+      const figures = [];
+      let peakRssMB;
+      for (const line of out.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        const obj = JSON.parse(line);
+        if (obj.peakRssMB !== undefined && obj.figure === undefined) peakRssMB = obj.peakRssMB;
+        else figures.push(obj);
+      }
+      // A figure measured in a grandchild process (cvx reads) already carries its own peak RSS.
+      for (const f of figures) if (f.peakRssMB === undefined) f.peakRssMB = peakRssMB;
+      resolve({ figures, peakRssMB, error });
+    }
+  });
+}
+
+module.exports = { allJobs, selectJobs, runJob, PEERS };

@@ -1,0 +1,139 @@
+'use strict';
+// Turns the figures of one or more runs into ratios, a table and JSON lines. Every ratio is taken
+// within one run (our figure ÷ the C++ limit's figure measured minutes apart on the same machine)
+// and only then the median over runs, so a slow run does not pair with a fast one.
+const { PEERS } = require('./jobs');
+
+// Which C++ figure each figure is measured against, the issue-3 target for that ratio, and which
+// peer figure its "× best peer" column compares with (writes must reach 2× the best peer).
+const RULES = {
+  'cvx.putSync': { ref: 'cpp.put', target: 0.8, peer: 'put', peerTarget: 2 },
+  'cvx.putAsync': { ref: 'cpp.batch', target: 0.7, peer: 'put', peerTarget: 2, alsoRef: 'cpp.put' },
+  'cvx.putMany': { ref: 'cpp.batch', target: 0.9, peer: 'batch', peerTarget: 2 },
+  'cvx.putManySync': { ref: 'cpp.batch', peer: 'batch', peerTarget: 2 },
+  'cvx.getSync': { ref: 'cpp.get', target: 0.7, peer: 'get' },
+  'cvx.get': { ref: 'cpp.get', peer: 'get' },
+  'cvx.rangeColumnsSync': { ref: 'cpp.range', target: 0.85, peer: 'range' },
+  'cvx.rangeColumns': { ref: 'cpp.range', peer: 'range' },
+  'cvx.rangeSync': { ref: 'cpp.range', target: 0.6, peer: 'range' },
+  'cvx.range': { ref: 'cpp.range', peer: 'range' },
+};
+for (const p of PEERS) {
+  for (const [phase, ref] of [['put', 'cpp.put'], ['batch', 'cpp.batch'], ['get', 'cpp.get'], ['range', 'cpp.range']]) {
+    RULES[`${p}.${phase}`] = { ref };
+  }
+}
+const ORDER = [
+  'cpp.put', 'cpp.batch', 'cpp.get', 'cpp.range',
+  'cvx.putSync', 'cvx.putAsync', 'cvx.putMany', 'cvx.putManySync', 'cvx.getSync', 'cvx.get',
+  'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range',
+  ...PEERS.flatMap((p) => ['put', 'batch', 'get', 'range'].map((f) => `${p}.${f}`)),
+];
+const EVENT_LOOP_TARGET_MS = 10;
+
+const median = (xs) => {
+  const s = xs.filter((x) => x !== undefined && !Number.isNaN(x)).sort((a, b) => a - b);
+  if (!s.length) return undefined;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Ratios of one run: fills ratio (vs C++) and vsBestPeer on each throughput figure. */
+function annotateRun(figures) {
+  const pps = new Map(figures.filter((f) => f.pointsPerSec !== undefined).map((f) => [f.figure, f.pointsPerSec]));
+  for (const f of figures) {
+    const rule = RULES[f.figure];
+    if (!rule || f.pointsPerSec === undefined) continue;
+    f.ref = rule.ref;
+    if (pps.has(rule.ref)) f.ratio = f.pointsPerSec / pps.get(rule.ref);
+    if (rule.alsoRef && pps.has(rule.alsoRef)) f.ratioToAlsoRef = f.pointsPerSec / pps.get(rule.alsoRef);
+    if (rule.target !== undefined) f.target = rule.target;
+    if (rule.peer) {
+      let best;
+      for (const p of PEERS) {
+        const v = pps.get(`${p}.${rule.peer}`);
+        if (v !== undefined && (!best || v > best.v)) best = { name: `${p}.${rule.peer}`, v };
+      }
+      if (best) {
+        f.bestPeer = best.name;
+        f.vsBestPeer = f.pointsPerSec / best.v;
+      }
+      if (rule.peerTarget !== undefined) f.peerTarget = rule.peerTarget;
+    }
+  }
+  return figures;
+}
+
+/** Medians over runs of every numeric field, per figure name. */
+function combineRuns(runs) {
+  const byName = new Map();
+  for (const figures of runs) {
+    for (const f of figures) {
+      if (!byName.has(f.figure)) byName.set(f.figure, []);
+      byName.get(f.figure).push(f);
+    }
+  }
+  const out = [];
+  for (const [name, list] of byName) {
+    // Union of the runs' fields: a field only some runs have (a peer missing from one run)
+    // still gets the median of the runs that have it.
+    const merged = Object.assign({}, ...list, { runs: list.length });
+    for (const k of Object.keys(merged)) {
+      if (typeof merged[k] === 'number' && k !== 'runs') merged[k] = median(list.map((f) => f[k]));
+    }
+    if (list.length > 1 && merged.pointsPerSec !== undefined) merged.perRunPointsPerSec = list.map((f) => f.pointsPerSec);
+    if (name === 'cvx.rssFlat') merged.rssSamplesMB = list[list.length - 1].rssSamplesMB;
+    if (merged.target !== undefined && merged.ratio !== undefined) merged.meetsTarget = merged.ratio >= merged.target;
+    if (merged.peerTarget !== undefined && merged.vsBestPeer !== undefined) merged.meetsPeerTarget = merged.vsBestPeer >= merged.peerTarget;
+    if (name === 'cvx.putAsync.eventLoop' && Number.isFinite(merged.eventLoopP99Ms)) merged.meetsTarget = merged.eventLoopP99Ms < EVENT_LOOP_TARGET_MS;
+    out.push(merged);
+  }
+  const rank = (n) => (ORDER.indexOf(n) < 0 ? ORDER.length : ORDER.indexOf(n));
+  return out.sort((a, b) => rank(a.figure) - rank(b.figure));
+}
+
+const fmtInt = (n) => (n === undefined ? '' : Math.round(n).toLocaleString('en-US'));
+const fmtRatio = (r) => (r === undefined ? '' : `${r.toFixed(2)}`);
+const mark = (ok) => (ok === undefined ? '' : ok ? ' ok' : ' MISS');
+// Histograms of a phase shorter than their 1 ms resolution are empty (NaN, null in JSON).
+const fmtMs = (x) => (typeof x === 'number' && Number.isFinite(x) ? `${x.toFixed(2)} ms` : 'n/a (phase too short)');
+
+function table(figures, failures) {
+  const rows = [['figure', 'points/s', 'vs C++', 'C++ ref', 'target', 'vs best peer', 'best peer', 'CPU µs/pt', 'peak RSS MB']];
+  for (const f of figures) {
+    if (f.pointsPerSec === undefined) continue;
+    rows.push([
+      f.figure,
+      fmtInt(f.pointsPerSec),
+      f.figure.startsWith('cpp.') ? '1.00' : fmtRatio(f.ratio),
+      f.figure.startsWith('cpp.') ? '' : f.ref || '',
+      f.target !== undefined ? `≥ ${f.target.toFixed(2)}${mark(f.meetsTarget)}` : '',
+      f.vsBestPeer !== undefined ? `${f.vsBestPeer.toFixed(2)}×${f.peerTarget ? mark(f.meetsPeerTarget) : ''}` : '',
+      f.bestPeer || '',
+      f.cpuUsPerPoint !== undefined ? f.cpuUsPerPoint.toFixed(1) : '',
+      f.peakRssMB !== undefined ? f.peakRssMB.toFixed(0) : '',
+    ]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const line = (r) => `| ${r.map((cell, c) => (c === 0 || c === 3 || c === 6 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
+  const out = [line(rows[0]), `|${widths.map((w, c) => (c === 0 || c === 3 || c === 6 ? ':' : '-') + '-'.repeat(w) + (c === 0 || c === 3 || c === 6 ? '-' : ':')).join('|')}|`];
+  for (const r of rows.slice(1)) out.push(line(r));
+  const loop = figures.find((f) => f.figure === 'cvx.putAsync.eventLoop');
+  if (loop) {
+    out.push('', `event-loop delay during async put: p99 ${fmtMs(loop.eventLoopP99Ms)}, max ${fmtMs(loop.eventLoopMaxMs)}, ` +
+      `mean ${fmtMs(loop.eventLoopMeanMs)} (target p99 < ${EVENT_LOOP_TARGET_MS} ms:${mark(loop.meetsTarget)})` +
+      (loop.idleLoopP99Ms !== undefined ? `; idle loop p99 on this machine: ${fmtMs(loop.idleLoopP99Ms)}` : ''));
+  }
+  const asyncPut = figures.find((f) => f.figure === 'cvx.putAsync');
+  if (asyncPut && asyncPut.ratioToAlsoRef !== undefined) {
+    out.push(`async put vs the C++ per-point limit (cpp.put): ${asyncPut.ratioToAlsoRef.toFixed(2)}`);
+  }
+  const rss = figures.find((f) => f.figure === 'cvx.rssFlat');
+  if (rss) {
+    out.push(`RSS across ${fmtInt(rss.calls)} repeated range() calls (MB, every 10%): ${rss.rssSamplesMB.join(' ')} ` +
+      `→ growth ${rss.rssGrowthMB} MB after the first tenth`);
+  }
+  for (const f of failures) out.push(`FAILED: ${f}`);
+  return out.join('\n');
+}
+
+module.exports = { annotateRun, combineRuns, table, RULES };

@@ -1,0 +1,52 @@
+'use strict';
+// Builds the C++ limit program (limit.cc + the addon's own native/options.cc and native/codec.cc)
+// with g++ against the system RocksDB, into benchmarks/native/build/limit. Rebuilds only when a
+// source is newer than the binary. Usable on its own (`node benchmarks/native/build.js`) and
+// called by the runner before any C++ job.
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+const root = path.join(__dirname, '..', '..');
+const out = path.join(__dirname, 'build', 'limit');
+const sources = [
+  path.join(__dirname, 'limit.cc'),
+  path.join(root, 'native', 'options.cc'),
+  path.join(root, 'native', 'codec.cc'),
+];
+const headers = [path.join(root, 'native', 'options.h'), path.join(root, 'native', 'codec.h')];
+
+function mtime(f) {
+  try {
+    return fs.statSync(f).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function pkgConfig(flag) {
+  try {
+    return execFileSync('pkg-config', [flag, 'rocksdb'], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
+  } catch (e) {
+    throw new Error(`pkg-config ${flag} rocksdb failed: is the RocksDB development package installed? (${e.message})`);
+  }
+}
+
+/** Returns the path of an up-to-date limit binary, compiling it if needed. */
+function buildLimit({ quiet = false } = {}) {
+  const built = mtime(out);
+  if (built && [...sources, ...headers].every((f) => mtime(f) <= built)) return out;
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const cxx = process.env.CXX || 'g++';
+  // Same language level and optimisation as binding.gyp compiles the addon with.
+  const args = ['-std=c++17', '-O2', '-Wall', '-Wextra', '-Wno-unused-parameter',
+    `-I${path.join(root, 'native')}`, ...pkgConfig('--cflags'),
+    ...sources, '-o', out, ...pkgConfig('--libs'), '-lpthread'];
+  if (!quiet) process.stderr.write(`building C++ limit: ${cxx} ${args.join(' ')}\n`);
+  execFileSync(cxx, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  return out;
+}
+
+module.exports = { buildLimit };
+
+if (require.main === module) console.log(buildLimit());

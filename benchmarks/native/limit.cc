@@ -1,0 +1,368 @@
+// The engine's limit: the same logical work as cvx-storage, driven from C++ straight against the
+// system RocksDB with no Node.js, no argument checks and no copies across a boundary. It opens the
+// database through native/options.cc (MakeDbOptions, ColumnFamilies: the very code the addon links)
+// and encodes keys and timeline records with native/codec.cc, so any gap between a cvx-storage
+// figure and the matching figure here is the cost of our binding, not of a different setup.
+//
+// The workload is benchmarks/lib/workload.js, re-implemented below formula for formula (same
+// PRNG, same pool, same order, same get/range samples). Phases (one per process, as the runner
+// spawns them):
+//   put    per point: read the timeline, check whether the key exists (only when a timeline
+//          exists, as PutPoints does), one WriteBatch with vector + timeline.
+//   batch  `batch` points per WriteBatch, timelines folded per entity; then close, reopen and:
+//          point gets, full-trajectory prefix range scans.
+//   reads  only the reads, on an existing store written with this workload (by this program or by
+//          cvx-storage itself): for profiling the read paths side by side on the very same files.
+// Output: one JSON object per figure per line, then {"peakRssMB": ...}.
+#include <dirent.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "codec.h"
+#include "options.h"
+
+namespace {
+
+constexpr int64_t kT0 = 1700000000000LL;
+constexpr int64_t kStepMs = 60000;
+constexpr uint32_t kPoolSeed = 42, kGetSeed = 7, kRangeSeed = 11;
+constexpr uint32_t kSpace = 0;
+
+// mulberry32, bit for bit the JS one (Math.imul is a wrapping 32-bit multiply).
+struct Mulberry32 {
+  uint32_t a;
+  explicit Mulberry32(uint32_t seed) : a(seed) {}
+  double operator()() {
+    a += 0x6d2b79f5u;
+    uint32_t t = a;
+    t = (t ^ (t >> 15)) * (t | 1u);
+    t ^= t + (t ^ (t >> 7)) * (t | 61u);
+    return static_cast<double>(t ^ (t >> 14)) / 4294967296.0;
+  }
+};
+
+struct Config {
+  std::string phase, dir;
+  uint64_t entities = 1000, points = 100, dim = 768, batch = 1000, gets = 100000, ranges = 2000;
+  bool sync = false, reads = true;
+};
+
+struct Workload {
+  uint64_t E, P, D, B, total, pool_size;
+  std::vector<float> pool;
+  uint64_t entity(uint64_t i) const { return i % E; }
+  int64_t ts(uint64_t i) const { return kT0 + static_cast<int64_t>(i / E) * kStepMs; }
+  rocksdb::Slice vector(uint64_t i) const {
+    const uint64_t k = i % pool_size;
+    return rocksdb::Slice(reinterpret_cast<const char*>(pool.data() + k * D), D * sizeof(float));
+  }
+};
+
+Workload MakeWorkload(const Config& c) {
+  Workload w{c.entities, c.points, c.dim, c.batch, c.entities * c.points, c.batch * 4, {}};
+  w.pool.resize(w.pool_size * w.D);
+  Mulberry32 rnd(kPoolSeed);
+  for (float& f : w.pool) f = static_cast<float>(rnd() * 2 - 1);
+  return w;
+}
+
+void Check(const rocksdb::Status& s, const char* what) {
+  if (!s.ok()) throw std::runtime_error(std::string(what) + ": " + s.ToString());
+}
+
+struct Db {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;  // default, vectors, timelines
+  rocksdb::WriteOptions wo;
+  rocksdb::ColumnFamilyHandle* vectors() const { return cfs[1]; }
+  rocksdb::ColumnFamilyHandle* timelines() const { return cfs[2]; }
+
+  Db(const std::string& dir, bool sync) {
+    rocksdb::DB* raw = nullptr;
+    Check(rocksdb::DB::Open(cvx::MakeDbOptions(true), dir, cvx::ColumnFamilies(), &cfs, &raw), "open");
+    db.reset(raw);
+    wo.sync = sync;
+  }
+  ~Db() {
+    for (auto* h : cfs) db->DestroyColumnFamilyHandle(h);
+    db->Close();
+  }
+};
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// CPU seconds of all threads of the process (user + system), as process.cpuUsage() in the JS jobs.
+double CpuNow() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// Wall and CPU clocks started together; Emit reports both for the phase.
+struct Timer {
+  double wall = Now(), cpu = CpuNow();
+};
+
+void Emit(const char* figure, uint64_t points, const Timer& t, const std::string& extra = "") {
+  const double seconds = Now() - t.wall, cpu = CpuNow() - t.cpu;
+  printf("{\"figure\":\"%s\",\"points\":%llu,\"seconds\":%.6f,\"pointsPerSec\":%.1f,\"cpuSeconds\":%.6f,"
+         "\"cpuUsPerPoint\":%.3f%s}\n",
+         figure, static_cast<unsigned long long>(points), seconds, points / seconds, cpu, cpu / points * 1e6,
+         extra.c_str());
+  fflush(stdout);
+}
+
+// The timeline read of PutPoints: found=false when absent, throws on corruption.
+bool LoadTimeline(Db& d, const rocksdb::Slice& prefix, cvx::Timeline* tl) {
+  rocksdb::PinnableSlice v;
+  rocksdb::Status s = d.db->Get(rocksdb::ReadOptions(), d.timelines(), prefix, &v);
+  if (s.IsNotFound()) return false;
+  Check(s, "timeline get");
+  if (!cvx::DecodeTimeline(v, tl)) throw std::runtime_error("undecodable timeline");
+  return true;
+}
+
+bool KeyExists(Db& d, const rocksdb::Slice& key) {
+  rocksdb::PinnableSlice v;
+  rocksdb::Status s = d.db->Get(rocksdb::ReadOptions(), d.vectors(), key, &v);
+  if (s.IsNotFound()) return false;
+  Check(s, "exists get");
+  return true;
+}
+
+void Fold(cvx::Timeline* tl, int64_t ts) {
+  tl->point_count += 1;
+  if (ts < tl->first_seen) tl->first_seen = ts;
+  if (ts > tl->last_seen) tl->last_seen = ts;
+}
+
+void PhasePut(Db& d, const Workload& w) {
+  char key[cvx::kKeySize];
+  const Timer t0;
+  for (uint64_t i = 0; i < w.total; ++i) {
+    const uint64_t e = w.entity(i);
+    const int64_t ts = w.ts(i);
+    cvx::EncodeKey(key, e, kSpace, ts);
+    rocksdb::Slice k(key, cvx::kKeySize), prefix(key, cvx::kPrefixSize);
+    cvx::Timeline tl;
+    const bool had = LoadTimeline(d, prefix, &tl);
+    if (!had) tl = cvx::Timeline{e, kSpace, ts, ts, 0, 10};
+    if (!(had && KeyExists(d, k))) Fold(&tl, ts);
+    rocksdb::WriteBatch b;
+    b.Put(d.vectors(), k, w.vector(i));
+    b.Put(d.timelines(), prefix, cvx::EncodeTimeline(tl));
+    Check(d.db->Write(d.wo, &b), "write");
+  }
+  Emit("cpp.put", w.total, t0);
+}
+
+void PhaseBatch(Db& d, const Workload& w) {
+  char key[cvx::kKeySize];
+  const Timer t0;
+  for (uint64_t from = 0; from < w.total; from += w.B) {
+    const uint64_t to = std::min(from + w.B, w.total);
+    struct Pending { cvx::Timeline tl; bool had; };
+    std::map<std::string, Pending> timelines;
+    std::unordered_set<std::string> written;  // a batch may repeat a key; PutPoints handles that too
+    written.reserve((to - from) * 2);
+    rocksdb::WriteBatch b;
+    for (uint64_t i = from; i < to; ++i) {
+      const uint64_t e = w.entity(i);
+      const int64_t ts = w.ts(i);
+      cvx::EncodeKey(key, e, kSpace, ts);
+      rocksdb::Slice k(key, cvx::kKeySize);
+      std::string prefix(key, cvx::kPrefixSize);
+      auto it = timelines.find(prefix);
+      if (it == timelines.end()) {
+        Pending p{};
+        p.had = LoadTimeline(d, rocksdb::Slice(prefix), &p.tl);
+        if (!p.had) p.tl = cvx::Timeline{e, kSpace, ts, ts, 0, 10};
+        it = timelines.emplace(std::move(prefix), p).first;
+      }
+      std::string ks = k.ToString();
+      const bool exists = written.count(ks) || (it->second.had && KeyExists(d, k));
+      if (!exists) Fold(&it->second.tl, ts);
+      b.Put(d.vectors(), k, w.vector(i));
+      written.insert(std::move(ks));
+    }
+    for (const auto& [prefix, p] : timelines) b.Put(d.timelines(), prefix, cvx::EncodeTimeline(p.tl));
+    Check(d.db->Write(d.wo, &b), "write");
+  }
+  Emit("cpp.batch", w.total, t0, ",\"batch\":" + std::to_string(w.B));
+}
+
+// Proves the ingest happened: a few timelines are complete and exact.
+void CheckTimelines(Db& d, const Workload& w) {
+  for (uint64_t e : {uint64_t{0}, w.E / 2, w.E - 1}) {
+    char prefix[cvx::kPrefixSize];
+    cvx::EncodePrefix(prefix, e, kSpace);
+    cvx::Timeline tl;
+    if (!LoadTimeline(d, rocksdb::Slice(prefix, cvx::kPrefixSize), &tl) || tl.point_count != w.P ||
+        tl.first_seen != w.ts(0) || tl.last_seen != w.ts(w.total - 1)) {
+      throw std::runtime_error("self-check failed: timeline of entity " + std::to_string(e));
+    }
+  }
+}
+
+// Point gets: the value lands in a caller buffer, as the addon copies it into a Float32Array.
+void PhaseGet(Db& d, const Config& c, const Workload& w) {
+  Mulberry32 r(kGetSeed);
+  std::vector<std::pair<uint64_t, int64_t>> sample(c.gets);
+  for (auto& s : sample) {
+    s.first = static_cast<uint64_t>(r() * w.E);
+    s.second = kT0 + static_cast<int64_t>(r() * w.P) * kStepMs;
+  }
+  std::vector<float> out(w.D);
+  char key[cvx::kKeySize];
+  uint64_t found = 0;
+  const Timer t0;
+  for (const auto& [e, ts] : sample) {
+    cvx::EncodeKey(key, e, kSpace, ts);
+    rocksdb::PinnableSlice v;
+    rocksdb::Status s = d.db->Get(rocksdb::ReadOptions(), d.vectors(), rocksdb::Slice(key, cvx::kKeySize), &v);
+    if (s.IsNotFound()) continue;
+    Check(s, "get");
+    memcpy(out.data(), v.data(), std::min<size_t>(v.size(), out.size() * sizeof(float)));
+    ++found;
+  }
+  Emit("cpp.get", sample.size(), t0);
+  if (found != sample.size()) throw std::runtime_error("self-check failed: get found " + std::to_string(found));
+}
+
+// Full-trajectory scans with RangeScan's read options: prefix_same_as_start plus both bounds,
+// collected into one timestamps vector and one vectors buffer per query.
+void PhaseRange(Db& d, const Config& c, const Workload& w) {
+  Mulberry32 r(kRangeSeed);
+  std::vector<uint64_t> sample(c.ranges);
+  for (auto& e : sample) e = static_cast<uint64_t>(r() * w.E);
+  const int64_t first = kT0, last = kT0 + static_cast<int64_t>(w.P - 1) * kStepMs;
+  uint64_t points = 0;
+  const Timer t0;
+  for (uint64_t e : sample) {
+    char lo[cvx::kKeySize], hi[cvx::kKeySize];
+    cvx::EncodeKey(lo, e, kSpace, first);
+    cvx::EncodeKey(hi, e, kSpace, last + 1);
+    rocksdb::Slice lower(lo, cvx::kKeySize), upper(hi, cvx::kKeySize);
+    rocksdb::ReadOptions ro;
+    ro.prefix_same_as_start = true;
+    ro.iterate_lower_bound = &lower;
+    ro.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(d.db->NewIterator(ro, d.vectors()));
+    std::vector<int64_t> timestamps;
+    std::string vectors;
+    vectors.reserve(w.D * sizeof(float) * 64);
+    for (it->Seek(lower); it->Valid(); it->Next()) {
+      timestamps.push_back(cvx::DecodeKeyTimestamp(it->key().data()));
+      vectors.append(it->value().data(), it->value().size());
+    }
+    Check(it->status(), "range");
+    if (timestamps.size() != w.P) throw std::runtime_error("self-check failed: range size");
+    points += timestamps.size();
+  }
+  Emit("cpp.range", points, t0);
+}
+
+// The files of `dir` with their sizes, sorted: lib/child.js's dirSignature, for Settle.
+std::string DirSignature(const std::string& dir) {
+  std::vector<std::string> entries;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      struct stat st;
+      const long long size = stat((dir + "/" + name).c_str(), &st) == 0 ? st.st_size : -1;
+      entries.push_back(name + ":" + std::to_string(size));
+    }
+    closedir(d);
+  }
+  std::sort(entries.begin(), entries.end());
+  std::string sig;
+  for (const auto& e : entries) sig += e + ",";
+  return sig;
+}
+
+// Waits until the directory has been unchanged for 1 s (at most 60 s), exactly as the JS jobs do
+// before their reads, so every contender reads a store whose background compaction is over.
+double Settle(const std::string& dir) {
+  const double t0 = Now();
+  std::string sig = DirSignature(dir);
+  double since = Now();
+  while (Now() - since < 1.0 && Now() - t0 < 60.0) {
+    usleep(100000);
+    std::string now = DirSignature(dir);
+    if (now != sig) { sig = now; since = Now(); }
+  }
+  return Now() - t0;
+}
+
+uint64_t ParseU64(const char* s) { return std::strtoull(s, nullptr, 10); }
+
+Config ParseArgs(int argc, char** argv) {
+  Config c;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i];
+    const char* v = argv[i + 1];
+    if (k == "--phase") c.phase = v;
+    else if (k == "--dir") c.dir = v;
+    else if (k == "--entities") c.entities = ParseU64(v);
+    else if (k == "--points") c.points = ParseU64(v);
+    else if (k == "--dim") c.dim = ParseU64(v);
+    else if (k == "--batch") c.batch = ParseU64(v);
+    else if (k == "--gets") c.gets = ParseU64(v);
+    else if (k == "--ranges") c.ranges = ParseU64(v);
+    else if (k == "--sync") c.sync = std::string(v) == "1";
+    else if (k == "--reads") c.reads = std::string(v) == "1";
+    else throw std::runtime_error("unknown argument " + k);
+  }
+  if (c.dir.empty() || (c.phase != "put" && c.phase != "batch" && c.phase != "reads")) {
+    throw std::runtime_error("usage: limit --phase put|batch|reads --dir DIR [--entities E --points P --dim D ...]");
+  }
+  if (!c.entities || !c.points || !c.dim || !c.batch) throw std::runtime_error("sizes must be positive");
+  return c;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    Config c = ParseArgs(argc, argv);
+    Workload w = MakeWorkload(c);
+    if (c.phase != "reads") {
+      Db d(c.dir, c.sync);
+      if (c.phase == "put") PhasePut(d, w); else PhaseBatch(d, w);
+      CheckTimelines(d, w);
+    }
+    if ((c.phase == "batch" && c.reads) || c.phase == "reads") {
+      Db d(c.dir, c.sync);  // reopened, like every contender: WAL replayed and flushed
+      printf("{\"figure\":\"cpp.settle\",\"settleSeconds\":%.1f}\n", Settle(c.dir));
+      PhaseGet(d, c, w);
+      PhaseRange(d, c, w);
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("{\"peakRssMB\":%.1f}\n", ru.ru_maxrss / 1024.0);
+    return 0;
+  } catch (const std::exception& e) {
+    fprintf(stderr, "limit: %s\n", e.what());
+    return 1;
+  }
+}
