@@ -1,4 +1,4 @@
-// Model-based property test (fast-check): random sequences of put / putMany / delete / get /
+// Model-based property test (fast-check): random sequences of put / putMany / delete / deleteRange / get /
 // range / rangeColumns / getTimeline / close+reopen, sync and async, run against the real
 // store and an in-memory Map. After every write the touched timeline must equal the model's;
 // every read must agree exactly; after every reopen all timelines and verify() must agree.
@@ -92,8 +92,24 @@ class Delete implements fc.AsyncCommand<Model, Real> {
   toString = () => `delete(${this.e}, ${this.s}, ${this.t}${this.sync ? ', sync' : ''})`;
 }
 
-// ---- deleteRange (being added by another engineer): add a DeleteRange command here that
-// ---- removes every model key of (e, s) with start <= t <= end and checks the timeline.
+class DeleteRange implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly e: bigint, readonly s: number, readonly start: bigint, readonly end: bigint, readonly sync: boolean) {}
+  check = () => true;
+  async run(m: Model, r: Real) {
+    const [lo, hi] = this.start <= this.end ? [this.start, this.end] : [this.end, this.start];
+    const removed = this.sync ? r.store.deleteRangeSync(this.e, this.s, lo, hi) : await r.store.deleteRange(this.e, this.s, lo, hi);
+    let expected = 0;
+    for (const [t] of series(m, this.e, this.s)) {
+      if (t >= lo && t <= hi) {
+        m.points.delete(k(this.e, this.s, t));
+        expected++;
+      }
+    }
+    expect(removed).toBe(expected);
+    expectTimeline(m, r, this.e, this.s);
+  }
+  toString = () => `deleteRange(${this.e}, ${this.s}, ${this.start}..${this.end}${this.sync ? ', sync' : ''})`;
+}
 
 class Get implements fc.AsyncCommand<Model, Real> {
   constructor(readonly e: bigint, readonly s: number, readonly t: bigint, readonly sync: boolean) {}
@@ -158,6 +174,7 @@ const commands = [
   space.chain((s) => fc.tuple(fc.array(fc.tuple(entity, time, vectorFor(s)), { minLength: 1, maxLength: 6 }), fc.boolean()).map(([p, sync]) => new PutMany(s, p, sync))),
   fc.tuple(entity, space, time).map(([e, s, t]) => new WrongDim(e, s, t)),
   fc.tuple(entity, space, time, fc.boolean()).map(([e, s, t, sync]) => new Delete(e, s, t, sync)),
+  fc.tuple(entity, space, time, time, fc.boolean()).map(([e, s, a, b, sync]) => new DeleteRange(e, s, a, b, sync)),
   fc.tuple(entity, space, time, fc.boolean()).map(([e, s, t, sync]) => new Get(e, s, t, sync)),
   fc.tuple(entity, space, time, time, fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }), fc.boolean(), fc.constantFrom('sync' as const, 'async' as const, 'columns' as const))
     .map(([e, s, a, b, l, rev, how]) => new Range(e, s, a, b, l, rev, how)),
