@@ -11,14 +11,21 @@ namespace cvx {
 namespace {
 
 constexpr int64_t kMaxSafeInt = 9007199254740991LL;
-// A Float32Array holding a copy of `bytes` (raw little-endian f32). It lives in a Node
-// Buffer because napi_create_buffer skips the zero-fill a plain ArrayBuffer pays for, so
-// the data is written once; handing our own allocation to JS instead would only be freed
-// after the event loop turns, which a synchronous loop of reads never lets happen.
+// A Float32Array holding a copy of `bytes` (raw little-endian f32). Large results live in
+// a Node Buffer because napi_create_buffer skips the zero-fill a plain ArrayBuffer pays
+// for, so the data is written once; small ones use a plain ArrayBuffer, whose creation is
+// cheaper than a Buffer object's. (Handing our own allocation to JS instead would only be
+// freed after the event loop turns, which a synchronous loop of reads never lets happen.)
 Napi::Float32Array FloatsToJs(Napi::Env env, const std::string& bytes) {
+  constexpr size_t kBufferFrom = 16 * 1024;
   const size_t n = bytes.size() / 4;
+  if (bytes.size() < kBufferFrom) {
+    Napi::Float32Array out = Napi::Float32Array::New(env, n);
+    if (n) memcpy(out.Data(), bytes.data(), bytes.size());
+    return out;
+  }
   Napi::Buffer<uint8_t> buf = Napi::Buffer<uint8_t>::New(env, bytes.size());
-  if (n) memcpy(buf.Data(), bytes.data(), bytes.size());
+  memcpy(buf.Data(), bytes.data(), bytes.size());
   return Napi::Float32Array::New(env, n, buf.ArrayBuffer(), buf.ByteOffset());
 }
 
