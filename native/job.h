@@ -11,6 +11,7 @@
 #include <napi.h>
 
 #include <exception>
+#include <string>
 #include <utility>
 
 #include "js_support.h"
@@ -98,6 +99,14 @@ Napi::Value CallAsync(const Napi::CallbackInfo& info) {
     store->Leave();
     throw;
   }
+}
+
+// Exports a Job as `name` (returns a Promise) and `nameSync`, the two forms every data
+// operation has.
+template <class Job>
+void ExportJob(Napi::Env env, Napi::Object exports, const std::string& name) {
+  exports.Set(name, Napi::Function::New(env, CallAsync<Job>, name));
+  exports.Set(name + "Sync", Napi::Function::New(env, CallSync<Job>, name + "Sync"));
 }
 
 }  // namespace cvx

@@ -84,16 +84,11 @@ struct DeleteRangeJob {
 }  // namespace
 
 void RegisterAdmin(Napi::Env env, Napi::Object exports) {
-  exports.Set("spaceSummaries", Napi::Function::New(env, CallAsync<SpacesJob>, "spaceSummaries"));
-  exports.Set("spaceSummariesSync", Napi::Function::New(env, CallSync<SpacesJob>, "spaceSummariesSync"));
-  exports.Set("columnFamilies", Napi::Function::New(env, CallAsync<CfFactsJob>, "columnFamilies"));
-  exports.Set("columnFamiliesSync", Napi::Function::New(env, CallSync<CfFactsJob>, "columnFamiliesSync"));
-  exports.Set("compact", Napi::Function::New(env, CallAsync<CompactJob>, "compact"));
-  exports.Set("compactSync", Napi::Function::New(env, CallSync<CompactJob>, "compactSync"));
-  exports.Set("checkpoint", Napi::Function::New(env, CallAsync<CheckpointJob>, "checkpoint"));
-  exports.Set("checkpointSync", Napi::Function::New(env, CallSync<CheckpointJob>, "checkpointSync"));
-  exports.Set("deleteRange", Napi::Function::New(env, CallAsync<DeleteRangeJob>, "deleteRange"));
-  exports.Set("deleteRangeSync", Napi::Function::New(env, CallSync<DeleteRangeJob>, "deleteRangeSync"));
+  ExportJob<SpacesJob>(env, exports, "spaceSummaries");
+  ExportJob<CfFactsJob>(env, exports, "columnFamilies");
+  ExportJob<CompactJob>(env, exports, "compact");
+  ExportJob<CheckpointJob>(env, exports, "checkpoint");
+  ExportJob<DeleteRangeJob>(env, exports, "deleteRange");
 }
 
 }  // namespace cvx

@@ -237,12 +237,10 @@ struct RawClearJob {
 
 void RegisterLevel(Napi::Env env, Napi::Object exports) {
   exports.Set("iterator", Napi::Function::New(env, IteratorCreate, "iterator"));
-  exports.Set("iteratorNext", Napi::Function::New(env, CallAsync<IteratorNextJob>, "iteratorNext"));
-  exports.Set("iteratorNextSync", Napi::Function::New(env, CallSync<IteratorNextJob>, "iteratorNextSync"));
+  ExportJob<IteratorNextJob>(env, exports, "iteratorNext");
   exports.Set("iteratorSeek", Napi::Function::New(env, IteratorSeek, "iteratorSeek"));
   exports.Set("iteratorClose", Napi::Function::New(env, IteratorClose, "iteratorClose"));
-  exports.Set("rawGet", Napi::Function::New(env, CallAsync<RawGetJob>, "rawGet"));
-  exports.Set("rawGetSync", Napi::Function::New(env, CallSync<RawGetJob>, "rawGetSync"));
+  ExportJob<RawGetJob>(env, exports, "rawGet");
   exports.Set("rawWrite", Napi::Function::New(env, CallAsync<RawWriteJob>, "rawWrite"));
   exports.Set("rawClear", Napi::Function::New(env, CallAsync<RawClearJob>, "rawClear"));
 }

@@ -243,19 +243,13 @@ struct TimelineJob {
 }  // namespace
 
 void RegisterOps(Napi::Env env, Napi::Object exports) {
-  exports.Set("putSync", Napi::Function::New(env, CallSync<PutJob>, "putSync"));
-  exports.Set("put", Napi::Function::New(env, CallAsync<PutJob>, "put"));
-  exports.Set("putManySync", Napi::Function::New(env, CallSync<PutManyJob>, "putManySync"));
-  exports.Set("putMany", Napi::Function::New(env, CallAsync<PutManyJob>, "putMany"));
+  ExportJob<PutJob>(env, exports, "put");
+  ExportJob<PutManyJob>(env, exports, "putMany");
   exports.Set("putGroup", Napi::Function::New(env, CallAsync<PutGroupJob>, "putGroup"));
-  exports.Set("getSync", Napi::Function::New(env, CallSync<GetJob>, "getSync"));
-  exports.Set("get", Napi::Function::New(env, CallAsync<GetJob>, "get"));
-  exports.Set("deleteSync", Napi::Function::New(env, CallSync<DeleteJob>, "deleteSync"));
-  exports.Set("delete", Napi::Function::New(env, CallAsync<DeleteJob>, "delete"));
-  exports.Set("rangeSync", Napi::Function::New(env, CallSync<RangeJob>, "rangeSync"));
-  exports.Set("range", Napi::Function::New(env, CallAsync<RangeJob>, "range"));
-  exports.Set("getTimelineSync", Napi::Function::New(env, CallSync<TimelineJob>, "getTimelineSync"));
-  exports.Set("getTimeline", Napi::Function::New(env, CallAsync<TimelineJob>, "getTimeline"));
+  ExportJob<GetJob>(env, exports, "get");
+  ExportJob<DeleteJob>(env, exports, "delete");
+  ExportJob<RangeJob>(env, exports, "range");
+  ExportJob<TimelineJob>(env, exports, "getTimeline");
 }
 
 }  // namespace cvx

@@ -63,8 +63,7 @@ struct VerifyJob {
 }  // namespace
 
 void RegisterVerify(Napi::Env env, Napi::Object exports) {
-  exports.Set("verifySync", Napi::Function::New(env, CallSync<VerifyJob>, "verifySync"));
-  exports.Set("verify", Napi::Function::New(env, CallAsync<VerifyJob>, "verify"));
+  ExportJob<VerifyJob>(env, exports, "verify");
 }
 
 }  // namespace cvx
