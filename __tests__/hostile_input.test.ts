@@ -121,6 +121,13 @@ cases.push(
   ['putMany: columnar Float64Array entityIds holding NaN', 'putMany', [0, { entityIds: new Float64Array([NaN]), timestamps: [1], vectors: new Float32Array(3), dim: 3 }], 'CVX_INVALID_ARGUMENT', /entityId/],
   ['putMany: columnar Float64Array timestamps holding 2^60', 'putMany', [0, { entityIds: [1], timestamps: new Float64Array([2 ** 60]), vectors: new Float32Array(3), dim: 3 }], 'CVX_INVALID_ARGUMENT', /timestamp/],
   ['putMany: columnar wrong dimension for the space', 'putMany', [0, { entityIds: [1], timestamps: [1], vectors: new Float32Array([1, 2]), dim: 2 }], 'CVX_DIMENSION_MISMATCH', /points\[0\]\.vector/],
+  ['deleteRange: entityId -1', 'deleteRange', [-1, 0, 0, 10], 'CVX_INVALID_ARGUMENT', /entityId/],
+  ['deleteRange: spaceId 2^32', 'deleteRange', [1, 2 ** 32, 0, 10], 'CVX_INVALID_ARGUMENT', /spaceId/],
+  ['deleteRange: start 1.5', 'deleteRange', [1, 0, 1.5, 10], 'CVX_INVALID_ARGUMENT', /start/],
+  ['deleteRange: end beyond i64', 'deleteRange', [1, 0, 0, I64_MAX + 1n], 'CVX_INVALID_ARGUMENT', /end/],
+  ['deleteRange: start > end', 'deleteRange', [1, 0, 10, 5], 'CVX_INVALID_ARGUMENT', /start.*end/],
+  ['checkpoint: dir a number', 'checkpoint', [42], 'CVX_INVALID_ARGUMENT', /dir/],
+  ['checkpoint: dir empty', 'checkpoint', [''], 'CVX_INVALID_ARGUMENT', /dir/],
   ['verify: maxIssues -1', 'verify', [{ maxIssues: -1 }], 'CVX_INVALID_ARGUMENT', /options\.maxIssues/],
   ['repair: dropUndecodable "yes"', 'repair', [{ dropUndecodable: 'yes' }], 'CVX_INVALID_ARGUMENT', /options\.dropUndecodable/],
 );
