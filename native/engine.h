@@ -42,7 +42,9 @@ Status DeletePoint(Store& s, uint64_t entity, uint32_t space, int64_t ts, bool* 
 // range tombstone, and rewrites the timeline exactly (count, first/last) in the same batch.
 Status DeletePointRange(Store& s, uint64_t entity, uint32_t space, int64_t start, int64_t end, uint64_t* removed);
 
-Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, std::string* value, bool* found);
+// The value stays pinned in RocksDB's block cache (no copy); callers copy it out before
+// leaving the store, since a pin must not outlive the database.
+Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value, bool* found);
 
 struct RangeQuery {
   uint64_t entity;

@@ -11,6 +11,7 @@
 #include <napi.h>
 
 #include <exception>
+#include <type_traits>
 #include <string>
 #include <utility>
 
@@ -31,6 +32,14 @@ Status RunGuarded(Job& job, Store& store) {
   }
 }
 
+// A Job may hold data pinned inside RocksDB (no copy) and copy it out in Detach(), which
+// the async path calls before leaving the store; sync calls shape the result from the pin
+// while still inside the store, so a concurrent close cannot free what it points to.
+template <class Job, class = void>
+struct HasDetach : std::false_type {};
+template <class Job>
+struct HasDetach<Job, std::void_t<decltype(std::declval<Job&>().Detach())>> : std::true_type {};
+
 template <class Job>
 Napi::Value CallSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -38,8 +47,11 @@ Napi::Value CallSync(const Napi::CallbackInfo& info) {
   Job job(info);
   Status st = store.Enter();
   if (!st.ok()) Throw(env, st);
+  struct Leave {
+    Store& s;
+    ~Leave() { s.Leave(); }
+  } leave{store};
   st = RunGuarded(job, store);
-  store.Leave();
   if (!st.ok()) Throw(env, st);
   return job.Result(env);
 }
@@ -56,6 +68,9 @@ class JobWorker : public Napi::AsyncWorker {
  protected:
   void Execute() override {
     status_ = RunGuarded(job_, *store_);
+    if constexpr (HasDetach<Job>::value) {
+      if (status_.ok()) job_.Detach();
+    }
     store_->Leave();
   }
 

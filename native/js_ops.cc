@@ -16,7 +16,7 @@ constexpr int64_t kMaxSafeInt = 9007199254740991LL;
 // for, so the data is written once; small ones use a plain ArrayBuffer, whose creation is
 // cheaper than a Buffer object's. (Handing our own allocation to JS instead would only be
 // freed after the event loop turns, which a synchronous loop of reads never lets happen.)
-Napi::Float32Array FloatsToJs(Napi::Env env, const std::string& bytes) {
+Napi::Float32Array FloatsToJs(Napi::Env env, rocksdb::Slice bytes) {
   constexpr size_t kBufferFrom = 16 * 1024;
   const size_t n = bytes.size() / 4;
   if (bytes.size() < kBufferFrom) {
@@ -155,12 +155,23 @@ struct PointAddress {
 struct GetJob {
   static constexpr const char* kName = "cvx.get";
   PointAddress at;
-  std::string value;
+  rocksdb::PinnableSlice pinned;
+  std::string owned;  // the value, once detached from RocksDB for an async completion
+  bool detached = false;
   bool found = false;
 
   explicit GetJob(const Napi::CallbackInfo& info) : at(info) {}
-  Status Run(Store& s) { return GetVector(s, at.entity, at.space, at.ts, &value, &found); }
-  Napi::Value Result(Napi::Env env) { return found ? FloatsToJs(env, value) : env.Undefined(); }
+  Status Run(Store& s) { return GetVector(s, at.entity, at.space, at.ts, &pinned, &found); }
+  // Async only: the completion runs after the store was left, so the pin must not survive.
+  void Detach() {
+    owned.assign(pinned.data(), pinned.size());
+    pinned.Reset();
+    detached = true;
+  }
+  Napi::Value Result(Napi::Env env) {
+    if (!found) return env.Undefined();
+    return FloatsToJs(env, detached ? rocksdb::Slice(owned) : rocksdb::Slice(pinned));
+  }
 };
 
 struct DeleteJob {
@@ -219,7 +230,7 @@ struct RangeJob {
       NAPI_THROW_IF_FAILED(env, napi_create_typedarray(env, napi_bigint64_array, n, buf, 0, &ts), out);
       out.Set("timestamps", Napi::Value(env, ts));
     }
-    out.Set("vectors", FloatsToJs(env, result.vectors));
+    out.Set("vectors", FloatsToJs(env, rocksdb::Slice(result.vectors)));
     return out;
   }
 };

@@ -7,7 +7,7 @@
 
 namespace cvx {
 
-Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, std::string* value, bool* found) {
+Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value, bool* found) {
   char key[kKeySize];
   EncodeKey(key, entity, space, ts);
   rocksdb::Status st = s.db()->Get(rocksdb::ReadOptions(), s.vectors_cf(), rocksdb::Slice(key, kKeySize), value);
