@@ -57,6 +57,16 @@ export interface NativeCfFacts {
 
 type RawValue = string | Buffer;
 
+/** (handle, spaceId, entityIds, timestamps, vectors, dim): the columnar batch of putMany. */
+type PutManyArgs = [
+  h: NativeHandle,
+  spaceId: number,
+  entityIds: Float64Array | BigUint64Array,
+  timestamps: Float64Array | BigInt64Array,
+  vectors: Float32Array,
+  dim: number,
+];
+
 export interface NativeBinding {
   openSync(path: string, options: NativeOpenOptions): NativeHandle;
   open(path: string, options: NativeOpenOptions): Promise<NativeHandle>;
@@ -66,22 +76,8 @@ export interface NativeBinding {
 
   putSync(h: NativeHandle, spaceId: number, entityId: NativeId, timestamp: NativeId, vector: Float32Array): void;
   put(h: NativeHandle, spaceId: number, entityId: NativeId, timestamp: NativeId, vector: Float32Array): Promise<void>;
-  putManySync(
-    h: NativeHandle,
-    spaceId: number,
-    entityIds: Float64Array | BigUint64Array,
-    timestamps: Float64Array | BigInt64Array,
-    vectors: Float32Array,
-    dim: number,
-  ): void;
-  putMany(
-    h: NativeHandle,
-    spaceId: number,
-    entityIds: Float64Array | BigUint64Array,
-    timestamps: Float64Array | BigInt64Array,
-    vectors: Float32Array,
-    dim: number,
-  ): Promise<void>;
+  putManySync(...args: PutManyArgs): void;
+  putMany(...args: PutManyArgs): Promise<void>;
   /** Coalesced independent puts; per put, undefined when written or the error that refused it. */
   putGroup(
     h: NativeHandle,

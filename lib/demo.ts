@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SingleBar, Presets } from 'cli-progress';
 import { HotStore } from './index';
+import { mulberry32 } from './prng';
 
 export interface DemoOptions {
   dir: string;
@@ -12,18 +13,6 @@ export interface DemoOptions {
   dim: number;
   batch: number;
   quiet?: boolean;
-}
-
-/** Deterministic PRNG, so verification can regenerate what was written. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Trajectory of one entity: a random start that drifts a little each step. */

@@ -25,6 +25,14 @@ export interface ColumnarBatch {
 /** Most puts sent to the shim in one coalesced group. */
 const MAX_PUT_GROUP = 256;
 
+/** Decodes one batch of `timelines` records, keeping those of `space` (all when undefined). */
+function* timelinesIn(records: unknown[], bigint: boolean, space: number | undefined): Generator<EntityTimeline> {
+  for (const rec of records) {
+    const tl = decodeTimeline(rec as Buffer, bigint);
+    if (space === undefined || tl.spaceId === space) yield tl;
+  }
+}
+
 interface QueuedPut {
   space: number;
   point: CheckedPoint;
@@ -371,10 +379,7 @@ export class HotStore {
       try {
         for (;;) {
           const [records, ended] = await native.iteratorNext(handle, it, ENTITY_BATCH, 0, false, true, false, false);
-          for (const rec of records) {
-            const tl = decodeTimeline(rec as Buffer, bigint);
-            if (space === undefined || tl.spaceId === space) yield tl;
-          }
+          yield* timelinesIn(records, bigint, space);
           if (ended) return;
         }
       } finally {
@@ -393,10 +398,7 @@ export class HotStore {
       try {
         for (;;) {
           const [records, ended] = native.iteratorNextSync(handle, it, ENTITY_BATCH, 0, false, true, false, false);
-          for (const rec of records) {
-            const tl = decodeTimeline(rec as Buffer, bigint);
-            if (space === undefined || tl.spaceId === space) yield tl;
-          }
+          yield* timelinesIn(records, bigint, space);
           if (ended) return;
         }
       } finally {

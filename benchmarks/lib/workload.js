@@ -17,17 +17,9 @@ const POOL_SEED = 42;
 const GET_SEED = 7;
 const RANGE_SEED = 11;
 
-/** Deterministic 32-bit PRNG (mulberry32); native/limit.cc has the same one. */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Deterministic 32-bit PRNG (mulberry32), shared with the demo and tests; native/limit.cc
+// has the same one.
+const { mulberry32 } = require('../../dist/prng');
 
 function timestampOf(p) {
   return T0 + p * STEP_MS;
