@@ -66,6 +66,28 @@ test('after a flush, the prefix bloom rejects an absent entity and the whole-key
   store.closeSync();
 });
 
+test('a long range reads around the block cache, a short one fills it (RangeReadOptions)', () => {
+  const { store } = tempStore();
+  const v = Array.from({ length: 256 }, (_, i) => i);
+  for (let t = 0; t < 100; t++) store.putSync(0, { entityId: 1, timestamp: t, vector: v });
+  for (let t = 0; t < 3; t++) store.putSync(0, { entityId: 2, timestamp: t, vector: v });
+  native.flush(store._handle);
+  const dataBlocks = (name: string) => native.tickers(store._handle)[`rocksdb.block.cache.data.${name}`];
+  // The timeline block (read first by every range, to size its result) is cached on purpose.
+  expect(store.getTimelineSync(1, 0)!.pointCount).toBe(100);
+  const [miss0, add0] = [dataBlocks('miss'), dataBlocks('add')];
+  expect(store.rangeSync(1, 0, 0, 99)).toHaveLength(100);
+  expect(dataBlocks('miss') - miss0).toBeGreaterThan(5);
+  expect(dataBlocks('add')).toBe(add0);
+  expect(store.rangeColumnsSync(2, 0, 0, 99).count).toBe(3);
+  expect(dataBlocks('add') - add0).toBeGreaterThan(0);
+  // A long entity queried with a small limit is a short scan too.
+  const add1 = dataBlocks('add');
+  expect(store.rangeSync(1, 0, 50, 99, { limit: 2 })).toHaveLength(2);
+  expect(dataBlocks('add') - add1).toBeGreaterThan(0);
+  store.closeSync();
+});
+
 test('a reopened store reads the same options back (they are not only set on creation)', () => {
   const { dir, store } = tempStore();
   store.closeSync();

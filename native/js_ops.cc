@@ -11,22 +11,11 @@ namespace cvx {
 namespace {
 
 constexpr int64_t kMaxSafeInt = 9007199254740991LL;
-// A Float32Array holding a copy of `bytes` (raw little-endian f32). Large results live in
-// a Node Buffer because napi_create_buffer skips the zero-fill a plain ArrayBuffer pays
-// for, so the data is written once; small ones use a plain ArrayBuffer, whose creation is
-// cheaper than a Buffer object's. (Handing our own allocation to JS instead would only be
-// freed after the event loop turns, which a synchronous loop of reads never lets happen.)
-Napi::Float32Array FloatsToJs(Napi::Env env, rocksdb::Slice bytes) {
-  constexpr size_t kBufferFrom = 16 * 1024;
-  const size_t n = bytes.size() / 4;
-  if (bytes.size() < kBufferFrom) {
-    Napi::Float32Array out = Napi::Float32Array::New(env, n);
-    if (n) memcpy(out.Data(), bytes.data(), bytes.size());
-    return out;
-  }
-  Napi::Buffer<uint8_t> buf = Napi::Buffer<uint8_t>::New(env, bytes.size());
-  memcpy(buf.Data(), bytes.data(), bytes.size());
-  return Napi::Float32Array::New(env, n, buf.ArrayBuffer(), buf.ByteOffset());
+// A Float32Array holding a copy of `bytes` (raw little-endian f32).
+Napi::TypedArray FloatsToJs(Napi::Env env, rocksdb::Slice bytes) {
+  ResultArray out = NewResultArray(env, napi_float32_array, bytes.size() / 4);
+  if (!bytes.empty()) memcpy(out.data, bytes.data(), bytes.size());
+  return out.array;
 }
 
 struct PutJob {
@@ -219,17 +208,14 @@ struct RangeJob {
     Napi::Object out = Napi::Object::New(env);
     out.Set("count", Napi::Number::New(env, static_cast<double>(n)));
     out.Set("dim", Napi::Number::New(env, result.dim));
+    ResultArray ts = NewResultArray(env, ts_numbers ? napi_float64_array : napi_bigint64_array, n);
     if (ts_numbers) {
-      Napi::Float64Array ts = Napi::Float64Array::New(env, n);
-      for (size_t i = 0; i < n; ++i) ts[i] = static_cast<double>(result.timestamps[i]);
-      out.Set("timestamps", ts);
-    } else {
-      Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, n * sizeof(int64_t));
-      if (n) memcpy(buf.Data(), result.timestamps.data(), n * sizeof(int64_t));
-      napi_value ts;
-      NAPI_THROW_IF_FAILED(env, napi_create_typedarray(env, napi_bigint64_array, n, buf, 0, &ts), out);
-      out.Set("timestamps", Napi::Value(env, ts));
+      double* d = static_cast<double*>(ts.data);
+      for (size_t i = 0; i < n; ++i) d[i] = static_cast<double>(result.timestamps[i]);
+    } else if (n) {
+      memcpy(ts.data, result.timestamps.data(), n * sizeof(int64_t));
     }
+    out.Set("timestamps", ts.array);
     out.Set("vectors", FloatsToJs(env, rocksdb::Slice(result.vectors)));
     return out;
   }

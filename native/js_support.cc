@@ -97,6 +97,44 @@ std::string ReadCfName(const Napi::Value& v, const char* name) {
   ThrowInvalid(v.Env(), std::string(name) + " must be one of default, vectors, timelines");
 }
 
+Napi::ArrayBuffer ResultSlab::Carve(Napi::Env env, size_t bytes, size_t* offset) {
+  const size_t need = (bytes + 7) & ~size_t{7};
+  Napi::ArrayBuffer slab;
+  if (!slab_.IsEmpty()) slab = slab_.Value();
+  // A caller may have transferred (detached) the slab through one of its results.
+  if (slab_.IsEmpty() || slab.IsDetached() || used_ + need > kSlabBytes) {
+    slab = Napi::ArrayBuffer::New(env, kSlabBytes);
+    slab_ = Napi::Persistent(slab);
+    used_ = 0;
+  }
+  *offset = used_;
+  used_ += need;
+  return slab;
+}
+
+ResultArray NewResultArray(Napi::Env env, napi_typedarray_type type, size_t count) {
+  size_t width = 1;
+  switch (type) {
+    case napi_int16_array: case napi_uint16_array: width = 2; break;
+    case napi_int32_array: case napi_uint32_array: case napi_float32_array: width = 4; break;
+    case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: width = 8; break;
+    default: break;
+  }
+  const size_t bytes = count * width;
+  Napi::ArrayBuffer buffer;
+  size_t offset = 0;
+  if (bytes <= ResultSlab::kMaxPiece) {
+    buffer = env.GetInstanceData<AddonData>()->slab.Carve(env, bytes, &offset);
+  } else {
+    Napi::Buffer<uint8_t> node_buffer = Napi::Buffer<uint8_t>::New(env, bytes);
+    buffer = node_buffer.ArrayBuffer();
+    offset = node_buffer.ByteOffset();
+  }
+  napi_value array;
+  NAPI_THROW_IF_FAILED(env, napi_create_typedarray(env, type, count, buffer, offset, &array), ResultArray{});
+  return ResultArray{Napi::TypedArray(env, array), static_cast<char*>(buffer.Data()) + offset};
+}
+
 Napi::Value BytesToJs(Napi::Env env, const std::string& bytes, bool as_string) {
   if (as_string) return Napi::String::New(env, bytes.data(), bytes.size());
   return Napi::Buffer<char>::Copy(env, bytes.data(), bytes.size());

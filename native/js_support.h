@@ -12,10 +12,38 @@
 
 namespace cvx {
 
+// Small results (a point's vector, a short range's columns) are carved from a shared
+// 64 KiB ArrayBuffer rather than each getting its own. V8 frees backing stores on a GC
+// helper thread, and one free there per read contended with the reads' own allocations for
+// glibc's arena lock: getSync went from about 14 to 10 us (docs/performance.md). The price,
+// as with Buffer.allocUnsafe's pool: a result's `.buffer` is shared, so transferring it
+// detaches its neighbours too (docs/api.md says so), and a kept result pins its slab.
+class ResultSlab {
+ public:
+  static constexpr size_t kSlabBytes = 64 * 1024;
+  static constexpr size_t kMaxPiece = kSlabBytes / 8;
+  // `bytes` (at most kMaxPiece) at an 8-aligned *offset of the returned buffer.
+  Napi::ArrayBuffer Carve(Napi::Env env, size_t bytes, size_t* offset);
+
+ private:
+  Napi::Reference<Napi::ArrayBuffer> slab_;
+  size_t used_ = 0;
+};
+
 // Per-environment addon state (main thread and each worker thread get their own).
 struct AddonData {
   Napi::FunctionReference error_factory;
+  ResultSlab slab;
 };
+
+// A new TypedArray of `count` elements of `type` for a result, not initialised: the caller
+// writes all of `data`. Small ones come from the ResultSlab, larger ones are a Node Buffer
+// (which, unlike a plain ArrayBuffer, skips the zero-fill, so the data is written once).
+struct ResultArray {
+  Napi::TypedArray array;
+  void* data;
+};
+ResultArray NewResultArray(Napi::Env env, napi_typedarray_type type, size_t count);
 
 Napi::Error MakeError(Napi::Env env, const Status& st);
 [[noreturn]] void Throw(Napi::Env env, const Status& st);

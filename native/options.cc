@@ -50,4 +50,11 @@ std::vector<rocksdb::ColumnFamilyDescriptor> ColumnFamilies() {
   };
 }
 
+rocksdb::ReadOptions RangeReadOptions(size_t expected_points) {
+  rocksdb::ReadOptions ro;
+  ro.prefix_same_as_start = true;
+  ro.fill_cache = expected_points <= kCachedScanPoints;
+  return ro;
+}
+
 }  // namespace cvx

@@ -18,4 +18,14 @@ rocksdb::ColumnFamilyOptions TimelinesCfOptions();
 // default, vectors, timelines: the order the handle vector uses everywhere.
 std::vector<rocksdb::ColumnFamilyDescriptor> ColumnFamilies();
 
+// Read options of a scan over one entity+space prefix expected to return up to
+// `expected_points` points (the caller sets the bounds). Scans longer than
+// kCachedScanPoints read around the block cache: a full trajectory would evict the point
+// reads' working set, and caching blocks a scan will not revisit costs an allocation per
+// block that some other thread frees on eviction, a churn that made async scans on
+// libuv's pool 2.8x slower (docs/performance.md). Short scans (the latest point, a small
+// window) still fill it, so hot entities stay cached.
+constexpr size_t kCachedScanPoints = 16;
+rocksdb::ReadOptions RangeReadOptions(size_t expected_points);
+
 }  // namespace cvx

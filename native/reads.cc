@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "engine.h"
+#include "options.h"
 
 namespace cvx {
 
@@ -43,8 +44,8 @@ size_t ExpectedPoints(Store& s, const RangeQuery& q) {
 Status RangeScan(Store& s, const RangeQuery& q, RangeResult* out) {
   char lo[kKeySize], hi[kKeySize];
   EncodeKey(lo, q.entity, q.space, q.start);
-  rocksdb::ReadOptions ro;
-  ro.prefix_same_as_start = true;
+  const size_t hint = ExpectedPoints(s, q);
+  rocksdb::ReadOptions ro = RangeReadOptions(hint);
   // The exclusive upper bound prefix+(end+1) shares the prefix, so it binds under the
   // prefix extractor; at end == INT64_MAX there is no such key and prefix_same_as_start
   // alone stops the scan.
@@ -64,7 +65,6 @@ Status RangeScan(Store& s, const RangeQuery& q, RangeResult* out) {
   } else {
     it->Seek(lower);
   }
-  const size_t hint = ExpectedPoints(s, q);
   out->timestamps.reserve(hint);
   for (; it->Valid(); q.reverse ? it->Prev() : it->Next()) {
     rocksdb::Slice k = it->key();

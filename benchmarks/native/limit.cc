@@ -248,7 +248,7 @@ void PhaseGet(Db& d, const Config& c, const Workload& w) {
   if (found != sample.size()) throw std::runtime_error("self-check failed: get found " + std::to_string(found));
 }
 
-// Full-trajectory scans with RangeScan's read options: prefix_same_as_start plus both bounds,
+// Full-trajectory scans with RangeScan's read options (cvx::RangeReadOptions plus both bounds),
 // collected into one timestamps vector and one vectors buffer per query.
 void PhaseRange(Db& d, const Config& c, const Workload& w) {
   Mulberry32 r(kRangeSeed);
@@ -262,8 +262,7 @@ void PhaseRange(Db& d, const Config& c, const Workload& w) {
     cvx::EncodeKey(lo, e, kSpace, first);
     cvx::EncodeKey(hi, e, kSpace, last + 1);
     rocksdb::Slice lower(lo, cvx::kKeySize), upper(hi, cvx::kKeySize);
-    rocksdb::ReadOptions ro;
-    ro.prefix_same_as_start = true;
+    rocksdb::ReadOptions ro = cvx::RangeReadOptions(w.P);
     ro.iterate_lower_bound = &lower;
     ro.iterate_upper_bound = &upper;
     std::unique_ptr<rocksdb::Iterator> it(d.db->NewIterator(ro, d.vectors()));
