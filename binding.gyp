@@ -18,6 +18,7 @@
         "native/options.cc",
         "native/raw.cc",
         "native/reads.cc",
+        "native/result_pool.cc",
         "native/status.cc",
         "native/store.cc",
         "native/verify.cc",

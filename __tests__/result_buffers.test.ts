@@ -1,6 +1,8 @@
 // Read results are carved from a shared ArrayBuffer when small (native/js_support.h,
 // ResultSlab): they must never overlap, a write into one must never show in another, a
 // transferred (detached) slab must not be written again, and large results stay separate.
+// Large async range results wrap memory that is reused once collected (native/result_pool.h):
+// a result still referenced must never be reused.
 import { runChild } from './helpers/child';
 import { tempPath, tempStore } from './helpers/tmp';
 
@@ -51,4 +53,12 @@ test('reads after a caller transferred (detached) a result buffer carve a new on
   expect(r.signal).toBeNull();
   expect(r.code).toBe(0);
   expect(r.stdout).toBe('ok\n');
+});
+
+test('large async range results stay intact while referenced: across GCs, reuse and close()', async () => {
+  const r = await runChild('pooled_results.ts', [tempPath('pooled')], ['--expose-gc']);
+  expect(r.stderr).toBe('');
+  expect(r.signal).toBeNull();
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^ok \d+\n$/);
 });

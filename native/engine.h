@@ -59,7 +59,7 @@ struct RangeQuery {
 struct RangeResult {
   uint32_t dim = 0;
   std::vector<int64_t> timestamps;
-  std::string vectors;
+  PooledBytes vectors;  // from and back to the store's ResultPool
 };
 
 Status RangeScan(Store& s, const RangeQuery& q, RangeResult* out);

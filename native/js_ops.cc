@@ -18,6 +18,25 @@ Napi::TypedArray FloatsToJs(Napi::Env env, rocksdb::Slice bytes) {
   return out.array;
 }
 
+// An async result's vectors. Large ones become an external ArrayBuffer over the scan's own
+// memory, which returns to the store's ResultPool when JS collects it: no copy, and no fresh
+// pages. Only async completions may do this: Node runs such finalizers from the event loop,
+// which a synchronous loop of reads never turns, so sync results are copied (FloatsToJs).
+Napi::Value PooledFloatsToJs(Napi::Env env, PooledBytes&& vectors) {
+  if (vectors.bytes.size() <= ResultSlab::kMaxPiece) return FloatsToJs(env, rocksdb::Slice(vectors.bytes));
+  auto* held = new PooledBytes(std::move(vectors));
+  auto finalize = [](napi_env, void*, void* hint) { delete static_cast<PooledBytes*>(hint); };
+  napi_value buffer, array;
+  if (napi_create_external_arraybuffer(env, held->bytes.data(), held->bytes.size(), finalize, held, &buffer) != napi_ok) {
+    // A runtime that refuses external buffers: copy after all.
+    Napi::Value copy = FloatsToJs(env, rocksdb::Slice(held->bytes));
+    delete held;
+    return copy;
+  }
+  NAPI_THROW_IF_FAILED(env, napi_create_typedarray(env, napi_float32_array, held->bytes.size() / 4, buffer, 0, &array), Napi::Value());
+  return Napi::Value(env, array);
+}
+
 struct PutJob {
   static constexpr const char* kName = "cvx.put";
   uint32_t space;
@@ -178,6 +197,7 @@ struct RangeJob {
   RangeQuery q;
   bool ts_numbers;
   RangeResult result;
+  bool async = false;
 
   // (handle, entityId, spaceId, start, end, limit (0 = none), reverse, timestampsAsNumbers)
   explicit RangeJob(const Napi::CallbackInfo& info) {
@@ -203,6 +223,8 @@ struct RangeJob {
     }
     return st;
   }
+  // Called by the async path only (job.h): the result will be shaped in a completion.
+  void Detach() { async = true; }
   Napi::Value Result(Napi::Env env) {
     const size_t n = result.timestamps.size();
     Napi::Object out = Napi::Object::New(env);
@@ -216,7 +238,8 @@ struct RangeJob {
       memcpy(ts.data, result.timestamps.data(), n * sizeof(int64_t));
     }
     out.Set("timestamps", ts.array);
-    out.Set("vectors", FloatsToJs(env, rocksdb::Slice(result.vectors)));
+    out.Set("vectors", async ? PooledFloatsToJs(env, std::move(result.vectors))
+                             : FloatsToJs(env, rocksdb::Slice(result.vectors.bytes)));
     return out;
   }
 };

@@ -221,6 +221,7 @@ Status Store::Close() {
     for (Resource* r : resources_) r->Release();
     resources_.clear();
   }
+  result_pool_->Close();
   Status result;
   if (db_) {
     for (auto* h : handles_) {

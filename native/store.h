@@ -13,6 +13,7 @@
 
 #include <rocksdb/db.h>
 
+#include "result_pool.h"
 #include "status.h"
 
 namespace cvx {
@@ -74,6 +75,8 @@ class Store {
   uint32_t SpaceDim(uint32_t space);
   void SetSpaceDim(uint32_t space, uint32_t dim);
   std::vector<std::pair<uint32_t, uint32_t>> Spaces();
+  // Where large read results come from and return to (result_pool.h); closed with the store.
+  const std::shared_ptr<ResultPool>& result_pool() const { return result_pool_; }
   uint64_t Ticker(const std::string& name);
   std::vector<std::pair<std::string, uint64_t>> Tickers();
 
@@ -94,6 +97,8 @@ class Store {
 
   std::mutex res_mu_;
   std::unordered_set<Resource*> resources_;
+
+  std::shared_ptr<ResultPool> result_pool_ = std::make_shared<ResultPool>();
 
   std::mutex life_mu_;
   std::condition_variable idle_;

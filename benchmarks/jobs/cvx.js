@@ -12,6 +12,7 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 const { monitorEventLoopDelay } = require('perf_hooks');
 const { jobArgs, emit, timed, runJob, assert, settle } = require('../lib/child');
+const { getFigure, rangeFigure } = require('../lib/reads');
 const { makeWorkload } = require('../lib/workload');
 
 let HotStore;
@@ -99,40 +100,22 @@ async function putMany(store, w, sync) {
 // store: a figure then never inherits the V8 heap, external-memory pressure or JIT state that an
 // earlier figure left behind, so their order cannot bias them.
 const READS = {
-  'cvx.getSync': async (store, w) => {
-    const gets = w.getSample();
-    await timed('cvx.getSync', gets.length, () => {
-      let found = 0;
-      for (const [e, ts] of gets) if (store.getSync(e, SPACE, ts) !== undefined) found++;
-      assert(found === gets.length, `getSync found ${found} of ${gets.length}`);
-    });
-  },
-  'cvx.get': async (store, w) => {
-    const gets = w.getSample();
-    await timed('cvx.get', gets.length, async () => {
-      let found = 0;
-      for (const [e, ts] of gets) if ((await store.get(e, SPACE, ts)) !== undefined) found++;
-      assert(found === gets.length, `get found ${found} of ${gets.length}`);
-    });
-  },
-  'cvx.rangeColumnsSync': (store, w) => ranges(w, 'cvx.rangeColumnsSync', (e) => store.rangeColumnsSync(e, SPACE, w.firstTs, w.lastTs).count),
-  'cvx.rangeColumns': (store, w) => ranges(w, 'cvx.rangeColumns', async (e) => (await store.rangeColumns(e, SPACE, w.firstTs, w.lastTs)).count),
-  'cvx.rangeSync': (store, w) => ranges(w, 'cvx.rangeSync', (e) => store.rangeSync(e, SPACE, w.firstTs, w.lastTs).length),
-  'cvx.range': (store, w) => ranges(w, 'cvx.range', async (e) => (await store.range(e, SPACE, w.firstTs, w.lastTs)).length),
+  'cvx.getSync': (store, w) => getFigure('cvx.getSync', w, (sample) => {
+    let found = 0;
+    for (const [e, ts] of sample) if (store.getSync(e, SPACE, ts) !== undefined) found++;
+    return found;
+  }),
+  'cvx.get': (store, w) => getFigure('cvx.get', w, async (sample) => {
+    let found = 0;
+    for (const [e, ts] of sample) if ((await store.get(e, SPACE, ts)) !== undefined) found++;
+    return found;
+  }),
+  'cvx.rangeColumnsSync': (store, w) => rangeFigure('cvx.rangeColumnsSync', w, (e) => store.rangeColumnsSync(e, SPACE, w.firstTs, w.lastTs).count),
+  'cvx.rangeColumns': (store, w) => rangeFigure('cvx.rangeColumns', w, async (e) => (await store.rangeColumns(e, SPACE, w.firstTs, w.lastTs)).count),
+  'cvx.rangeSync': (store, w) => rangeFigure('cvx.rangeSync', w, (e) => store.rangeSync(e, SPACE, w.firstTs, w.lastTs).length),
+  'cvx.range': (store, w) => rangeFigure('cvx.range', w, async (e) => (await store.range(e, SPACE, w.firstTs, w.lastTs)).length),
   'cvx.rssFlat': (store, w, cfg) => rssFlat(store, w, cfg.rssCalls),
 };
-
-/** Full trajectories of the sampled entities; `one(e)` returns the point count (or a promise of it). */
-async function ranges(w, figure, one) {
-  const entities = w.rangeSample();
-  await timed(figure, entities.length * w.P, async () => {
-    for (const e of entities) {
-      let n = one(e);
-      if (typeof n !== 'number') n = await n;
-      assert(n === w.P, `${figure} of entity ${e} returned ${n} points, expected ${w.P}`);
-    }
-  });
-}
 
 /** Runs every read figure in its own child process; their JSON lines pass through with their own peak RSS. */
 function readsInChildren(cfg) {

@@ -8,6 +8,7 @@
 //          20-byte keys with gte/lte (each entry turned into { timestamp, vector }).
 const path = require('path');
 const { jobArgs, emit, timed, runJob, assert, settle } = require('../lib/child');
+const { getFigure, rangeFigure } = require('../lib/reads');
 const { makeWorkload, vectorKey, timelineKey, decodeTimestamp } = require('../lib/workload');
 const { vectorBytes, toFloat32, decodeTimeline } = require('../peers/record');
 
@@ -33,22 +34,17 @@ async function checkTimelines(db, w, name) {
 }
 
 async function reads(db, w, name) {
-  const gets = w.getSample();
-  await timed(`${name}.get`, gets.length, async () => {
+  await getFigure(`${name}.get`, w, async (sample) => {
     let found = 0;
-    for (const [e, ts] of gets) {
+    for (const [e, ts] of sample) {
       const v = await db.get(vectorKey(e, SPACE, ts));
       if (v !== undefined && toFloat32(v).length === w.D) found++;
     }
-    assert(found === gets.length, `${name}.get found ${found} of ${gets.length}`);
+    return found;
   });
-  const entities = w.rangeSample();
-  await timed(`${name}.range`, entities.length * w.P, async () => {
-    for (const e of entities) {
-      const entries = await db.range(vectorKey(e, SPACE, w.firstTs), vectorKey(e, SPACE, w.lastTs));
-      const pts = entries.map(([k, v]) => ({ entityId: e, timestamp: decodeTimestamp(k), vector: toFloat32(v) }));
-      assert(pts.length === w.P, `${name}.range of entity ${e} returned ${pts.length} points`);
-    }
+  await rangeFigure(`${name}.range`, w, async (e) => {
+    const entries = await db.range(vectorKey(e, SPACE, w.firstTs), vectorKey(e, SPACE, w.lastTs));
+    return entries.map(([k, v]) => ({ entityId: e, timestamp: decodeTimestamp(k), vector: toFloat32(v) })).length;
   });
 }
 

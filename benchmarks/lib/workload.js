@@ -16,6 +16,9 @@ const STEP_MS = 60_000;
 const POOL_SEED = 42;
 const GET_SEED = 7;
 const RANGE_SEED = 11;
+// The untimed warm-up passes before each read figure draw from their own seeds.
+const WARM_GET_SEED = 8;
+const WARM_RANGE_SEED = 12;
 
 // Deterministic 32-bit PRNG (mulberry32), shared with the demo and tests; native/limit.cc
 // has the same one.
@@ -60,10 +63,10 @@ function makeWorkload(cfg) {
     };
   };
 
-  const getSample = () => {
-    const r = mulberry32(GET_SEED);
+  const getSample = (count = cfg.gets, seed = GET_SEED) => {
+    const r = mulberry32(seed);
     const out = [];
-    for (let k = 0; k < cfg.gets; k++) {
+    for (let k = 0; k < count; k++) {
       const e = Math.floor(r() * E);
       const p = Math.floor(r() * P);
       out.push([e, timestampOf(p)]);
@@ -71,15 +74,20 @@ function makeWorkload(cfg) {
     return out;
   };
 
-  const rangeSample = (count = cfg.ranges) => {
-    const r = mulberry32(RANGE_SEED);
+  const rangeSample = (count = cfg.ranges, seed = RANGE_SEED) => {
+    const r = mulberry32(seed);
     const out = new Array(count);
     for (let k = 0; k < count; k++) out[k] = Math.floor(r() * E);
     return out;
   };
 
+  // A tenth of each read sample, run untimed first (see lib/reads.js).
+  const warmGetSample = () => getSample(Math.ceil(cfg.gets / 10), WARM_GET_SEED);
+  const warmRangeSample = () => rangeSample(Math.ceil(cfg.ranges / 10), WARM_RANGE_SEED);
+
   return {
     E, P, D, B, total, pool, poolSize, entityIds, timestamps, vectorOf, batchOf, getSample, rangeSample,
+    warmGetSample, warmRangeSample,
     firstTs: timestampOf(0),
     lastTs: timestampOf(P - 1),
   };

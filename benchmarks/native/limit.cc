@@ -10,7 +10,7 @@
 //   put    per point: read the timeline, check whether the key exists (only when a timeline
 //          exists, as PutPoints does), one WriteBatch with vector + timeline.
 //   batch  `batch` points per WriteBatch, timelines folded per entity; then close, reopen and:
-//          point gets, full-trajectory prefix range scans.
+//          point gets, full-trajectory prefix range scans, each after an untimed warm-up.
 //   reads  only the reads, on an existing store written with this workload (by this program or by
 //          cvx-storage itself): for profiling the read paths side by side on the very same files.
 // Output: one JSON object per figure per line, then {"peakRssMB": ...}.
@@ -223,18 +223,33 @@ void CheckTimelines(Db& d, const Workload& w) {
   }
 }
 
-// Point gets: the value lands in a caller buffer, as the addon copies it into a Float32Array.
-void PhaseGet(Db& d, const Config& c, const Workload& w) {
-  Mulberry32 r(kGetSeed);
-  std::vector<std::pair<uint64_t, int64_t>> sample(c.gets);
+// Every read figure first runs untimed over a tenth-size sample drawn with another seed, as
+// the JS jobs do (benchmarks/lib/reads.js), and then times the full sample.
+constexpr uint32_t kWarmGetSeed = 8, kWarmRangeSeed = 12;
+
+std::vector<std::pair<uint64_t, int64_t>> GetSample(const Workload& w, uint64_t count, uint32_t seed) {
+  Mulberry32 r(seed);
+  std::vector<std::pair<uint64_t, int64_t>> sample(count);
   for (auto& s : sample) {
     s.first = static_cast<uint64_t>(r() * w.E);
     s.second = kT0 + static_cast<int64_t>(r() * w.P) * kStepMs;
   }
+  return sample;
+}
+
+std::vector<uint64_t> RangeSample(const Workload& w, uint64_t count, uint32_t seed) {
+  Mulberry32 r(seed);
+  std::vector<uint64_t> sample(count);
+  for (auto& e : sample) e = static_cast<uint64_t>(r() * w.E);
+  return sample;
+}
+
+// Point gets: the value lands in a caller buffer, as the addon copies it into a Float32Array.
+// Returns how many were found.
+uint64_t Gets(Db& d, const Workload& w, const std::vector<std::pair<uint64_t, int64_t>>& sample) {
   std::vector<float> out(w.D);
   char key[cvx::kKeySize];
   uint64_t found = 0;
-  const Timer t0;
   for (const auto& [e, ts] : sample) {
     cvx::EncodeKey(key, e, kSpace, ts);
     rocksdb::PinnableSlice v;
@@ -244,19 +259,23 @@ void PhaseGet(Db& d, const Config& c, const Workload& w) {
     memcpy(out.data(), v.data(), std::min<size_t>(v.size(), out.size() * sizeof(float)));
     ++found;
   }
+  return found;
+}
+
+void PhaseGet(Db& d, const Config& c, const Workload& w) {
+  Gets(d, w, GetSample(w, (c.gets + 9) / 10, kWarmGetSeed));
+  const auto sample = GetSample(w, c.gets, kGetSeed);
+  const Timer t0;
+  const uint64_t found = Gets(d, w, sample);
   Emit("cpp.get", sample.size(), t0);
   if (found != sample.size()) throw std::runtime_error("self-check failed: get found " + std::to_string(found));
 }
 
 // Full-trajectory scans with RangeScan's read options (cvx::RangeReadOptions plus both bounds),
-// collected into one timestamps vector and one vectors buffer per query.
-void PhaseRange(Db& d, const Config& c, const Workload& w) {
-  Mulberry32 r(kRangeSeed);
-  std::vector<uint64_t> sample(c.ranges);
-  for (auto& e : sample) e = static_cast<uint64_t>(r() * w.E);
+// collected into one timestamps vector and one vectors buffer per query. Returns the points.
+uint64_t Ranges(Db& d, const Workload& w, const std::vector<uint64_t>& sample) {
   const int64_t first = kT0, last = kT0 + static_cast<int64_t>(w.P - 1) * kStepMs;
   uint64_t points = 0;
-  const Timer t0;
   for (uint64_t e : sample) {
     char lo[cvx::kKeySize], hi[cvx::kKeySize];
     cvx::EncodeKey(lo, e, kSpace, first);
@@ -277,6 +296,14 @@ void PhaseRange(Db& d, const Config& c, const Workload& w) {
     if (timestamps.size() != w.P) throw std::runtime_error("self-check failed: range size");
     points += timestamps.size();
   }
+  return points;
+}
+
+void PhaseRange(Db& d, const Config& c, const Workload& w) {
+  Ranges(d, w, RangeSample(w, (c.ranges + 9) / 10, kWarmRangeSeed));
+  const auto sample = RangeSample(w, c.ranges, kRangeSeed);
+  const Timer t0;
+  const uint64_t points = Ranges(d, w, sample);
   Emit("cpp.range", points, t0);
 }
 
