@@ -82,3 +82,28 @@ test('puts with bigint ids are coalesced too', async () => {
   expect(await store.getTimeline(1, 0)).toMatchObject({ pointCount: 1 });
   await store.close();
 });
+
+test('a caller may refill its vector as soon as put() returns: each put keeps what it was given', async () => {
+  const { store } = tempStore();
+  const buf = new Float32Array(4);
+  const puts: Array<Promise<void>> = [];
+  // One reused buffer across a tick's puts, then a put of a plain array mutated afterwards.
+  for (let t = 0; t < 300; t++) {
+    buf.fill(t);
+    puts.push(store.put(0, { entityId: 1, timestamp: t, vector: buf }));
+  }
+  buf.fill(-1);
+  const alone = [7, 7, 7, 7];
+  puts.push(store.put(0, { entityId: 2, timestamp: 0, vector: alone }));
+  alone.fill(-1);
+  await Promise.all(puts);
+  for (let t = 0; t < 300; t++) expect(Array.from(store.getSync(1, 0, t)!.vector)).toEqual([t, t, t, t]);
+  expect(Array.from(store.getSync(2, 0, 0)!.vector)).toEqual([7, 7, 7, 7]);
+  // And a single put in its own tick.
+  const one = new Float32Array([5, 5, 5, 5]);
+  const p = store.put(0, { entityId: 3, timestamp: 0, vector: one });
+  one.fill(-1);
+  await p;
+  expect(Array.from(store.getSync(3, 0, 0)!.vector)).toEqual([5, 5, 5, 5]);
+  store.closeSync();
+});

@@ -35,10 +35,17 @@ function* timelinesIn(records: unknown[], bigint: boolean, space: number | undef
 
 interface QueuedPut {
   space: number;
-  point: CheckedPoint;
+  entityId: IntLike;
+  timestamp: IntLike;
+  /** Where the put's copy of its vector starts in the staging buffer, and its length. */
+  at: number;
+  length: number;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
+
+/** Staging buffers above this many floats are not kept after their group is sent. */
+const MAX_KEPT_STAGING = 1 << 20;
 
 type Columns = [Float64Array | BigUint64Array, Float64Array | BigInt64Array, Float32Array, number];
 
@@ -197,6 +204,11 @@ export class HotStore {
   readonly #handle: NativeHandle;
   readonly #bigint: boolean;
   #queued: QueuedPut[] = [];
+  // Copies of the queued puts' vectors, made when put() is called so the caller may refill
+  // its array at once; the shim copies them again when the group is sent, so one buffer
+  // serves every group and no group allocates.
+  #staging = new Float32Array(0);
+  #staged = 0;
   /** The directory this store lives in. */
   readonly path: string;
 
@@ -240,9 +252,11 @@ export class HotStore {
     }
     return new Promise<void>((resolve, reject) => {
       if (this.#queued.length === 0) queueMicrotask(() => this.#flushPuts());
+      const at = this.#stage(p.vector);
+      const queued = { space, entityId: p.entityId, timestamp: p.timestamp, at, length: p.vector.length, resolve, reject };
       // A full group goes now: several groups in flight let the pool write one while the
       // main thread gathers the next, and keep each main-thread step short.
-      if (this.#queued.push({ space, point: p, resolve, reject }) >= MAX_PUT_GROUP) this.#flushPuts();
+      if (this.#queued.push(queued) >= MAX_PUT_GROUP) this.#flushPuts();
     });
   }
 
@@ -523,16 +537,33 @@ export class HotStore {
     native.closeSync(this.#handle);
   }
 
+  /** Copies a vector to the end of the staging buffer (grown when full); returns its offset. */
+  #stage(vector: Float32Array): number {
+    const at = this.#staged;
+    if (at + vector.length > this.#staging.length) {
+      const grown = new Float32Array(Math.max(2 * this.#staging.length, at + vector.length, 1024));
+      grown.set(this.#staging.subarray(0, at));
+      this.#staging = grown;
+    }
+    this.#staging.set(vector, at);
+    this.#staged = at + vector.length;
+    return at;
+  }
+
   /** Sends the puts queued this tick: alone through put, together through putGroup. */
   #flushPuts(): void {
     const group = this.#queued;
     if (group.length === 0) return;
     this.#queued = [];
+    const staging = this.#staging;
+    this.#staged = 0;
+    if (staging.length > MAX_KEPT_STAGING) this.#staging = new Float32Array(0);
     const h = this.#handle;
     try {
+      // Both calls copy the vectors out of `staging` before they return.
       if (group.length === 1) {
-        const { space, point, resolve, reject } = group[0];
-        native.put(h, space, point.entityId, point.timestamp, point.vector).then(resolve, reject);
+        const { space, entityId, timestamp, at, length, resolve, reject } = group[0];
+        native.put(h, space, entityId, timestamp, staging.subarray(at, at + length)).then(resolve, reject);
         return;
       }
       const n = group.length;
@@ -542,19 +573,17 @@ export class HotStore {
       for (let i = 0; i < n; i++) {
         const g = group[i];
         spaces[i] = g.space;
-        offsets[i + 1] = offsets[i] + g.point.vector.length;
-        if (typeof g.point.entityId !== 'number' || typeof g.point.timestamp !== 'number') numbers = false;
+        offsets[i + 1] = g.at + g.length;
+        if (typeof g.entityId !== 'number' || typeof g.timestamp !== 'number') numbers = false;
       }
-      const vectors = new Float32Array(offsets[n]);
-      for (let i = 0; i < n; i++) vectors.set(group[i].point.vector, offsets[i]);
       const ids = numbers ? new Float64Array(n) : new BigUint64Array(n);
       const tss = numbers ? new Float64Array(n) : new BigInt64Array(n);
       for (let i = 0; i < n; i++) {
-        const { entityId, timestamp } = group[i].point;
+        const { entityId, timestamp } = group[i];
         ids[i] = (numbers ? entityId : BigInt(entityId)) as never;
         tss[i] = (numbers ? timestamp : BigInt(timestamp)) as never;
       }
-      native.putGroup(h, spaces, ids, tss, vectors, offsets).then(
+      native.putGroup(h, spaces, ids, tss, staging.subarray(0, offsets[n]), offsets).then(
         (results) => results.forEach((err, i) => (err ? group[i].reject(err) : group[i].resolve())),
         (err) => group.forEach((g) => g.reject(err)),
       );
