@@ -262,13 +262,21 @@ uint64_t Gets(Db& d, const Workload& w, const std::vector<std::pair<uint64_t, in
   return found;
 }
 
-void PhaseGet(Db& d, const Config& c, const Workload& w) {
-  Gets(d, w, GetSample(w, (c.gets + 9) / 10, kWarmGetSeed));
-  const auto sample = GetSample(w, c.gets, kGetSeed);
+// Runs `pass` (which returns the points it read) untimed over the warm-up sample, then timed
+// over the measured one, and reports the figure. Returns the measured pass's points.
+template <class Sample, class Pass>
+uint64_t WarmThenTime(const char* figure, const Sample& warm, const Sample& measured, Pass pass) {
+  pass(warm);
   const Timer t0;
-  const uint64_t found = Gets(d, w, sample);
-  Emit("cpp.get", sample.size(), t0);
-  if (found != sample.size()) throw std::runtime_error("self-check failed: get found " + std::to_string(found));
+  const uint64_t points = pass(measured);
+  Emit(figure, points, t0);
+  return points;
+}
+
+void PhaseGet(Db& d, const Config& c, const Workload& w) {
+  const uint64_t found = WarmThenTime("cpp.get", GetSample(w, (c.gets + 9) / 10, kWarmGetSeed),
+                                      GetSample(w, c.gets, kGetSeed), [&](const auto& s) { return Gets(d, w, s); });
+  if (found != c.gets) throw std::runtime_error("self-check failed: get found " + std::to_string(found));
 }
 
 // Full-trajectory scans with RangeScan's read options (cvx::RangeReadOptions plus both bounds),
@@ -300,11 +308,8 @@ uint64_t Ranges(Db& d, const Workload& w, const std::vector<uint64_t>& sample) {
 }
 
 void PhaseRange(Db& d, const Config& c, const Workload& w) {
-  Ranges(d, w, RangeSample(w, (c.ranges + 9) / 10, kWarmRangeSeed));
-  const auto sample = RangeSample(w, c.ranges, kRangeSeed);
-  const Timer t0;
-  const uint64_t points = Ranges(d, w, sample);
-  Emit("cpp.range", points, t0);
+  WarmThenTime("cpp.range", RangeSample(w, (c.ranges + 9) / 10, kWarmRangeSeed), RangeSample(w, c.ranges, kRangeSeed),
+               [&](const auto& s) { return Ranges(d, w, s); });
 }
 
 // The files of `dir` with their sizes, sorted: lib/child.js's dirSignature, for Settle.
