@@ -1,6 +1,6 @@
 // The script `npm run test:memcheck` runs under valgrind memcheck: a small pass over every
 // native path — open/close (sync and async), put/putMany (row and columnar, number and
-// bigint), get, range, rangeColumns, delete, getTimeline, verify/repair over records
+// bigint), get, range, rangeColumns (small and large, sync and async), delete, getTimeline, verify/repair over records
 // corrupted through RocksDB, refused arguments (errors made through the JS factory),
 // CVX_LOCKED, calls after close, a store left to the GC and one left open at exit.
 // Small on purpose: under valgrind node runs ~50× slower.
@@ -37,6 +37,15 @@ async function main() {
   await s.range(9, 0, 0, 100);
   s.rangeColumnsSync(7, 0, 0n, (1n << 63n) - 1n);
   await s.rangeColumns(9, 0, 5, 10, { limit: 2 });
+  // Large results: async ranges over ResultPool memory handed to JS (one kept past close, the
+  // rest collected and recycled), a sync one copied; small results come from the slab.
+  s.putManySync(2, { entityIds: new Float64Array(100).fill(4), timestamps: Float64Array.from({ length: 100 }, (_, i) => i), vectors: new Float32Array(100 * 256).fill(0.5), dim: 256 });
+  const kept = await s.rangeColumns(4, 2, 0, 99);
+  for (let i = 0; i < 3; i++) {
+    await s.range(4, 2, 0, 99);
+    if (gc) { gc(); await new Promise((r) => setImmediate(r)); }
+  }
+  s.rangeColumnsSync(4, 2, 0, 99);
   s.deleteSync(9, 0, 0);
   await s.delete(9, 0, 39);
   await s.delete(9, 0, 12345);
@@ -67,6 +76,7 @@ async function main() {
   await s.close();
   await Promise.all(inflight);
   expectCode(() => s.getSync(1, 0, 0), 'CVX_NOT_OPEN');
+  if (kept.vectors[100 * 256 - 1] !== 0.5) throw new Error('a kept range result changed after close');
   await s.get(1, 0, 0).catch(() => undefined);
   // reopen, read-only, a dropped store collected by GC, and one left open at exit
   const ro = HotStore.openSync(dir, { readOnly: true, bigint: true });
