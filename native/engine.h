@@ -45,6 +45,10 @@ Status DeletePointRange(Store& s, uint64_t entity, uint32_t space, int64_t start
 // The value stays pinned in RocksDB's block cache (no copy); callers copy it out before
 // leaving the store, since a pin must not outlive the database.
 Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value, bool* found);
+// The same get answered from memory only (memtables and block cache, never the disk):
+// *answered false when that would need I/O, and nothing else is set.
+Status GetVectorCached(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value,
+                       bool* found, bool* answered);
 
 struct RangeQuery {
   uint64_t entity;

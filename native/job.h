@@ -34,11 +34,36 @@ Status RunGuarded(Job& job, Store& store) {
 
 // A Job may hold data pinned inside RocksDB (no copy) and copy it out in Detach(), which
 // the async path calls before leaving the store; sync calls shape the result from the pin
-// while still inside the store, so a concurrent close cannot free what it points to.
+// while still inside the store, so a concurrent close cannot free what it points to. Such a
+// Job also has Unpin(), which every path calls before it leaves the store.
 template <class Job, class = void>
 struct HasDetach : std::false_type {};
 template <class Job>
 struct HasDetach<Job, std::void_t<decltype(std::declval<Job&>().Detach())>> : std::true_type {};
+
+// Leaves the store when destroyed (unless dismissed), releasing the job's pin first: once
+// the store is left, a close() on another thread may free what the pin points into.
+template <class Job>
+struct Admitted {
+  Store* store;
+  Job& job;
+  ~Admitted() {
+    if (!store) return;
+    if constexpr (HasDetach<Job>::value) job.Unpin();
+    store->Leave();
+  }
+};
+
+// A Job may answer an async call on the calling thread when it can do so from memory alone:
+// TryInline() returns true when it did, setting *st, and the promise settles without the
+// pool round trip (tens of microseconds here). It must never wait on the disk, or it would
+// block the event loop; Result() is shaped while still inside the store, as for sync calls.
+template <class Job, class = void>
+struct HasTryInline : std::false_type {};
+template <class Job>
+struct HasTryInline<Job, std::void_t<decltype(std::declval<Job&>().TryInline(std::declval<Store&>(),
+                                                                               std::declval<Status*>()))>>
+    : std::true_type {};
 
 template <class Job>
 Napi::Value CallSync(const Napi::CallbackInfo& info) {
@@ -47,10 +72,7 @@ Napi::Value CallSync(const Napi::CallbackInfo& info) {
   Job job(info);
   Status st = store.Enter();
   if (!st.ok()) Throw(env, st);
-  struct Leave {
-    Store& s;
-    ~Leave() { s.Leave(); }
-  } leave{store};
+  Admitted<Job> admitted{&store, job};
   st = RunGuarded(job, store);
   if (!st.ok()) Throw(env, st);
   return job.Result(env);
@@ -105,6 +127,32 @@ Napi::Value CallAsync(const Napi::CallbackInfo& info) {
   Job job(info);
   Status st = store->Enter();
   if (!st.ok()) Throw(env, st);
+  if constexpr (HasTryInline<Job>::value) {
+    Admitted<Job> admitted{store, job};
+    Status inline_st;
+    bool answered = false;
+    try {
+      answered = job.TryInline(*store, &inline_st);
+    } catch (const std::exception& e) {
+      inline_st = Status::Make(Code::kIo, std::string("internal error: ") + e.what());
+      answered = true;
+    }
+    if (answered) {
+      Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
+      if (!inline_st.ok()) {
+        deferred.Reject(MakeError(env, inline_st).Value());
+      } else {
+        try {
+          deferred.Resolve(job.Result(env));
+        } catch (const Napi::Error& e) {
+          deferred.Reject(e.Value());
+        }
+      }
+      return deferred.Promise();
+    }
+    admitted.store = nullptr;  // still entered: the pool job leaves, after Detach()
+    if constexpr (HasDetach<Job>::value) job.Unpin();  // nothing of the memory-only attempt is kept
+  }
   try {
     auto* worker = new JobWorker<Job>(env, handle, store, std::move(job));
     Napi::Promise promise = worker->Promise();

@@ -170,12 +170,19 @@ struct GetJob {
 
   explicit GetJob(const Napi::CallbackInfo& info) : at(info) {}
   Status Run(Store& s) { return GetVector(s, at.entity, at.space, at.ts, &pinned, &found); }
+  // Async gets of points in a memtable or the block cache (recent writes, hot keys) need no I/O.
+  bool TryInline(Store& s, Status* st) {
+    bool answered = false;
+    *st = GetVectorCached(s, at.entity, at.space, at.ts, &pinned, &found, &answered);
+    return answered;
+  }
   // Async only: the completion runs after the store was left, so the pin must not survive.
   void Detach() {
     owned.assign(pinned.data(), pinned.size());
-    pinned.Reset();
+    Unpin();
     detached = true;
   }
+  void Unpin() { pinned.Reset(); }
   Napi::Value Result(Napi::Env env) {
     if (!found) return env.Undefined();
     return FloatsToJs(env, detached ? rocksdb::Slice(owned) : rocksdb::Slice(pinned));
@@ -225,6 +232,7 @@ struct RangeJob {
   }
   // Called by the async path only (job.h): the result will be shaped in a completion.
   void Detach() { async = true; }
+  void Unpin() {}  // a range copies everything out while it scans
   Napi::Value Result(Napi::Env env) {
     const size_t n = result.timestamps.size();
     Napi::Object out = Napi::Object::New(env);

@@ -8,10 +8,15 @@
 
 namespace cvx {
 
-Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value, bool* found) {
+namespace {
+
+Status GetWith(Store& s, const rocksdb::ReadOptions& ro, uint64_t entity, uint32_t space, int64_t ts,
+               rocksdb::PinnableSlice* value, bool* found, bool* answered) {
   char key[kKeySize];
   EncodeKey(key, entity, space, ts);
-  rocksdb::Status st = s.db()->Get(rocksdb::ReadOptions(), s.vectors_cf(), rocksdb::Slice(key, kKeySize), value);
+  rocksdb::Status st = s.db()->Get(ro, s.vectors_cf(), rocksdb::Slice(key, kKeySize), value);
+  *answered = !st.IsIncomplete();
+  if (!*answered) return Status::Ok();
   if (st.IsNotFound()) { *found = false; return Status::Ok(); }
   if (!st.ok()) return Status::FromRocks(st, "get");
   if (value->empty() || value->size() % 4 != 0) {
@@ -20,6 +25,20 @@ Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb:
   }
   *found = true;
   return Status::Ok();
+}
+
+}  // namespace
+
+Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value, bool* found) {
+  bool answered = false;
+  return GetWith(s, rocksdb::ReadOptions(), entity, space, ts, value, found, &answered);
+}
+
+Status GetVectorCached(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value,
+                       bool* found, bool* answered) {
+  rocksdb::ReadOptions ro;
+  ro.read_tier = rocksdb::kBlockCacheTier;
+  return GetWith(s, ro, entity, space, ts, value, found, answered);
 }
 
 // An upper bound on the points a range can return, from the timeline's exact count and the

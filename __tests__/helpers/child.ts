@@ -23,9 +23,15 @@ export interface ChildResult {
 }
 
 /** Runs a child to completion (killing it after `timeoutMs`, reported as timedOut). */
-export function runChild(script: string, args: string[] = [], nodeArgs: string[] = [], timeoutMs = 60_000): Promise<ChildResult> {
+export function runChild(
+  script: string,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+  timeoutMs = 60_000,
+  opts: SpawnOptions = {},
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnChild(script, args, nodeArgs);
+    const child = spawnChild(script, args, nodeArgs, opts);
     let stdout = '';
     let stderr = '';
     let timedOut = false;
