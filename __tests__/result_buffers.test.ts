@@ -62,3 +62,14 @@ test('large async range results stay intact while referenced: across GCs, reuse 
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/^ok \d+\n$/);
 });
+
+test('kept small windows of a long series pin no large pooled buffers', async () => {
+  const r = await runChild('pooled_retention.ts', [tempPath('retention')], ['--expose-gc']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const m = JSON.parse(r.stdout) as { kept: number; rssGrowthMB: number; virtualGrowthMB: number };
+  expect(m.kept).toBe(320);
+  // 320 windows of 10 KiB hold 3.2 MB; a pinned whole-series buffer would be 15 MB each.
+  expect(m.rssGrowthMB).toBeLessThan(100);
+  expect(m.virtualGrowthMB).toBeLessThan(1024);
+});

@@ -92,6 +92,7 @@ class JobWorker : public Napi::AsyncWorker {
     status_ = RunGuarded(job_, *store_);
     if constexpr (HasDetach<Job>::value) {
       if (status_.ok()) job_.Detach();
+      else job_.Unpin();  // a failed run may have pinned before it failed
     }
     store_->Leave();
   }
@@ -135,6 +136,9 @@ Napi::Value CallAsync(const Napi::CallbackInfo& info) {
       answered = job.TryInline(*store, &inline_st);
     } catch (const std::exception& e) {
       inline_st = Status::Make(Code::kIo, std::string("internal error: ") + e.what());
+      answered = true;
+    } catch (...) {
+      inline_st = Status::Make(Code::kIo, "internal error");
       answered = true;
     }
     if (answered) {

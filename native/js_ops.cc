@@ -23,7 +23,12 @@ Napi::TypedArray FloatsToJs(Napi::Env env, rocksdb::Slice bytes) {
 // pages. Only async completions may do this: Node runs such finalizers from the event loop,
 // which a synchronous loop of reads never turns, so sync results are copied (FloatsToJs).
 Napi::Value PooledFloatsToJs(Napi::Env env, PooledBytes&& vectors) {
-  if (vectors.bytes.size() <= ResultSlab::kMaxPiece) return FloatsToJs(env, rocksdb::Slice(vectors.bytes));
+  const size_t size = vectors.bytes.size();
+  // A buffer much larger than its result (a pooled one from a longer scan) is not handed
+  // over: JS would see `size` bytes while the whole capacity stayed pinned.
+  if (size <= ResultSlab::kMaxPiece || vectors.bytes.capacity() > 2 * size + ResultPool::kMinKept) {
+    return FloatsToJs(env, rocksdb::Slice(vectors.bytes));
+  }
   auto* held = new PooledBytes(std::move(vectors));
   auto finalize = [](napi_env, void*, void* hint) { delete static_cast<PooledBytes*>(hint); };
   napi_value buffer, array;

@@ -103,7 +103,8 @@ Napi::ArrayBuffer ResultSlab::Carve(Napi::Env env, size_t bytes, size_t* offset)
   if (!slab_.IsEmpty()) slab = slab_.Value();
   // A caller may have transferred (detached) the slab through one of its results.
   if (slab_.IsEmpty() || slab.IsDetached() || used_ + need > kSlabBytes) {
-    slab = Napi::Buffer<uint8_t>::New(env, kSlabBytes).ArrayBuffer();  // no zero-fill
+    // Zero-filled: padding and the unused tail must not show what the heap held before.
+    slab = Napi::ArrayBuffer::New(env, kSlabBytes);
     slab_ = Napi::Persistent(slab);
     used_ = 0;
   }

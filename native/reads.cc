@@ -20,8 +20,10 @@ Status GetWith(Store& s, const rocksdb::ReadOptions& ro, uint64_t entity, uint32
   if (st.IsNotFound()) { *found = false; return Status::Ok(); }
   if (!st.ok()) return Status::FromRocks(st, "get");
   if (value->empty() || value->size() % 4 != 0) {
+    const size_t bytes = value->size();
+    value->Reset();
     return Status::Make(Code::kCorruption, "get: stored vector of entity " + std::to_string(entity) + " has " +
-                                               std::to_string(value->size()) + " bytes, not a whole number of f32");
+                                               std::to_string(bytes) + " bytes, not a whole number of f32");
   }
   *found = true;
   return Status::Ok();
@@ -41,9 +43,10 @@ Status GetVectorCached(Store& s, uint64_t entity, uint32_t space, int64_t ts, ro
   return GetWith(s, ro, entity, space, ts, value, found, answered);
 }
 
-// An upper bound on the points a range can return, from the timeline's exact count and the
-// limit, so the result buffers are sized once instead of grown (each growth copies
-// everything read so far). Large reservations cost no page faults until written.
+// An upper bound on the points a range can return, from the timeline's exact count, the
+// limit and the width of the window (timestamps are distinct integers), so the result
+// buffers are sized once instead of grown (each growth copies everything read so far).
+// Large reservations cost no page faults until written.
 size_t ExpectedPoints(Store& s, const RangeQuery& q) {
   constexpr size_t kCap = 1 << 20;
   size_t n = q.limit ? static_cast<size_t>(std::min<uint64_t>(q.limit, kCap)) : kCap;
@@ -54,6 +57,11 @@ size_t ExpectedPoints(Store& s, const RangeQuery& q) {
   if (s.db()->Get(rocksdb::ReadOptions(), s.timelines_cf(), rocksdb::Slice(prefix, kPrefixSize), &rec).ok() &&
       DecodeTimeline(rec, &tl)) {
     n = std::min<size_t>(n, tl.point_count);
+    const int64_t lo = std::max(q.start, tl.first_seen), hi = std::min(q.end, tl.last_seen);
+    if (lo > hi) return 1;
+    // Unsigned arithmetic: the width of [lo, hi] fits in 64 bits; only the +1 can wrap.
+    const uint64_t width = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+    if (width < kCap) n = std::min<size_t>(n, width + 1);
   } else {
     n = std::min<size_t>(n, 64);
   }
