@@ -19,16 +19,37 @@
 
 namespace cvx {
 
-template <class Job>
-Status RunGuarded(Job& job, Store& store) {
+// Runs an engine step, turning any C++ exception into a status (never into a crash).
+template <class Step>
+Status Guarded(Step&& step) {
   try {
-    return job.Run(store);
+    return step();
   } catch (const std::bad_alloc&) {
     return Status::Make(Code::kIo, "out of memory");
   } catch (const std::exception& e) {
     return Status::Make(Code::kIo, std::string("internal error: ") + e.what());
   } catch (...) {
     return Status::Make(Code::kIo, "internal error");
+  }
+}
+
+template <class Job>
+Status RunGuarded(Job& job, Store& store) {
+  return Guarded([&] { return job.Run(store); });
+}
+
+// Settles an async call's promise: rejected with the status's error, or resolved with the
+// job's result (rejected instead if shaping it throws).
+template <class Job>
+void Settle(Napi::Env env, const Napi::Promise::Deferred& deferred, const Status& st, Job& job) {
+  if (!st.ok()) {
+    deferred.Reject(MakeError(env, st).Value());
+    return;
+  }
+  try {
+    deferred.Resolve(job.Result(env));
+  } catch (const Napi::Error& e) {
+    deferred.Reject(e.Value());
   }
 }
 
@@ -55,14 +76,14 @@ struct Admitted {
 };
 
 // A Job may answer an async call on the calling thread when it can do so from memory alone:
-// TryInline() returns true when it did, setting *st, and the promise settles without the
-// pool round trip (tens of microseconds here). It must never wait on the disk, or it would
+// TryInline() sets *answered when it did (its status is then the call's), and the promise
+// settles without the pool round trip (tens of microseconds here). It must never wait on the disk, or it would
 // block the event loop; Result() is shaped while still inside the store, as for sync calls.
 template <class Job, class = void>
 struct HasTryInline : std::false_type {};
 template <class Job>
 struct HasTryInline<Job, std::void_t<decltype(std::declval<Job&>().TryInline(std::declval<Store&>(),
-                                                                               std::declval<Status*>()))>>
+                                                                               std::declval<bool*>()))>>
     : std::true_type {};
 
 template <class Job>
@@ -97,18 +118,7 @@ class JobWorker : public Napi::AsyncWorker {
     store_->Leave();
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
-    if (!status_.ok()) {
-      deferred_.Reject(MakeError(env, status_).Value());
-      return;
-    }
-    try {
-      deferred_.Resolve(job_.Result(env));
-    } catch (const Napi::Error& e) {
-      deferred_.Reject(e.Value());
-    }
-  }
+  void OnOK() override { Settle(Env(), deferred_, status_, job_); }
 
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
@@ -130,28 +140,11 @@ Napi::Value CallAsync(const Napi::CallbackInfo& info) {
   if (!st.ok()) Throw(env, st);
   if constexpr (HasTryInline<Job>::value) {
     Admitted<Job> admitted{store, job};
-    Status inline_st;
     bool answered = false;
-    try {
-      answered = job.TryInline(*store, &inline_st);
-    } catch (const std::exception& e) {
-      inline_st = Status::Make(Code::kIo, std::string("internal error: ") + e.what());
-      answered = true;
-    } catch (...) {
-      inline_st = Status::Make(Code::kIo, "internal error");
-      answered = true;
-    }
-    if (answered) {
+    const Status inline_st = Guarded([&] { return job.TryInline(*store, &answered); });
+    if (answered || !inline_st.ok()) {  // an exception is an answer too
       Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
-      if (!inline_st.ok()) {
-        deferred.Reject(MakeError(env, inline_st).Value());
-      } else {
-        try {
-          deferred.Resolve(job.Result(env));
-        } catch (const Napi::Error& e) {
-          deferred.Reject(e.Value());
-        }
-      }
+      Settle(env, deferred, inline_st, job);
       return deferred.Promise();
     }
     admitted.store = nullptr;  // still entered: the pool job leaves, after Detach()

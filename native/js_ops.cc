@@ -176,10 +176,8 @@ struct GetJob {
   explicit GetJob(const Napi::CallbackInfo& info) : at(info) {}
   Status Run(Store& s) { return GetVector(s, at.entity, at.space, at.ts, &pinned, &found); }
   // Async gets of points in a memtable or the block cache (recent writes, hot keys) need no I/O.
-  bool TryInline(Store& s, Status* st) {
-    bool answered = false;
-    *st = GetVectorCached(s, at.entity, at.space, at.ts, &pinned, &found, &answered);
-    return answered;
+  Status TryInline(Store& s, bool* answered) {
+    return GetVectorCached(s, at.entity, at.space, at.ts, &pinned, &found, answered);
   }
   // Async only: the completion runs after the store was left, so the pin must not survive.
   void Detach() {
