@@ -4,6 +4,7 @@
 // Large async range results wrap memory that is reused once collected (native/result_pool.h):
 // a result still referenced must never be reused.
 import { runChild } from './helpers/child';
+import { rawDelete, tkey } from './helpers/raw';
 import { tempPath, tempStore } from './helpers/tmp';
 
 const DIM = 16;
@@ -72,4 +73,59 @@ test('kept small windows of a long series pin no large pooled buffers', async ()
   // 320 windows of 10 KiB hold 3.2 MB; a pinned whole-series buffer would be 15 MB each.
   expect(m.rssGrowthMB).toBeLessThan(100);
   expect(m.virtualGrowthMB).toBeLessThan(1024);
+});
+
+// Sync ranges scan straight into the memory of the Float32Array they return (native/js_ops.cc,
+// JsVectorSink), sized from the timeline's expectation, which can be far off either way.
+describe('sync range results written straight into JS memory', () => {
+  const WIDE = 768;
+  const wide = (t: number) => Array.from({ length: WIDE }, (_, i) => t * 1000 + i);
+
+  test('a window expected far larger than it is returns a buffer little larger than itself', () => {
+    const { store } = tempStore();
+    // 3000 points 1000 ms apart: a 100 s window holds 101 of them, but the timeline bounds the
+    // expectation only by its 3000 points (9 MB at 768 floats).
+    for (let from = 0; from < 3000; from += 500) {
+      const n = 500;
+      const vectors = new Float32Array(n * WIDE);
+      for (let i = 0; i < n; i++) vectors.set(wide(from + i), i * WIDE);
+      store.putManySync(0, {
+        entityIds: new Float64Array(n).fill(1),
+        timestamps: Float64Array.from({ length: n }, (_, i) => (from + i) * 1000),
+        vectors,
+        dim: WIDE,
+      });
+    }
+    for (const reverse of [false, true]) {
+      const cols = store.rangeColumnsSync(1, 0, 1_000_000, 1_100_000, { reverse });
+      expect(cols.count).toBe(101);
+      expect(cols.vectors.length).toBe(101 * WIDE);
+      expect(cols.vectors.buffer.byteLength).toBeLessThanOrEqual(2 * cols.vectors.byteLength + 64 * 1024);
+      for (let k = 0; k < 101; k++) {
+        const t = reverse ? 1100 - k : 1000 + k;
+        expect(cols.timestamps[k]).toBe(BigInt(t * 1000));
+        expect(Array.from(cols.vectors.subarray(k * WIDE, (k + 1) * WIDE))).toEqual(wide(t));
+      }
+    }
+    const points = store.rangeSync(1, 0, 1_000_000, 1_100_000);
+    expect(points.map((p) => p.timestamp)).toEqual(Array.from({ length: 101 }, (_, k) => (1000 + k) * 1000));
+    expect(Array.from(points[100].vector)).toEqual(wide(1100));
+    store.closeSync();
+  });
+
+  test('a range longer than expected (vectors without their timeline) grows and stays intact', () => {
+    const { store } = tempStore();
+    for (let t = 0; t < 150; t++) store.putSync(0, { entityId: 7, timestamp: t, vector: wide(t) });
+    // Without the timeline the scan expects 64 points and must grow past them, twice.
+    rawDelete(store, 'timelines', tkey(7, 0));
+    expect(store.getTimelineSync(7, 0)).toBeUndefined();
+    const cols = store.rangeColumnsSync(7, 0, 0, 1000);
+    expect(cols.count).toBe(150);
+    expect(cols.vectors.length).toBe(150 * WIDE);
+    for (let t = 0; t < 150; t++) expect(Array.from(cols.vectors.subarray(t * WIDE, (t + 1) * WIDE))).toEqual(wide(t));
+    const points = store.rangeSync(7, 0, 0, 1000, { reverse: true, limit: 120 });
+    expect(points).toHaveLength(120);
+    points.forEach((p, k) => expect(Array.from(p.vector)).toEqual(wide(149 - k)));
+    store.closeSync();
+  });
 });

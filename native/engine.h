@@ -13,11 +13,14 @@
 namespace cvx {
 
 // One point to write. `value` is the on-disk vector: 4·dim bytes of little-endian f32,
-// already checked to be non-empty and finite by the argument reader.
+// already checked to be non-empty and finite by the argument reader. It points into memory
+// the call owns (one copy of all its vectors, not one allocation per point: freeing a
+// thousand small blocks on a pool thread, into the main thread's malloc arena, contended
+// with the main thread for that arena's lock).
 struct PointIn {
   uint64_t entity;
   int64_t ts;
-  std::string value;
+  rocksdb::Slice value;
 };
 
 // Writes all points to `space` in one WriteBatch together with their timelines (and the
@@ -59,14 +62,34 @@ struct RangeQuery {
   bool reverse;
 };
 
-// Column-shaped range result: timestamps[i] belongs to vectors[i*dim .. (i+1)*dim).
+// Where a range scan writes the vectors it reads, back to back. A sync call's sink is the
+// memory of its JS result (js_ops.cc), so the result is never copied once more; an async
+// scan runs where JS memory cannot be made, and writes into the store's pooled memory.
+class VectorSink {
+ public:
+  virtual ~VectorSink() = default;
+  // Called once, before the first Append, with an upper bound of the total (often exact,
+  // sometimes far too high: see ExpectedPoints).
+  virtual void Expect(size_t bytes) = 0;
+  virtual void Append(const char* data, size_t size) = 0;
+};
+
+// The async scans' sink: memory from and back to the store's ResultPool.
+class PooledSink : public VectorSink {
+ public:
+  PooledBytes bytes;
+  void Expect(size_t size) override { bytes.bytes.reserve(size); }
+  void Append(const char* data, size_t size) override { bytes.bytes.append(data, size); }
+};
+
+// Column-shaped range result: timestamps[i] belongs to the sink's vector i, dim floats.
 struct RangeResult {
   uint32_t dim = 0;
   std::vector<int64_t> timestamps;
-  PooledBytes vectors;  // from and back to the store's ResultPool
 };
 
-Status RangeScan(Store& s, const RangeQuery& q, RangeResult* out);
+// Scans into `sink` (for PooledSink, set its bytes from s.result_pool() first).
+Status RangeScan(Store& s, const RangeQuery& q, VectorSink* sink, RangeResult* out);
 
 // The raw CBOR timeline record (decoded in TypeScript); *found false when absent.
 Status GetTimelineRecord(Store& s, uint64_t entity, uint32_t space, std::string* record, bool* found);

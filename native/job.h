@@ -86,6 +86,16 @@ struct HasTryInline<Job, std::void_t<decltype(std::declval<Job&>().TryInline(std
                                                                                std::declval<bool*>()))>>
     : std::true_type {};
 
+// A Job may have a RunSync(env, store) that CallSync uses instead of Run(): on the main
+// thread it may make JS memory and write its result there directly (a range scans straight
+// into the Float32Array it returns).
+template <class Job, class = void>
+struct HasRunSync : std::false_type {};
+template <class Job>
+struct HasRunSync<Job, std::void_t<decltype(std::declval<Job&>().RunSync(std::declval<Napi::Env>(),
+                                                                           std::declval<Store&>()))>>
+    : std::true_type {};
+
 template <class Job>
 Napi::Value CallSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -94,7 +104,11 @@ Napi::Value CallSync(const Napi::CallbackInfo& info) {
   Status st = store.Enter();
   if (!st.ok()) Throw(env, st);
   Admitted<Job> admitted{&store, job};
-  st = RunGuarded(job, store);
+  if constexpr (HasRunSync<Job>::value) {
+    st = Guarded([&] { return job.RunSync(env, store); });
+  } else {
+    st = RunGuarded(job, store);
+  }
   if (!st.ok()) Throw(env, st);
   return job.Result(env);
 }

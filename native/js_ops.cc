@@ -1,7 +1,9 @@
 // The data operations as Jobs (see job.h): argument parsing on the main thread, engine
 // call, result shaping. Each is exported twice, as fooSync and as foo returning a Promise.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "engine.h"
 #include "job.h"
@@ -21,7 +23,8 @@ Napi::TypedArray FloatsToJs(Napi::Env env, rocksdb::Slice bytes) {
 // An async result's vectors. Large ones become an external ArrayBuffer over the scan's own
 // memory, which returns to the store's ResultPool when JS collects it: no copy, and no fresh
 // pages. Only async completions may do this: Node runs such finalizers from the event loop,
-// which a synchronous loop of reads never turns, so sync results are copied (FloatsToJs).
+// which a synchronous loop of reads never turns; sync scans write into JS memory instead
+// (JsVectorSink).
 Napi::Value PooledFloatsToJs(Napi::Env env, PooledBytes&& vectors) {
   const size_t size = vectors.bytes.size();
   // A buffer much larger than its result (a pooled one from a longer scan) is not handed
@@ -42,9 +45,15 @@ Napi::Value PooledFloatsToJs(Napi::Env env, PooledBytes&& vectors) {
   return Napi::Value(env, array);
 }
 
+// The write jobs keep their own copy of the vectors, since JS may change its arrays once the
+// call returns, in a std::vector: moving the job to the pool must not move the bytes the
+// points' slices point to (a std::string's small-string buffer would move).
+using VectorBytes = std::vector<char>;
+
 struct PutJob {
   static constexpr const char* kName = "cvx.put";
   uint32_t space;
+  VectorBytes owned;
   std::vector<PointIn> points;
 
   // (handle, spaceId, entityId, timestamp, vector: Float32Array)
@@ -53,8 +62,9 @@ struct PutJob {
     PointIn p;
     p.entity = ReadU64(info[2], "point.entityId");
     p.ts = ReadI64(info[3], "point.timestamp");
-    ReadVector(info[4], "point.vector", &p.value);
-    points.push_back(std::move(p));
+    ReadVector(info[4], "point.vector", &owned);
+    p.value = rocksdb::Slice(owned.data(), owned.size());
+    points.push_back(p);
   }
   Status Run(Store& s) { return PutPoints(s, space, points, "point"); }
   Napi::Value Result(Napi::Env env) { return env.Undefined(); }
@@ -65,6 +75,7 @@ struct PutJob {
 struct PutManyJob {
   static constexpr const char* kName = "cvx.putMany";
   uint32_t space;
+  VectorBytes owned;
   std::vector<PointIn> points;
 
   explicit PutManyJob(const Napi::CallbackInfo& info) {
@@ -79,18 +90,20 @@ struct PutManyJob {
     if (tss.size() != n) ThrowInvalid(env, "timestamps must have one element per entityId");
     if (n > 0 && dim == 0) ThrowInvalid(env, "dim must be a positive integer");
     if (floats != n * static_cast<size_t>(dim)) ThrowInvalid(env, "vectors must hold exactly entityIds.length * dim floats");
+    const char* bytes = reinterpret_cast<const char*>(data);
+    owned.assign(bytes, bytes + floats * sizeof(float));
+    const size_t stride = dim * sizeof(float);
+    auto at = [](size_t i) { return "points[" + std::to_string(i) + "]"; };  // only for errors
     points.resize(n);
     for (size_t i = 0; i < n; ++i) {
       PointIn& p = points[i];
-      const std::string at = "points[" + std::to_string(i) + "]";
-      if (!ids.Unsigned(i, &p.entity)) ThrowInvalid(env, at + ".entityId must be a non-negative safe integer");
-      if (!tss.Signed(i, &p.ts)) ThrowInvalid(env, at + ".timestamp must be a safe integer");
-      const float* v = data + i * dim;
-      long bad = FirstNonFinite(v, dim);
+      if (!ids.Unsigned(i, &p.entity)) ThrowInvalid(env, at(i) + ".entityId must be a non-negative safe integer");
+      if (!tss.Signed(i, &p.ts)) ThrowInvalid(env, at(i) + ".timestamp must be a safe integer");
+      p.value = rocksdb::Slice(owned.data() + i * stride, stride);
+      long bad = FirstNonFinite(reinterpret_cast<const float*>(p.value.data()), dim);
       if (bad >= 0) {
-        ThrowInvalid(env, at + ".vector[" + std::to_string(bad) + "] is not finite (NaN and Infinity are refused)");
+        ThrowInvalid(env, at(i) + ".vector[" + std::to_string(bad) + "] is not finite (NaN and Infinity are refused)");
       }
-      p.value.assign(reinterpret_cast<const char*>(v), dim * sizeof(float));
     }
   }
   Status Run(Store& s) { return PutPoints(s, space, points, "points"); }
@@ -103,6 +116,7 @@ struct PutManyJob {
 // per put, undefined when written or the error that refused it.
 struct PutGroupJob {
   static constexpr const char* kName = "cvx.putGroup";
+  VectorBytes owned;
   std::vector<GroupPut> puts;
   std::vector<Status> refused;  // per put, set when refused before reaching the engine
   std::vector<size_t> engine_index;
@@ -124,6 +138,8 @@ struct PutGroupJob {
     if (ids.size() != n || tss.size() != n || offsets.ElementLength() != n + 1 || offsets[n] != floats) {
       ThrowInvalid(env, "putGroup columns disagree in length");
     }
+    const char* bytes = reinterpret_cast<const char*>(data);
+    owned.assign(bytes, bytes + floats * sizeof(float));
     refused.assign(n, Status::Ok());
     puts.reserve(n);
     for (size_t i = 0; i < n; ++i) {
@@ -137,9 +153,9 @@ struct PutGroupJob {
         refused[i] = Status::Make(Code::kInvalidArgument, "point.vector[" + std::to_string(bad) +
                                                               "] is not finite (NaN and Infinity are refused)");
       } else {
-        g.point.value.assign(reinterpret_cast<const char*>(data + lo), (hi - lo) * sizeof(float));
+        g.point.value = rocksdb::Slice(owned.data() + lo * sizeof(float), (hi - lo) * sizeof(float));
         engine_index.push_back(puts.size());
-        puts.push_back(std::move(g));
+        puts.push_back(g);
         continue;
       }
       engine_index.push_back(SIZE_MAX);
@@ -202,12 +218,57 @@ struct DeleteJob {
   Napi::Value Result(Napi::Env env) { return Napi::Boolean::New(env, removed); }
 };
 
+// A sync range's sink: the scan writes straight into the memory of the Float32Array it
+// returns. The first allocation is the expected size, up to kUpfront (the expectation can be
+// far too high); after that it doubles, up to the expectation while that still holds. A
+// result much smaller than its buffer is copied into one of its own size at the end, so a
+// kept result never pins much more memory than itself.
+class JsVectorSink : public VectorSink {
+ public:
+  static constexpr size_t kUpfront = size_t{4} << 20;
+
+  explicit JsVectorSink(Napi::Env env) : env_(env) {}
+  void Expect(size_t bytes) override {
+    expected_ = bytes;
+    Grow(std::min(bytes, kUpfront));
+  }
+  void Append(const char* data, size_t size) override {
+    const size_t need = used_ + size;
+    if (need > capacity_) {
+      size_t target = std::max(need, 2 * capacity_);
+      if (need <= expected_) target = std::min(target, expected_);
+      Grow(target);
+    }
+    memcpy(memory_.data + used_, data, size);
+    used_ = need;
+  }
+  Napi::Value Floats() {
+    if (used_ == 0 || capacity_ > 2 * used_ + ResultPool::kMinKept) {
+      return FloatsToJs(env_, rocksdb::Slice(memory_.data, used_));
+    }
+    return ResultView(env_, memory_, napi_float32_array, used_ / 4);
+  }
+
+ private:
+  void Grow(size_t bytes) {
+    ResultBuffer bigger = NewResultBuffer(env_, bytes);
+    if (used_) memcpy(bigger.data, memory_.data, used_);
+    memory_ = bigger;
+    capacity_ = bytes;
+  }
+
+  Napi::Env env_;
+  ResultBuffer memory_{Napi::ArrayBuffer(), 0, nullptr};
+  size_t capacity_ = 0, used_ = 0, expected_ = 0;
+};
+
 struct RangeJob {
   static constexpr const char* kName = "cvx.range";
   RangeQuery q;
   bool ts_numbers;
   RangeResult result;
-  bool async = false;
+  PooledSink pooled;                  // where an async scan writes
+  std::optional<JsVectorSink> in_js;  // where a sync scan writes
 
   // (handle, entityId, spaceId, start, end, limit (0 = none), reverse, timestampsAsNumbers)
   explicit RangeJob(const Napi::CallbackInfo& info) {
@@ -221,21 +282,14 @@ struct RangeJob {
     if (q.start > q.end) ThrowInvalid(info.Env(), "start must not be greater than end");
   }
   Status Run(Store& s) {
-    Status st = RangeScan(s, q, &result);
-    if (st.ok() && ts_numbers) {
-      for (int64_t t : result.timestamps) {
-        if (t > kMaxSafeInt || t < -kMaxSafeInt) {
-          return Status::Make(Code::kUnsafeInteger, "range: stored timestamp " + std::to_string(t) +
-                                                        " is outside the safe-integer range; open the store "
-                                                        "with { bigint: true } to read it");
-        }
-      }
-    }
-    return st;
+    pooled.bytes.pool = s.result_pool();
+    pooled.bytes.bytes = s.result_pool()->Take();
+    return Scan(s, &pooled);
   }
-  // Called by the async path only (job.h): the result will be shaped in a completion.
-  void Detach() { async = true; }
-  void Unpin() {}  // a range copies everything out while it scans
+  Status RunSync(Napi::Env env, Store& s) {
+    in_js.emplace(env);
+    return Scan(s, &*in_js);
+  }
   Napi::Value Result(Napi::Env env) {
     const size_t n = result.timestamps.size();
     Napi::Object out = Napi::Object::New(env);
@@ -249,9 +303,23 @@ struct RangeJob {
       memcpy(ts.data, result.timestamps.data(), n * sizeof(int64_t));
     }
     out.Set("timestamps", ts.array);
-    out.Set("vectors", async ? PooledFloatsToJs(env, std::move(result.vectors))
-                             : FloatsToJs(env, rocksdb::Slice(result.vectors.bytes)));
+    out.Set("vectors", in_js ? in_js->Floats() : PooledFloatsToJs(env, std::move(pooled.bytes)));
     return out;
+  }
+
+ private:
+  Status Scan(Store& s, VectorSink* sink) {
+    Status st = RangeScan(s, q, sink, &result);
+    if (st.ok() && ts_numbers) {
+      for (int64_t t : result.timestamps) {
+        if (t > kMaxSafeInt || t < -kMaxSafeInt) {
+          return Status::Make(Code::kUnsafeInteger, "range: stored timestamp " + std::to_string(t) +
+                                                        " is outside the safe-integer range; open the store "
+                                                        "with { bigint: true } to read it");
+        }
+      }
+    }
+    return st;
   }
 };
 

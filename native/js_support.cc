@@ -113,6 +113,22 @@ Napi::ArrayBuffer ResultSlab::Carve(Napi::Env env, size_t bytes, size_t* offset)
   return slab;
 }
 
+ResultBuffer NewResultBuffer(Napi::Env env, size_t bytes) {
+  if (bytes <= ResultSlab::kMaxPiece) {
+    size_t offset = 0;
+    Napi::ArrayBuffer slab = env.GetInstanceData<AddonData>()->slab.Carve(env, bytes, &offset);
+    return ResultBuffer{slab, offset, static_cast<char*>(slab.Data()) + offset};
+  }
+  Napi::Buffer<uint8_t> node_buffer = Napi::Buffer<uint8_t>::New(env, bytes);
+  return ResultBuffer{node_buffer.ArrayBuffer(), node_buffer.ByteOffset(), reinterpret_cast<char*>(node_buffer.Data())};
+}
+
+Napi::TypedArray ResultView(Napi::Env env, const ResultBuffer& b, napi_typedarray_type type, size_t count) {
+  napi_value array;
+  NAPI_THROW_IF_FAILED(env, napi_create_typedarray(env, type, count, b.buffer, b.offset, &array), Napi::TypedArray());
+  return Napi::TypedArray(env, array);
+}
+
 ResultArray NewResultArray(Napi::Env env, napi_typedarray_type type, size_t count) {
   size_t width = 1;
   switch (type) {
@@ -121,19 +137,8 @@ ResultArray NewResultArray(Napi::Env env, napi_typedarray_type type, size_t coun
     case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: width = 8; break;
     default: break;
   }
-  const size_t bytes = count * width;
-  Napi::ArrayBuffer buffer;
-  size_t offset = 0;
-  if (bytes <= ResultSlab::kMaxPiece) {
-    buffer = env.GetInstanceData<AddonData>()->slab.Carve(env, bytes, &offset);
-  } else {
-    Napi::Buffer<uint8_t> node_buffer = Napi::Buffer<uint8_t>::New(env, bytes);
-    buffer = node_buffer.ArrayBuffer();
-    offset = node_buffer.ByteOffset();
-  }
-  napi_value array;
-  NAPI_THROW_IF_FAILED(env, napi_create_typedarray(env, type, count, buffer, offset, &array), ResultArray{});
-  return ResultArray{Napi::TypedArray(env, array), static_cast<char*>(buffer.Data()) + offset};
+  ResultBuffer b = NewResultBuffer(env, count * width);
+  return ResultArray{ResultView(env, b, type, count), b.data};
 }
 
 Napi::Value BytesToJs(Napi::Env env, const std::string& bytes, bool as_string) {
@@ -152,7 +157,7 @@ long FirstNonFinite(const float* data, size_t n) {
   return -1;
 }
 
-void ReadVector(const Napi::Value& v, const std::string& name, std::string* out) {
+void ReadVector(const Napi::Value& v, const std::string& name, std::vector<char>* out) {
   static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "on-disk vectors are little-endian f32");
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
     ThrowInvalid(v.Env(), name + " must be a Float32Array");
@@ -165,7 +170,8 @@ void ReadVector(const Napi::Value& v, const std::string& name, std::string* out)
   if (bad >= 0) {
     ThrowInvalid(v.Env(), name + "[" + std::to_string(bad) + "] is not finite (NaN and Infinity are refused)");
   }
-  out->assign(reinterpret_cast<const char*>(data), n * sizeof(float));
+  const char* bytes = reinterpret_cast<const char*>(data);
+  out->assign(bytes, bytes + n * sizeof(float));
 }
 
 IntColumn::IntColumn(const Napi::Value& v, bool is_signed, const char* name) {

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "status.h"
 #include "store.h"
@@ -36,9 +37,19 @@ struct AddonData {
   ResultSlab slab;
 };
 
-// A new TypedArray of `count` elements of `type` for a result, not initialised: the caller
-// writes all of `data`. Small ones come from the ResultSlab, larger ones are a Node Buffer
-// (which, unlike a plain ArrayBuffer, skips the zero-fill, so the data is written once).
+// Memory for a result, not initialised: the caller writes it. Small pieces come from the
+// ResultSlab, larger ones are a Node Buffer (which, unlike a plain ArrayBuffer, skips the
+// zero-fill, so the data is written once).
+struct ResultBuffer {
+  Napi::ArrayBuffer buffer;
+  size_t offset;  // where the piece starts in `buffer`
+  char* data;     // the same place, for writing
+};
+ResultBuffer NewResultBuffer(Napi::Env env, size_t bytes);
+// A TypedArray of `count` elements of `type` over the start of `b`.
+Napi::TypedArray ResultView(Napi::Env env, const ResultBuffer& b, napi_typedarray_type type, size_t count);
+
+// A new TypedArray of `count` elements of `type` over a new ResultBuffer.
 struct ResultArray {
   Napi::TypedArray array;
   void* data;
@@ -60,7 +71,7 @@ std::string ReadCfName(const Napi::Value& v, const char* name);
 // Bytes as a JS string (UTF-8) or as a new Buffer.
 Napi::Value BytesToJs(Napi::Env env, const std::string& bytes, bool as_string);
 // Copies a Float32Array's elements into on-disk form, refusing empty and non-finite.
-void ReadVector(const Napi::Value& v, const std::string& name, std::string* out);
+void ReadVector(const Napi::Value& v, const std::string& name, std::vector<char>* out);
 // Checks n floats are finite; returns the index of the first that is not, or -1.
 long FirstNonFinite(const float* data, size_t n);
 

@@ -68,7 +68,7 @@ size_t ExpectedPoints(Store& s, const RangeQuery& q) {
   return std::max<size_t>(n, 1);
 }
 
-Status RangeScan(Store& s, const RangeQuery& q, RangeResult* out) {
+Status RangeScan(Store& s, const RangeQuery& q, VectorSink* sink, RangeResult* out) {
   char lo[kKeySize], hi[kKeySize];
   EncodeKey(lo, q.entity, q.space, q.start);
   const size_t hint = ExpectedPoints(s, q);
@@ -93,9 +93,6 @@ Status RangeScan(Store& s, const RangeQuery& q, RangeResult* out) {
     it->Seek(lower);
   }
   out->timestamps.reserve(hint);
-  out->vectors.pool = s.result_pool();
-  out->vectors.bytes = s.result_pool()->Take();
-  std::string& vectors = out->vectors.bytes;
   for (; it->Valid(); q.reverse ? it->Prev() : it->Next()) {
     rocksdb::Slice k = it->key();
     if (k.size() < kPrefixSize || memcmp(k.data(), lo, kPrefixSize) != 0) break;
@@ -114,14 +111,14 @@ Status RangeScan(Store& s, const RangeQuery& q, RangeResult* out) {
       }
       out->dim = static_cast<uint32_t>(v.size() / 4);
       // Capped so a long series queried for a short range cannot ask for gigabytes up front.
-      vectors.reserve(std::min<size_t>(v.size() * hint, size_t{64} << 20));
+      sink->Expect(std::min<size_t>(v.size() * hint, size_t{64} << 20));
     } else if (v.size() != out->dim * 4ULL) {
       return Status::Make(Code::kCorruption, "range: stored vector at timestamp " + std::to_string(ts) + " has " +
                                                  std::to_string(v.size()) + " bytes, expected " +
                                                  std::to_string(out->dim * 4ULL));
     }
     out->timestamps.push_back(ts);
-    vectors.append(v.data(), v.size());
+    sink->Append(v.data(), v.size());
     if (q.limit && out->timestamps.size() >= q.limit) break;
   }
   return Status::FromRocks(it->status(), "range");

@@ -1,8 +1,9 @@
-// Memory for large read results, kept for reuse instead of freed. Async range results are
-// handed to JS without a copy (an external ArrayBuffer over this memory) and come back here
-// when JS collects them; sync ones reuse it as their scan buffer. Fresh memory for every
-// result cost a page fault per 4 KiB, which on this project's VM made async ranges 1.5-3x
-// slower (docs/performance.md). Each Store owns one pool; it frees what it holds on close.
+// Memory for large async read results, kept for reuse instead of freed. Async range results
+// are handed to JS without a copy (an external ArrayBuffer over this memory) and come back
+// here when JS collects them. Fresh memory for every result cost a page fault per 4 KiB,
+// which on this project's VM made async ranges 1.5-3x slower (docs/performance.md). Each
+// Store owns one pool; it frees what it holds on close. (Sync ranges scan straight into JS
+// memory and do not use it.)
 #pragma once
 #include <cstddef>
 #include <memory>
