@@ -115,12 +115,13 @@ test('vectors of one to three floats written by every path read back exactly (th
     const v = (t: number) => Array.from({ length: dim }, (_, i) => Math.fround(t + 0.1 + i / 8));
     const space = dim;
     await Promise.all([0, 1, 2].map((t) => store.put(space, { entityId: 1, timestamp: t, vector: v(t) })));
-    store.putSync(space, { entityId: 1, timestamp: 3, vector: v(3) });
+    await store.put(space, { entityId: 1, timestamp: 3, vector: v(3) });  // alone in its tick
     await store.putMany(space, [4, 5, 6].map((t) => ({ entityId: 1, timestamp: t, vector: v(t) })));
     await store.putMany(space, { entityIds: new Float64Array([1, 1]), timestamps: new Float64Array([7, 8]), vectors: Float32Array.from([...v(7), ...v(8)]), dim });
     store.putManySync(space, [9, 10].map((t) => ({ entityId: 1, timestamp: t, vector: v(t) })));
-    const got = await store.range(1, space, 0, 10);
-    expect(got.map((p) => [p.timestamp, Array.from(p.vector)])).toEqual(Array.from({ length: 11 }, (_, t) => [t, v(t)]));
+    store.putSync(space, { entityId: 1, timestamp: 11, vector: v(11) });
+    const got = await store.range(1, space, 0, 11);
+    expect(got.map((p) => [p.timestamp, Array.from(p.vector)])).toEqual(Array.from({ length: 12 }, (_, t) => [t, v(t)]));
   }
   store.closeSync();
 });

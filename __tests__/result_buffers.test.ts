@@ -4,7 +4,7 @@
 // Large async range results wrap memory that is reused once collected (native/result_pool.h):
 // a result still referenced must never be reused.
 import { runChild } from './helpers/child';
-import { rawDelete, tkey } from './helpers/raw';
+import { rawDelete, rawPut, tkey, vkey } from './helpers/raw';
 import { tempPath, tempStore } from './helpers/tmp';
 
 const DIM = 16;
@@ -113,6 +113,13 @@ describe('sync range results written straight into JS memory', () => {
     store.closeSync();
   });
 
+  test('a window expected somewhat larger than it is shows zeros, not old memory, after its vectors', async () => {
+    const r = await runChild('sync_range_tail.ts', [tempPath('tail')], ['--expose-gc']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('ok\n');
+  });
+
   test('a range longer than expected (vectors without their timeline) grows and stays intact', () => {
     const { store } = tempStore();
     for (let t = 0; t < 150; t++) store.putSync(0, { entityId: 7, timestamp: t, vector: wide(t) });
@@ -126,6 +133,24 @@ describe('sync range results written straight into JS memory', () => {
     const points = store.rangeSync(7, 0, 0, 1000, { reverse: true, limit: 120 });
     expect(points).toHaveLength(120);
     points.forEach((p, k) => expect(Array.from(p.vector)).toEqual(wide(149 - k)));
+    // Small vectors: the first 64 expected fit a slab piece, the rest grow out of it.
+    for (let t = 0; t < 100; t++) store.putSync(1, { entityId: 8, timestamp: t, vector: [t, t + 0.5, -t, 1] });
+    rawDelete(store, 'timelines', tkey(8, 1));
+    const small = store.rangeColumnsSync(8, 1, 0, 99);
+    expect(small.count).toBe(100);
+    expect(Array.from(small.vectors)).toEqual(Array.from({ length: 100 }, (_, t) => [t, t + 0.5, -t, 1]).flat());
+    store.closeSync();
+  });
+
+  test('a sync scan that meets a corrupt vector midway throws CVX_CORRUPTION and the next one works', () => {
+    const { store } = tempStore();
+    for (let t = 0; t < 40; t++) store.putSync(0, { entityId: 9, timestamp: t, vector: wide(t) });
+    rawPut(store, 'vectors', vkey(9, 0, 20), new Uint8Array(10));
+    expect(() => store.rangeColumnsSync(9, 0, 0, 39)).toThrow(expect.objectContaining({ code: 'CVX_CORRUPTION' }));
+    expect(() => store.rangeSync(9, 0, 0, 39)).toThrow(expect.objectContaining({ code: 'CVX_CORRUPTION' }));
+    const before = store.rangeColumnsSync(9, 0, 0, 19);
+    expect(before.count).toBe(20);
+    expect(Array.from(before.vectors.subarray(19 * WIDE))).toEqual(wide(19));
     store.closeSync();
   });
 });

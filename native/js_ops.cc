@@ -20,6 +20,10 @@ Napi::TypedArray FloatsToJs(Napi::Env env, rocksdb::Slice bytes) {
   return out.array;
 }
 
+// True when a result of `size` bytes should not keep a buffer of `capacity`: it is copied
+// into one of its own size instead, so a kept result never pins much more than itself.
+bool MuchLarger(size_t capacity, size_t size) { return capacity > 2 * size + ResultPool::kMinKept; }
+
 // An async result's vectors. Large ones become an external ArrayBuffer over the scan's own
 // memory, which returns to the store's ResultPool when JS collects it: no copy, and no fresh
 // pages. Only async completions may do this: Node runs such finalizers from the event loop,
@@ -29,7 +33,7 @@ Napi::Value PooledFloatsToJs(Napi::Env env, PooledBytes&& vectors) {
   const size_t size = vectors.bytes.size();
   // A buffer much larger than its result (a pooled one from a longer scan) is not handed
   // over: JS would see `size` bytes while the whole capacity stayed pinned.
-  if (size <= ResultSlab::kMaxPiece || vectors.bytes.capacity() > 2 * size + ResultPool::kMinKept) {
+  if (size <= ResultSlab::kMaxPiece || MuchLarger(vectors.bytes.capacity(), size)) {
     return FloatsToJs(env, rocksdb::Slice(vectors.bytes));
   }
   auto* held = new PooledBytes(std::move(vectors));
@@ -89,7 +93,10 @@ struct PutManyJob {
     const size_t n = ids.size();
     if (tss.size() != n) ThrowInvalid(env, "timestamps must have one element per entityId");
     if (n > 0 && dim == 0) ThrowInvalid(env, "dim must be a positive integer");
-    if (floats != n * static_cast<size_t>(dim)) ThrowInvalid(env, "vectors must hold exactly entityIds.length * dim floats");
+    size_t total = 0;
+    if (__builtin_mul_overflow(n, static_cast<size_t>(dim), &total) || floats != total) {
+      ThrowInvalid(env, "vectors must hold exactly entityIds.length * dim floats");
+    }
     const char* bytes = reinterpret_cast<const char*>(data);
     owned.assign(bytes, bytes + floats * sizeof(float));
     const size_t stride = dim * sizeof(float);
@@ -100,7 +107,7 @@ struct PutManyJob {
       if (!ids.Unsigned(i, &p.entity)) ThrowInvalid(env, at(i) + ".entityId must be a non-negative safe integer");
       if (!tss.Signed(i, &p.ts)) ThrowInvalid(env, at(i) + ".timestamp must be a safe integer");
       p.value = rocksdb::Slice(owned.data() + i * stride, stride);
-      long bad = FirstNonFinite(reinterpret_cast<const float*>(p.value.data()), dim);
+      long bad = FirstNonFinite(data + i * dim, dim);
       if (bad >= 0) {
         ThrowInvalid(env, at(i) + ".vector[" + std::to_string(bad) + "] is not finite (NaN and Infinity are refused)");
       }
@@ -220,9 +227,9 @@ struct DeleteJob {
 
 // A sync range's sink: the scan writes straight into the memory of the Float32Array it
 // returns. The first allocation is the expected size, up to kUpfront (the expectation can be
-// far too high); after that it doubles, up to the expectation while that still holds. A
-// result much smaller than its buffer is copied into one of its own size at the end, so a
-// kept result never pins much more memory than itself.
+// far too high); a scan that outgrows it jumps to the whole expectation (pages never written
+// cost nothing), and one that outgrows even that doubles. A result much smaller than its
+// buffer is copied into one of its own size at the end (MuchLarger).
 class JsVectorSink : public VectorSink {
  public:
   static constexpr size_t kUpfront = size_t{4} << 20;
@@ -234,18 +241,16 @@ class JsVectorSink : public VectorSink {
   }
   void Append(const char* data, size_t size) override {
     const size_t need = used_ + size;
-    if (need > capacity_) {
-      size_t target = std::max(need, 2 * capacity_);
-      if (need <= expected_) target = std::min(target, expected_);
-      Grow(target);
-    }
+    if (need > capacity_) Grow(need <= expected_ ? expected_ : std::max(need, 2 * capacity_));
     memcpy(memory_.data + used_, data, size);
     used_ = need;
   }
   Napi::Value Floats() {
-    if (used_ == 0 || capacity_ > 2 * used_ + ResultPool::kMinKept) {
+    if (used_ == 0 || MuchLarger(capacity_, used_)) {
       return FloatsToJs(env_, rocksdb::Slice(memory_.data, used_));
     }
+    // The unwritten tail is visible through `.buffer`: it must not show old heap contents.
+    memset(memory_.data + used_, 0, capacity_ - used_);
     return ResultView(env_, memory_, napi_float32_array, used_ / 4);
   }
 

@@ -35,7 +35,8 @@ class ResultPool {
 };
 
 // A result buffer that goes back to its pool when destroyed, wherever it ends: with the
-// job (sync results, failures) or in the finalizer of the JS ArrayBuffer that wrapped it.
+// job (results that were copied, failures) or in the finalizer of the JS ArrayBuffer that
+// wrapped it.
 struct PooledBytes {
   std::shared_ptr<ResultPool> pool;
   std::string bytes;
