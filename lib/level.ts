@@ -193,11 +193,11 @@ export class HotStoreLevel<KDefault = string, VDefault = string> extends Abstrac
     return new HotStoreIterator(this, options, new Batcher(this.#handle, this.columnFamily, options, options.keys, options.values));
   }
 
-  _keys(options: Range & Enc): HotStoreKeyIterator {
+  _keys(options: Range & Enc): AbstractKeyIterator<Db, unknown> {
     return new HotStoreKeyIterator(this, options, new Batcher(this.#handle, this.columnFamily, options, true, false));
   }
 
-  _values(options: Range & Enc): HotStoreValueIterator {
+  _values(options: Range & Enc): AbstractValueIterator<Db, unknown, unknown> {
     return new HotStoreValueIterator(this, options, new Batcher(this.#handle, this.columnFamily, options, false, true));
   }
 
@@ -310,50 +310,41 @@ class HotStoreIterator extends AbstractIterator<Db, unknown, unknown> {
   }
 }
 
-class HotStoreKeyIterator extends AbstractKeyIterator<Db, unknown> {
-  readonly #b: Batcher;
-  constructor(db: Db, options: Range & Enc, b: Batcher) {
-    super(db, options as never);
-    this.#b = b;
-  }
-  async _next(): Promise<unknown> {
-    const [item] = await this.#b.take(1);
-    return item && item[0];
-  }
-  async _nextv(size: number): Promise<unknown[]> {
-    return (await this.#b.take(size)).map((i) => i[0]);
-  }
-  async _all(): Promise<unknown[]> {
-    return (await this.#b.take(this.limit - this.count)).map((i) => i[0]);
-  }
-  _seek(target: string | Uint8Array): void {
-    this.#b.seek(target);
-  }
-  async _close(): Promise<void> {
-    this.#b.close();
-  }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type OneValueBase = new (...args: any[]) => { readonly limit: number; readonly count: number };
+
+/**
+ * The key and the value iterator differ only in their abstract-level base class: each item
+ * the Batcher yields is one value. (TypeScript's mixin rules need the casts.)
+ */
+function oneValueIterator<T>(base: new (db: Db, options: never) => T): new (db: Db, options: Range & Enc, b: Batcher) => T {
+  const Base = base as unknown as OneValueBase;
+  return class extends Base {
+    #b: Batcher;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    constructor(...args: any[]) {
+      const [db, options, b] = args as [Db, Range & Enc, Batcher];
+      super(db, options);
+      this.#b = b;
+    }
+    async _next(): Promise<unknown> {
+      const [item] = await this.#b.take(1);
+      return item && item[0];
+    }
+    async _nextv(size: number): Promise<unknown[]> {
+      return (await this.#b.take(size)).map((i) => i[0]);
+    }
+    async _all(): Promise<unknown[]> {
+      return (await this.#b.take(this.limit - this.count)).map((i) => i[0]);
+    }
+    _seek(target: string | Uint8Array): void {
+      this.#b.seek(target);
+    }
+    async _close(): Promise<void> {
+      this.#b.close();
+    }
+  } as unknown as new (db: Db, options: Range & Enc, b: Batcher) => T;
 }
 
-class HotStoreValueIterator extends AbstractValueIterator<Db, unknown, unknown> {
-  readonly #b: Batcher;
-  constructor(db: Db, options: Range & Enc, b: Batcher) {
-    super(db, options as never);
-    this.#b = b;
-  }
-  async _next(): Promise<unknown> {
-    const [item] = await this.#b.take(1);
-    return item && item[0];
-  }
-  async _nextv(size: number): Promise<unknown[]> {
-    return (await this.#b.take(size)).map((i) => i[0]);
-  }
-  async _all(): Promise<unknown[]> {
-    return (await this.#b.take(this.limit - this.count)).map((i) => i[0]);
-  }
-  _seek(target: string | Uint8Array): void {
-    this.#b.seek(target);
-  }
-  async _close(): Promise<void> {
-    this.#b.close();
-  }
-}
+const HotStoreKeyIterator = oneValueIterator(AbstractKeyIterator<Db, unknown>);
+const HotStoreValueIterator = oneValueIterator(AbstractValueIterator<Db, unknown, unknown>);
