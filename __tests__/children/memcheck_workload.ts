@@ -38,7 +38,9 @@ async function main() {
   s.rangeColumnsSync(7, 0, 0n, (1n << 63n) - 1n);
   await s.rangeColumns(9, 0, 5, 10, { limit: 2 });
   // Large results: async ranges over ResultPool memory handed to JS (one kept past close, the
-  // rest collected and recycled), a sync one copied; small results come from the slab.
+  // rest collected and recycled), sync ones scanned straight into JS memory (exact, a kept
+  // buffer with a zeroed tail, a copy into an exact buffer, and one grown past a timeline that
+  // was removed); small results come from the slab.
   s.putManySync(2, { entityIds: new Float64Array(100).fill(4), timestamps: Float64Array.from({ length: 100 }, (_, i) => i), vectors: new Float32Array(100 * 256).fill(0.5), dim: 256 });
   const kept = await s.rangeColumns(4, 2, 0, 99);
   for (let i = 0; i < 3; i++) {
@@ -46,6 +48,11 @@ async function main() {
     if (gc) { gc(); await new Promise((r) => setImmediate(r)); }
   }
   s.rangeColumnsSync(4, 2, 0, 99);
+  s.putManySync(2, { entityIds: new Float64Array(100).fill(12), timestamps: Float64Array.from({ length: 100 }, (_, i) => 2 * i), vectors: new Float32Array(100 * 256).fill(0.25), dim: 256 });
+  s.rangeSync(12, 2, 0, 99);
+  s.rangeColumnsSync(12, 2, 0, 9);
+  native._rawDelete(s._handle, 'timelines', new Uint8Array(native.encodeKeyNative(12, 2, 0).subarray(0, 12)));
+  s.rangeColumnsSync(12, 2, 0, 1000);
   s.deleteSync(9, 0, 0);
   await s.delete(9, 0, 39);
   await s.delete(9, 0, 12345);
