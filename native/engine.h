@@ -14,9 +14,7 @@ namespace cvx {
 
 // One point to write. `value` is the on-disk vector: 4·dim bytes of little-endian f32,
 // already checked to be non-empty and finite by the argument reader. It points into memory
-// the call owns (one copy of all its vectors, not one allocation per point: freeing a
-// thousand small blocks on a pool thread, into the main thread's malloc arena, contended
-// with the main thread for that arena's lock).
+// the call owns: one copy of all its vectors, not one allocation per point.
 struct PointIn {
   uint64_t entity;
   int64_t ts;

@@ -45,11 +45,7 @@ class OpenWorker : public Napi::AsyncWorker {
 
  protected:
   void Execute() override {
-    try {
-      status_ = Store::Open(args_.path, args_.opts, &store_);
-    } catch (const std::exception& e) {
-      status_ = Status::Make(Code::kIo, std::string("open: internal error: ") + e.what());
-    }
+    status_ = Guarded([&] { return Store::Open(args_.path, args_.opts, &store_); });
   }
   void OnOK() override {
     if (!status_.ok()) {
@@ -93,7 +89,7 @@ class CloseWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() const { return deferred_.Promise(); }
 
  protected:
-  void Execute() override { status_ = store_->Close(); }
+  void Execute() override { status_ = Guarded([&] { return store_->Close(); }); }
   void OnOK() override {
     if (status_.ok()) deferred_.Resolve(Env().Undefined());
     else deferred_.Reject(MakeError(Env(), status_).Value());
