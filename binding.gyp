@@ -22,6 +22,7 @@
         "native/status.cc",
         "native/store.cc",
         "native/verify.cc",
+        "native/writer.cc",
         "native/writes.cc"
       ],
       "dependencies": [

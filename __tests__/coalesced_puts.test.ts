@@ -125,3 +125,22 @@ test('vectors of one to three floats written by every path read back exactly (th
   }
   store.closeSync();
 });
+
+test('async writes to one store apply in the order they were called (one writer thread per store)', async () => {
+  const { store } = tempStore();
+  const calls: Array<Promise<unknown>> = [];
+  for (let t = 0; t < 300; t++) {
+    // Separate native calls (putMany is never coalesced): on a thread pool they could race.
+    calls.push(store.putMany(0, [{ entityId: 1, timestamp: t, vector: [1, t] }]));
+    calls.push(store.putMany(0, { entityIds: new Float64Array([1]), timestamps: new Float64Array([t]), vectors: new Float32Array([2, t]), dim: 2 }));
+    if (t % 3 === 0) calls.push(store.delete(1, 0, t));
+  }
+  await Promise.all(calls);
+  for (let t = 0; t < 300; t++) {
+    const got = store.getSync(1, 0, t);
+    if (t % 3 === 0) expect(got).toBeUndefined();
+    else expect(Array.from(got!.vector)).toEqual([2, t]);
+  }
+  expect(store.getTimelineSync(1, 0)!.pointCount).toBe(200);
+  store.closeSync();
+});

@@ -11,6 +11,7 @@
 #include <napi.h>
 
 #include <exception>
+#include <memory>
 #include <type_traits>
 #include <string>
 #include <utility>
@@ -144,11 +145,46 @@ class JobWorker : public Napi::AsyncWorker {
   Status status_;
 };
 
+// A write Job (static constexpr bool kWrite = true) runs on its store's writer thread
+// (writer.h) instead of the pool: same lifecycle, one thread per store, in issue order.
+template <class Job, class = void>
+struct IsWrite : std::false_type {};
+template <class Job>
+struct IsWrite<Job, std::enable_if_t<Job::kWrite>> : std::true_type {};
+
+template <class Job>
+class WriterJob : public WriteTask {
+ public:
+  WriterJob(Napi::Env env, Napi::Object handle, Store* store, Job&& job)
+      : deferred_(Napi::Promise::Deferred::New(env)), store_(store), job_(std::move(job)) {
+    // Keeps the store's handle alive until Complete(). A raw reference, deleted only there: a
+    // task whose env is gone is freed without any Node-API call (writer.h).
+    NAPI_THROW_IF_FAILED_VOID(env, napi_create_reference(env, handle, 1, &handle_));
+  }
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+  void Execute() override {
+    status_ = RunGuarded(job_, *store_);
+    store_->Leave();
+  }
+  void Complete(Napi::Env env) override {
+    napi_delete_reference(env, handle_);
+    Settle(env, deferred_, status_, job_);
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  napi_ref handle_ = nullptr;
+  Store* store_;
+  Job job_;
+  Status status_;
+};
+
 template <class Job>
 Napi::Value CallAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object handle = info[0].IsObject() ? info[0].As<Napi::Object>() : Napi::Object::New(env);
-  Store* store = UnwrapStore(info[0])->store.get();
+  StoreBox* box = UnwrapStore(info[0]);
+  Store* store = box->store.get();
   Job job(info);
   Status st = store->Enter();
   if (!st.ok()) Throw(env, st);
@@ -163,6 +199,19 @@ Napi::Value CallAsync(const Napi::CallbackInfo& info) {
     }
     admitted.store = nullptr;  // still entered: the pool job leaves, after Detach()
     if constexpr (HasDetach<Job>::value) job.Unpin();  // nothing of the memory-only attempt is kept
+  }
+  if constexpr (IsWrite<Job>::value) {
+    if (box->writer) {
+      try {
+        auto task = std::make_unique<WriterJob<Job>>(env, handle, store, std::move(job));
+        Napi::Promise promise = task->Promise();
+        box->writer->Post(env, std::move(task));
+        return promise;
+      } catch (...) {
+        store->Leave();
+        throw;
+      }
+    }
   }
   try {
     auto* worker = new JobWorker<Job>(env, handle, store, std::move(job));

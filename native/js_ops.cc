@@ -56,6 +56,7 @@ using VectorBytes = std::vector<char>;
 
 struct PutJob {
   static constexpr const char* kName = "cvx.put";
+  static constexpr bool kWrite = true;
   uint32_t space;
   VectorBytes owned;
   std::vector<PointIn> points;
@@ -78,6 +79,7 @@ struct PutJob {
 // timestamps: Float64Array|BigInt64Array, vectors: Float32Array, dim)
 struct PutManyJob {
   static constexpr const char* kName = "cvx.putMany";
+  static constexpr bool kWrite = true;
   uint32_t space;
   VectorBytes owned;
   std::vector<PointIn> points;
@@ -123,6 +125,7 @@ struct PutManyJob {
 // per put, undefined when written or the error that refused it.
 struct PutGroupJob {
   static constexpr const char* kName = "cvx.putGroup";
+  static constexpr bool kWrite = true;
   VectorBytes owned;
   std::vector<GroupPut> puts;
   std::vector<Status> refused;  // per put, set when refused before reaching the engine
@@ -217,6 +220,7 @@ struct GetJob {
 
 struct DeleteJob {
   static constexpr const char* kName = "cvx.delete";
+  static constexpr bool kWrite = true;
   PointAddress at;
   bool removed = false;
 

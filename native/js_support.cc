@@ -12,12 +12,15 @@ const napi_type_tag kStoreTag = {0x6376785f686f7421ULL, 0x73746f72655f7631ULL};
 void CleanupHook(void* arg) {
   auto* box = static_cast<StoreBox*>(arg);
   box->cleanup_hook = false;
-  box->store->Close();
+  box->store->Close();  // waits for admitted writes, the writer thread's included
+  if (box->writer) box->writer->Stop();
 }
 
 void FinalizeBox(napi_env env, void* data, void*) {
   auto* box = static_cast<StoreBox*>(data);
   if (box->cleanup_hook) napi_remove_env_cleanup_hook(env, CleanupHook, box);
+  // No write is in flight: each keeps the handle alive until it completes.
+  if (box->writer) box->writer->Stop();
   delete box;  // ~Store closes a store that was dropped without close()
 }
 
@@ -217,13 +220,16 @@ const float* FloatData(const Napi::Value& v, const char* name, size_t* length) {
 
 Napi::Object WrapStore(Napi::Env env, std::unique_ptr<Store> store) {
   Napi::Object handle = Napi::Object::New(env);
-  auto* box = new StoreBox{std::move(store), env, false};
+  auto* box = new StoreBox{std::move(store), env, false, nullptr};
   napi_status st = napi_wrap(env, handle, box, FinalizeBox, nullptr, nullptr);
   if (st != napi_ok) {
     delete box;
     NAPI_THROW_IF_FAILED(env, st, handle);
   }
   NAPI_THROW_IF_FAILED(env, napi_type_tag_object(env, handle, &kStoreTag), handle);
+  // Before the cleanup hook, so the hook runs before Node tears the writer's thread-safe
+  // function down (writer.h).
+  box->writer = Writer::Start(env);
   if (napi_add_env_cleanup_hook(env, CleanupHook, box) == napi_ok) box->cleanup_hook = true;
   return handle;
 }

@@ -10,6 +10,7 @@
 
 #include "status.h"
 #include "store.h"
+#include "writer.h"
 
 namespace cvx {
 
@@ -104,6 +105,8 @@ struct StoreBox {
   std::shared_ptr<Store> store;
   napi_env env = nullptr;
   bool cleanup_hook = false;
+  // Runs the store's async writes (writer.h); null when it could not start (the pool then does).
+  std::shared_ptr<Writer> writer;
 };
 
 Napi::Object WrapStore(Napi::Env env, std::unique_ptr<Store> store);
