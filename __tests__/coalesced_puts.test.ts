@@ -130,7 +130,9 @@ test('async writes to one store apply in the order they were called (one writer 
   const { store } = tempStore();
   const calls: Array<Promise<unknown>> = [];
   for (let t = 0; t < 300; t++) {
-    // Separate native calls (putMany is never coalesced): on a thread pool they could race.
+    // A coalesced put, then separate native calls (putMany is never coalesced): on a thread
+    // pool they could race, and a put queued for the end of the tick would land last.
+    calls.push(store.put(0, { entityId: 1, timestamp: t, vector: [0, t] }));
     calls.push(store.putMany(0, [{ entityId: 1, timestamp: t, vector: [1, t] }]));
     calls.push(store.putMany(0, { entityIds: new Float64Array([1]), timestamps: new Float64Array([t]), vectors: new Float32Array([2, t]), dim: 2 }));
     if (t % 3 === 0) calls.push(store.delete(1, 0, t));

@@ -271,6 +271,7 @@ export class HotStore {
     const space = toU32(spaceId, 'spaceId');
     const [ids, tss, vectors, dim] = toColumns(points);
     if (ids.length === 0) return this.#assertOpen();
+    this.#flushPuts(); // puts called before this call are written before it (docs/threads.md)
     return native.putMany(this.#handle, space, ids, tss, vectors, dim);
   }
 
@@ -330,7 +331,9 @@ export class HotStore {
 
   /** Removes one point; resolves true when a point was removed. The timeline stays exact. */
   async delete(entityId: IntLike, spaceId: number, timestamp: IntLike): Promise<boolean> {
-    return native.delete(this.#handle, checkU64(entityId, 'entityId'), toU32(spaceId, 'spaceId'), checkI64(timestamp, 'timestamp'));
+    const args = [checkU64(entityId, 'entityId'), toU32(spaceId, 'spaceId'), checkI64(timestamp, 'timestamp')] as const;
+    this.#flushPuts(); // puts called before this call are written before it (docs/threads.md)
+    return native.delete(this.#handle, ...args);
   }
 
   /** Synchronous {@link HotStore.delete}. */

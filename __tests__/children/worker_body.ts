@@ -26,6 +26,9 @@ async function main() {
         batch.push(s.put(0, { entityId: i % 31, timestamp: i, vector: [i, 1] }));
         batch.push(s.range(i % 31, 0, 0, i, { limit: 20 }));
         if (k % 100 === 0) batch.push(s.verify());
+        // Every kind of async write (they run on the store's writer thread).
+        if (k % 50 === 0) batch.push(s.putMany(0, [{ entityId: i % 31, timestamp: -i, vector: [1, i] }]));
+        if (k % 70 === 0) batch.push(s.delete(i % 31, 0, i - 1));
       }
       await Promise.race([Promise.all(batch), new Promise((r) => setTimeout(r, 1))]);
     }
