@@ -94,6 +94,12 @@ describe('stores that are never closed', () => {
 describe('worker threads', () => {
   const base = () => path.dirname(tempPath('workers'));
 
+  test('a writable store runs one writer thread, which close() ends; a read-only store has none', async () => {
+    const r = await runChild('writer_threads.ts', [tempPath('writer-threads')]);
+    expectClean(r);
+    expect(JSON.parse(r.stdout)).toEqual({ base: 0, open: 1, closedSync: 0, openAsync: 1, closedAsync: 0, readOnly: 0, two: 2, closedBoth: 0 });
+  });
+
   test('the addon loads in 4 worker threads at once, one store per thread, and each works', async () => {
     const r = await runChild('workers.ts', [base(), 'own-store']);
     expectClean(r);

@@ -150,6 +150,8 @@ export interface NativeBinding {
   /** TEST TOOLING ONLY: every [key, value] of a column family, in key order. */
   _rawScan(h: NativeHandle, columnFamily: string): Array<[Buffer, Buffer]>;
   setErrorFactory(factory: (code: string, message: string) => Error): void;
+  /** Lets every store's writer thread finish its queued writes and end (process 'exit'). */
+  quiesceWriters(): void;
 }
 
 function load(): NativeBinding {
@@ -167,6 +169,9 @@ function load(): NativeBinding {
     );
   }
   addon.setErrorFactory((code, message) => makeError(code as never, message));
+  // process.exit() on the main thread runs no env cleanup hooks: without this, a store's writer
+  // thread could still be inside a write while the process runs its static destructors.
+  process.once('exit', () => addon.quiesceWriters());
   return addon;
 }
 

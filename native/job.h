@@ -154,6 +154,9 @@ struct IsWrite<Job, std::enable_if_t<Job::kWrite>> : std::true_type {};
 
 template <class Job>
 class WriterJob : public WriteTask {
+  static_assert(!HasDetach<Job>::value && !HasTryInline<Job>::value,
+                "WriterJob runs Run() and leaves: a job that pins or answers inline needs JobWorker");
+
  public:
   WriterJob(Napi::Env env, Napi::Object handle, Store* store, Job&& job)
       : deferred_(Napi::Promise::Deferred::New(env)), store_(store), job_(std::move(job)) {
@@ -168,7 +171,12 @@ class WriterJob : public WriteTask {
   }
   void Complete(Napi::Env env) override {
     napi_delete_reference(env, handle_);
-    Settle(env, deferred_, status_, job_);
+    try {
+      Settle(env, deferred_, status_, job_);
+    } catch (...) {
+      // Making the error itself failed (the JS error factory threw): the caller must not wait forever.
+      deferred_.Reject(Napi::Error::New(env, "cvx-storage: internal error settling a write").Value());
+    }
   }
 
  private:

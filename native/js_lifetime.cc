@@ -74,7 +74,9 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value CloseSync(const Napi::CallbackInfo& info) {
-  Status st = UnwrapStore(info[0])->store->Close();
+  StoreBox* box = UnwrapStore(info[0]);
+  Status st = box->store->Close();
+  if (box->writer) box->writer->Stop();  // its writes are done; no new ones can enter
   if (!st.ok()) Throw(info.Env(), st);
   return info.Env().Undefined();
 }
@@ -83,13 +85,16 @@ Napi::Value CloseSync(const Napi::CallbackInfo& info) {
 // before close() was dequeued before this one and the wait cannot starve them.
 class CloseWorker : public Napi::AsyncWorker {
  public:
-  CloseWorker(Napi::Env env, Napi::Object handle, Store* store)
+  CloseWorker(Napi::Env env, Napi::Object handle, Store* store, std::shared_ptr<Writer> writer)
       : Napi::AsyncWorker(env, "cvx.close"), deferred_(Napi::Promise::Deferred::New(env)),
-        handle_(Napi::Persistent(handle)), store_(store) {}
+        handle_(Napi::Persistent(handle)), store_(store), writer_(std::move(writer)) {}
   Napi::Promise Promise() const { return deferred_.Promise(); }
 
  protected:
-  void Execute() override { status_ = Guarded([&] { return store_->Close(); }); }
+  void Execute() override {
+    status_ = Guarded([&] { return store_->Close(); });
+    if (writer_) writer_->Stop();  // its writes are done; no new ones can enter
+  }
   void OnOK() override {
     if (status_.ok()) deferred_.Resolve(Env().Undefined());
     else deferred_.Reject(MakeError(Env(), status_).Value());
@@ -99,16 +104,27 @@ class CloseWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   Napi::ObjectReference handle_;
   Store* store_;
+  std::shared_ptr<Writer> writer_;
   Status status_;
 };
 
 Napi::Value Close(const Napi::CallbackInfo& info) {
-  Store* store = UnwrapStore(info[0])->store.get();
+  StoreBox* box = UnwrapStore(info[0]);
+  Store* store = box->store.get();
   store->BeginClose();  // refuse new work from this moment, not from when the pool gets here
-  auto* w = new CloseWorker(info.Env(), info[0].As<Napi::Object>(), store);
+  auto* w = new CloseWorker(info.Env(), info[0].As<Napi::Object>(), store, box->writer);
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;
+}
+
+// At process 'exit' (lib/binding.ts): lets every writer thread of this env finish the writes it
+// was given and end, before the process's static destructors run (writer.h).
+Napi::Value QuiesceWriters(const Napi::CallbackInfo& info) {
+  for (const auto& weak : info.Env().GetInstanceData<AddonData>()->writers) {
+    if (auto w = weak.lock()) w->Quiesce();
+  }
+  return info.Env().Undefined();
 }
 
 Napi::Value IsOpen(const Napi::CallbackInfo& info) {
@@ -197,6 +213,7 @@ void RegisterLifetime(Napi::Env env, Napi::Object exports) {
   exports.Set("flush", Napi::Function::New(env, Flush, "flush"));
   exports.Set("spaces", Napi::Function::New(env, Spaces, "spaces"));
   exports.Set("setErrorFactory", Napi::Function::New(env, SetErrorFactory, "setErrorFactory"));
+  exports.Set("quiesceWriters", Napi::Function::New(env, QuiesceWriters, "quiesceWriters"));
 }
 
 }  // namespace cvx

@@ -1,6 +1,7 @@
 // See js_support.h.
 #include "js_support.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace cvx {
@@ -228,8 +229,14 @@ Napi::Object WrapStore(Napi::Env env, std::unique_ptr<Store> store) {
   }
   NAPI_THROW_IF_FAILED(env, napi_type_tag_object(env, handle, &kStoreTag), handle);
   // Before the cleanup hook, so the hook runs before Node tears the writer's thread-safe
-  // function down (writer.h).
-  box->writer = Writer::Start(env);
+  // function down (writer.h). A read-only store has no writes to run.
+  if (!box->store->options().read_only) box->writer = Writer::Start(env);
+  if (box->writer) {
+    auto& writers = env.GetInstanceData<AddonData>()->writers;
+    writers.erase(std::remove_if(writers.begin(), writers.end(), [](const auto& w) { return w.expired(); }),
+                  writers.end());
+    writers.push_back(box->writer);
+  }
   if (napi_add_env_cleanup_hook(env, CleanupHook, box) == napi_ok) box->cleanup_hook = true;
   return handle;
 }

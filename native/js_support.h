@@ -36,6 +36,8 @@ class ResultSlab {
 struct AddonData {
   Napi::FunctionReference error_factory;
   ResultSlab slab;
+  // Every writer thread started in this env, for quiesceWriters() at process exit.
+  std::vector<std::weak_ptr<Writer>> writers;
 };
 
 // Memory for a result, not initialised: the caller writes it. Small pieces come from the

@@ -14,7 +14,8 @@
 // env cleanup hook, so that hook runs first (hooks run in reverse order): it closes the store
 // (waiting for admitted writes) and stops the thread while the thread-safe function still
 // exists. Its finalizer (on the main thread; at env teardown too) stops and joins the thread,
-// after which nothing uses it. Completions that can no longer reach JS (env gone) are deleted
+// after which nothing uses it. close() stops it too; lib/binding.ts quiesces every writer of the
+// env on process 'exit'. Completions that can no longer reach JS (env gone) are deleted
 // without touching Node-API, which is why tasks keep no Napi::Reference.
 #pragma once
 #include <napi.h>
@@ -46,6 +47,10 @@ class Writer {
   void Post(napi_env env, std::unique_ptr<WriteTask> task);
   // Lets the thread finish its queue and exit. Idempotent; any thread.
   void Stop();
+  // Stop(), then waits until the thread has ended. Main thread only. Used at process exit:
+  // process.exit() on the main thread runs no env cleanup hooks, and the process's static
+  // destructors (RocksDB's among them) must not run under a write.
+  void Quiesce();
 
  private:
   Writer() = default;
