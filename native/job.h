@@ -208,20 +208,15 @@ Napi::Value CallAsync(const Napi::CallbackInfo& info) {
     admitted.store = nullptr;  // still entered: the pool job leaves, after Detach()
     if constexpr (HasDetach<Job>::value) job.Unpin();  // nothing of the memory-only attempt is kept
   }
-  if constexpr (IsWrite<Job>::value) {
-    if (box->writer) {
-      try {
+  try {
+    if constexpr (IsWrite<Job>::value) {
+      if (box->writer) {
         auto task = std::make_unique<WriterJob<Job>>(env, handle, store, std::move(job));
         Napi::Promise promise = task->Promise();
         box->writer->Post(env, std::move(task));
         return promise;
-      } catch (...) {
-        store->Leave();
-        throw;
       }
     }
-  }
-  try {
     auto* worker = new JobWorker<Job>(env, handle, store, std::move(job));
     Napi::Promise promise = worker->Promise();
     worker->Queue();
