@@ -21,6 +21,8 @@ std::shared_ptr<Writer> Writer::Start(Napi::Env env) {
   napi_unref_threadsafe_function(env, w->tsfn_);
   try {
     w->thread_ = std::thread([raw = w.get()] { raw->Loop(); });
+    // Named before Start() returns (for top -H, perf and the tests).
+    pthread_setname_np(w->thread_.native_handle(), "cvx-writer");
   } catch (...) {
     napi_release_threadsafe_function(w->tsfn_, napi_tsfn_release);  // finalizes: drops `owner`
     return nullptr;
@@ -57,7 +59,6 @@ void Writer::Stop() {
 }
 
 void Writer::Loop() {
-  pthread_setname_np(pthread_self(), "cvx-writer");  // for top -H, perf and the tests
   for (;;) {
     std::unique_ptr<WriteTask> task;
     {
