@@ -114,6 +114,20 @@ Napi::Value CallSync(const Napi::CallbackInfo& info) {
   return job.Result(env);
 }
 
+// The async runners' engine step (pool or writer thread): run, copy out or drop any pin,
+// leave the store. Leaving here rather than in the completion lets close() wait without the
+// event loop.
+template <class Job>
+Status RunAndLeave(Job& job, Store& store) {
+  Status st = RunGuarded(job, store);
+  if constexpr (HasDetach<Job>::value) {
+    if (st.ok()) job.Detach();
+    else job.Unpin();  // a failed run may have pinned before it failed
+  }
+  store.Leave();
+  return st;
+}
+
 template <class Job>
 class JobWorker : public Napi::AsyncWorker {
  public:
@@ -124,14 +138,7 @@ class JobWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() const { return deferred_.Promise(); }
 
  protected:
-  void Execute() override {
-    status_ = RunGuarded(job_, *store_);
-    if constexpr (HasDetach<Job>::value) {
-      if (status_.ok()) job_.Detach();
-      else job_.Unpin();  // a failed run may have pinned before it failed
-    }
-    store_->Leave();
-  }
+  void Execute() override { status_ = RunAndLeave(job_, *store_); }
 
   void OnOK() override { Settle(Env(), deferred_, status_, job_); }
 
@@ -154,9 +161,6 @@ struct IsWrite<Job, std::enable_if_t<Job::kWrite>> : std::true_type {};
 
 template <class Job>
 class WriterJob : public WriteTask {
-  static_assert(!HasDetach<Job>::value && !HasTryInline<Job>::value,
-                "WriterJob runs Run() and leaves: a job that pins or answers inline needs JobWorker");
-
  public:
   WriterJob(Napi::Env env, Napi::Object handle, Store* store, Job&& job)
       : deferred_(Napi::Promise::Deferred::New(env)), store_(store), job_(std::move(job)) {
@@ -165,10 +169,7 @@ class WriterJob : public WriteTask {
     NAPI_THROW_IF_FAILED_VOID(env, napi_create_reference(env, handle, 1, &handle_));
   }
   Napi::Promise Promise() const { return deferred_.Promise(); }
-  void Execute() override {
-    status_ = RunGuarded(job_, *store_);
-    store_->Leave();
-  }
+  void Execute() override { status_ = RunAndLeave(job_, *store_); }
   void Complete(Napi::Env env) override {
     napi_delete_reference(env, handle_);
     try {

@@ -74,9 +74,7 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value CloseSync(const Napi::CallbackInfo& info) {
-  StoreBox* box = UnwrapStore(info[0]);
-  Status st = box->store->Close();
-  if (box->writer) box->writer->Stop();  // its writes are done; no new ones can enter
+  Status st = CloseStore(*UnwrapStore(info[0]));
   if (!st.ok()) Throw(info.Env(), st);
   return info.Env().Undefined();
 }
@@ -85,16 +83,13 @@ Napi::Value CloseSync(const Napi::CallbackInfo& info) {
 // before close() was dequeued before this one and the wait cannot starve them.
 class CloseWorker : public Napi::AsyncWorker {
  public:
-  CloseWorker(Napi::Env env, Napi::Object handle, Store* store, std::shared_ptr<Writer> writer)
+  CloseWorker(Napi::Env env, Napi::Object handle, StoreBox* box)
       : Napi::AsyncWorker(env, "cvx.close"), deferred_(Napi::Promise::Deferred::New(env)),
-        handle_(Napi::Persistent(handle)), store_(store), writer_(std::move(writer)) {}
+        handle_(Napi::Persistent(handle)), box_(box) {}
   Napi::Promise Promise() const { return deferred_.Promise(); }
 
  protected:
-  void Execute() override {
-    status_ = Guarded([&] { return store_->Close(); });
-    if (writer_) writer_->Stop();  // its writes are done; no new ones can enter
-  }
+  void Execute() override { status_ = Guarded([&] { return CloseStore(*box_); }); }
   void OnOK() override {
     if (status_.ok()) deferred_.Resolve(Env().Undefined());
     else deferred_.Reject(MakeError(Env(), status_).Value());
@@ -102,17 +97,15 @@ class CloseWorker : public Napi::AsyncWorker {
 
  private:
   Napi::Promise::Deferred deferred_;
-  Napi::ObjectReference handle_;
-  Store* store_;
-  std::shared_ptr<Writer> writer_;
+  Napi::ObjectReference handle_;  // keeps the box alive until the close completes
+  StoreBox* box_;
   Status status_;
 };
 
 Napi::Value Close(const Napi::CallbackInfo& info) {
   StoreBox* box = UnwrapStore(info[0]);
-  Store* store = box->store.get();
-  store->BeginClose();  // refuse new work from this moment, not from when the pool gets here
-  auto* w = new CloseWorker(info.Env(), info[0].As<Napi::Object>(), store, box->writer);
+  box->store->BeginClose();  // refuse new work from this moment, not from when the pool gets here
+  auto* w = new CloseWorker(info.Env(), info[0].As<Napi::Object>(), box);
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;

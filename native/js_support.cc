@@ -13,8 +13,7 @@ const napi_type_tag kStoreTag = {0x6376785f686f7421ULL, 0x73746f72655f7631ULL};
 void CleanupHook(void* arg) {
   auto* box = static_cast<StoreBox*>(arg);
   box->cleanup_hook = false;
-  box->store->Close();  // waits for admitted writes, the writer thread's included
-  if (box->writer) box->writer->Stop();
+  CloseStore(*box);
 }
 
 void FinalizeBox(napi_env env, void* data, void*) {
@@ -217,6 +216,12 @@ const float* FloatData(const Napi::Value& v, const char* name, size_t* length) {
   Napi::Float32Array a = v.As<Napi::Float32Array>();
   *length = a.ElementLength();
   return a.Data();
+}
+
+Status CloseStore(StoreBox& box) {
+  Status st = box.store->Close();
+  if (box.writer) box.writer->Stop();
+  return st;
 }
 
 Napi::Object WrapStore(Napi::Env env, std::unique_ptr<Store> store) {

@@ -112,6 +112,10 @@ struct StoreBox {
 };
 
 Napi::Object WrapStore(Napi::Env env, std::unique_ptr<Store> store);
+// Every close path (close, closeSync, the env cleanup hook): closes the store, waiting for the
+// work admitted before, then ends its writer thread, whose writes are done by then and to
+// which no new ones can come.
+Status CloseStore(StoreBox& box);
 // Checks the type tag; throws CVX_INVALID_ARGUMENT for anything that is not our handle.
 StoreBox* UnwrapStore(const Napi::Value& handle);
 
