@@ -38,7 +38,8 @@ async function main() {
   const jobs = selectJobs(cfg.only);
   const log = (s) => process.stderr.write(`${s}\n`);
   if (jobs.some((j) => j.contender === 'cvx')) checkLibraryBuilt();
-  const limitBin = jobs.some((j) => j.contender === 'cpp') ? buildLimit() : null;
+  // The limit runs its own jobs and also brackets each of our read figures (jobs/cvx.js).
+  const limitBin = jobs.some((j) => j.contender === 'cpp' || j.contender === 'cvx') ? buildLimit() : null;
   const total = cfg.entities * cfg.points;
   const workload = { entities: cfg.entities, points: cfg.points, dim: cfg.dim, total, batch: cfg.batch, inflight: cfg.inflight,
     gets: cfg.gets, ranges: cfg.ranges, sync: cfg.sync, runs: cfg.runs };

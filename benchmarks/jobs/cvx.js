@@ -7,7 +7,9 @@
 //   putManySync – putManySync, one columnar batch of `batch` points per call
 //   putMany     – putMany (async, awaited one batch at a time), then close, reopen, settle, and the
 //                 reads, each in a child process of its own (phase 'read'): getSync, get,
-//                 rangeColumnsSync, rangeColumns, rangeSync, range, and the RSS-flat check
+//                 rangeColumnsSync, rangeColumns, rangeSync, range, and the RSS-flat check. Each
+//                 read figure is bracketed by the C++ limit's matching read of the same files
+//                 (pairedLimit), so its ratio compares two measurements seconds apart.
 const path = require('path');
 const { spawnSync } = require('child_process');
 const { monitorEventLoopDelay } = require('perf_hooks');
@@ -117,15 +119,52 @@ const READS = {
   'cvx.rssFlat': (store, w, cfg) => rssFlat(store, w, cfg.rssCalls),
 };
 
-/** Runs every read figure in its own child process; their JSON lines pass through with their own peak RSS. */
+/** Runs a child process to its end; its JSON lines, or a throw naming `what`. */
+function jsonLinesOf(what, cmd, args) {
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${what} failed (${r.error ? r.error.message : r.signal || `exit ${r.status}`})`);
+  return r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+}
+
+// The limit's figure each read figure is compared with.
+const LIMIT_READ = (name) => (name.startsWith('cvx.get') ? 'get' : 'range');
+
+/**
+ * The C++ limit's `kind` read (get or range) of the very same store files, opened read-only so
+ * they stay as they are: the same engine work as our read figure, run right next to it.
+ */
+function limitRead(cfg, kind) {
+  const args = ['--phase', 'reads', '--read-only', '1', '--only', kind, '--dir', cfg.dir, '--entities', cfg.entities,
+    '--points', cfg.points, '--dim', cfg.dim, '--batch', cfg.batch, '--gets', cfg.gets, '--ranges', cfg.ranges];
+  const fig = jsonLinesOf(`the limit's ${kind} read`, cfg.limit, args.map(String)).find((o) => o.figure === `cpp.${kind}`);
+  assert(fig, `the limit printed no cpp.${kind} figure`);
+  return fig;
+}
+
+/**
+ * Runs every read figure in its own child process; their JSON lines pass through with their own
+ * peak RSS. With the limit's binary (cfg.limit), each throughput figure is bracketed by the
+ * limit's matching read just before and just after it (A B A): on a VM whose speed drifts by
+ * ±30 % within minutes, a ratio to a reference measured minutes earlier in another job is
+ * mostly drift, while the mean of the two brackets shares the figure's moment.
+ */
 function readsInChildren(cfg) {
   for (const name of Object.keys(READS)) {
-    const r = spawnSync(process.execPath, [__filename, JSON.stringify({ ...cfg, phase: 'read', read: name })],
-      { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 24 });
-    if (r.status !== 0) throw new Error(`read figure ${name} failed (${r.signal || `exit ${r.status}`})`);
-    const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const paired = cfg.limit && name !== 'cvx.rssFlat';
+    const before = paired && limitRead(cfg, LIMIT_READ(name));
+    const lines = jsonLinesOf(`read figure ${name}`, process.execPath, [__filename, JSON.stringify({ ...cfg, phase: 'read', read: name })]);
+    const after = paired && limitRead(cfg, LIMIT_READ(name));
     const rss = lines.find((o) => o.peakRssMB !== undefined && o.figure === undefined);
-    for (const o of lines) if (o.figure !== undefined) emit({ ...o, peakRssMB: rss && rss.peakRssMB });
+    for (const o of lines) {
+      if (o.figure === undefined) continue;
+      const pairedLimit = paired && o.pointsPerSec !== undefined ? {
+        figure: before.figure,
+        pointsPerSec: (before.pointsPerSec + after.pointsPerSec) / 2,
+        cpuUsPerPoint: (before.cpuUsPerPoint + after.cpuUsPerPoint) / 2,
+        brackets: [before.pointsPerSec, after.pointsPerSec],
+      } : undefined;
+      emit({ ...o, peakRssMB: rss && rss.peakRssMB, ...(pairedLimit && { pairedLimit }) });
+    }
   }
 }
 

@@ -1,7 +1,9 @@
 'use strict';
 // Turns the figures of one or more runs into ratios, a table and JSON lines. Every ratio is taken
-// within one run (our figure ÷ the C++ limit's figure measured minutes apart on the same machine)
-// and only then the median over runs, so a slow run does not pair with a fast one.
+// within one run and only then the median over runs, so a slow run does not pair with a fast one.
+// A write figure is divided by the limit's job run just before it; a read figure of ours by the
+// limit's reads of the same files run just before and after it (its pairedLimit, jobs/cvx.js).
+// The limit's own rows (cpp.get, cpp.range) are its reads of the store it wrote itself.
 const { PEERS } = require('./jobs');
 
 // Which C++ figure each figure is measured against, the issue-3 target for that ratio, and which
@@ -44,7 +46,12 @@ function annotateRun(figures) {
     const rule = RULES[f.figure];
     if (!rule || f.pointsPerSec === undefined) continue;
     f.ref = rule.ref;
-    if (pps.has(rule.ref)) f.ratio = f.pointsPerSec / pps.get(rule.ref);
+    if (f.pairedLimit) {
+      f.ref = `${rule.ref} ⇄`;
+      f.ratio = f.pointsPerSec / f.pairedLimit.pointsPerSec;
+    } else if (pps.has(rule.ref)) {
+      f.ratio = f.pointsPerSec / pps.get(rule.ref);
+    }
     if (rule.alsoRef && pps.has(rule.alsoRef)) f.ratioToAlsoRef = f.pointsPerSec / pps.get(rule.alsoRef);
     if (rule.target !== undefined) f.target = rule.target;
     if (rule.peer) {
@@ -81,6 +88,15 @@ function combineRuns(runs) {
       if (typeof merged[k] === 'number' && k !== 'runs') merged[k] = median(list.map((f) => f[k]));
     }
     if (list.length > 1 && merged.pointsPerSec !== undefined) merged.perRunPointsPerSec = list.map((f) => f.pointsPerSec);
+    const paired = list.map((f) => f.pairedLimit).filter(Boolean);
+    if (paired.length) {
+      merged.pairedLimit = {
+        figure: paired[0].figure,
+        pointsPerSec: median(paired.map((p) => p.pointsPerSec)),
+        cpuUsPerPoint: median(paired.map((p) => p.cpuUsPerPoint)),
+        brackets: paired.map((p) => p.brackets),
+      };
+    }
     if (name === 'cvx.rssFlat') merged.rssSamplesMB = list[list.length - 1].rssSamplesMB;
     if (merged.target !== undefined && merged.ratio !== undefined) merged.meetsTarget = merged.ratio >= merged.target;
     if (merged.peerTarget !== undefined && merged.vsBestPeer !== undefined) merged.meetsPeerTarget = merged.vsBestPeer >= merged.peerTarget;
@@ -117,9 +133,13 @@ function table(figures, failures) {
   const line = (r) => `| ${r.map((cell, c) => (c === 0 || c === 3 || c === 6 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
   const out = [line(rows[0]), `|${widths.map((w, c) => (c === 0 || c === 3 || c === 6 ? ':' : '-') + '-'.repeat(w) + (c === 0 || c === 3 || c === 6 ? '-' : ':')).join('|')}|`];
   for (const r of rows.slice(1)) out.push(line(r));
+  out.push('');
+  if (figures.some((f) => f.pairedLimit)) {
+    out.push('⇄ the limit\'s reads of the same store files, run just before and just after the figure (ratio to their mean)');
+  }
   const loop = figures.find((f) => f.figure === 'cvx.putAsync.eventLoop');
   if (loop) {
-    out.push('', `event-loop delay during async put: p99 ${fmtMs(loop.eventLoopP99Ms)}, max ${fmtMs(loop.eventLoopMaxMs)}, ` +
+    out.push(`event-loop delay during async put: p99 ${fmtMs(loop.eventLoopP99Ms)}, max ${fmtMs(loop.eventLoopMaxMs)}, ` +
       `mean ${fmtMs(loop.eventLoopMeanMs)} (target p99 < ${EVENT_LOOP_TARGET_MS} ms:${mark(loop.meetsTarget)})` +
       (loop.idleLoopP99Ms !== undefined ? `; idle loop p99 on this machine: ${fmtMs(loop.idleLoopP99Ms)}` : ''));
   }
