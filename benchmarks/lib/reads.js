@@ -1,11 +1,12 @@
 'use strict';
 // How every JS read figure is measured, ours and the peers' alike (native/limit.cc does the
-// same in C++): the same operation first runs untimed over a tenth-size sample drawn with
-// another seed, then the full sample is timed. The timed pass so measures steady-state
-// throughput rather than the process's first page faults, heap growth and JIT tiers, which
-// every contender pays once and which swamped the first thousands of reads
-// (docs/performance.md). The warm-up reads other keys, so it does not pre-load the blocks
-// the timed pass reads into any cache.
+// same in C++): the same operation first runs untimed over a sample as large as the timed one,
+// drawn with another seed, then the full sample is timed. The timed pass so measures
+// steady-state throughput rather than the process's first page faults, heap growth and JIT
+// tiers, which every contender pays once. A tenth-size warm-up was not enough: a Node process's
+// young generation and malloc heap were still growing through the first 100k gets, which then
+// ran 10-15 % slower than the next 100k (docs/performance.md). The warm-up reads other keys, so
+// it does not pre-load the blocks the timed pass reads into any cache.
 const { timed, assert } = require('./child');
 
 /**

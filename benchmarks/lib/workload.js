@@ -81,9 +81,9 @@ function makeWorkload(cfg) {
     return out;
   };
 
-  // A tenth of each read sample, run untimed first (see lib/reads.js).
-  const warmGetSample = () => getSample(Math.ceil(cfg.gets / 10), WARM_GET_SEED);
-  const warmRangeSample = () => rangeSample(Math.ceil(cfg.ranges / 10), WARM_RANGE_SEED);
+  // As large as each read sample, run untimed first (see lib/reads.js).
+  const warmGetSample = () => getSample(cfg.gets, WARM_GET_SEED);
+  const warmRangeSample = () => rangeSample(cfg.ranges, WARM_RANGE_SEED);
 
   return {
     E, P, D, B, total, pool, poolSize, entityIds, timestamps, vectorOf, batchOf, getSample, rangeSample,

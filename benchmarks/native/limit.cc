@@ -230,8 +230,8 @@ void CheckTimelines(Db& d, const Workload& w) {
   }
 }
 
-// Every read figure first runs untimed over a tenth-size sample drawn with another seed, as
-// the JS jobs do (benchmarks/lib/reads.js), and then times the full sample.
+// Every read figure first runs untimed over a sample as large as the timed one, drawn with
+// another seed, as the JS jobs do (benchmarks/lib/reads.js), and then times the full sample.
 constexpr uint32_t kWarmGetSeed = 8, kWarmRangeSeed = 12;
 
 std::vector<std::pair<uint64_t, int64_t>> GetSample(const Workload& w, uint64_t count, uint32_t seed) {
@@ -281,7 +281,7 @@ uint64_t WarmThenTime(const char* figure, const Sample& warm, const Sample& meas
 }
 
 void PhaseGet(Db& d, const Config& c, const Workload& w) {
-  const uint64_t found = WarmThenTime("cpp.get", GetSample(w, (c.gets + 9) / 10, kWarmGetSeed),
+  const uint64_t found = WarmThenTime("cpp.get", GetSample(w, c.gets, kWarmGetSeed),
                                       GetSample(w, c.gets, kGetSeed), [&](const auto& s) { return Gets(d, w, s); });
   if (found != c.gets) throw std::runtime_error("self-check failed: get found " + std::to_string(found));
 }
@@ -315,7 +315,7 @@ uint64_t Ranges(Db& d, const Workload& w, const std::vector<uint64_t>& sample) {
 }
 
 void PhaseRange(Db& d, const Config& c, const Workload& w) {
-  WarmThenTime("cpp.range", RangeSample(w, (c.ranges + 9) / 10, kWarmRangeSeed), RangeSample(w, c.ranges, kRangeSeed),
+  WarmThenTime("cpp.range", RangeSample(w, c.ranges, kWarmRangeSeed), RangeSample(w, c.ranges, kRangeSeed),
                [&](const auto& s) { return Ranges(d, w, s); });
 }
 
