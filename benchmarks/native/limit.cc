@@ -374,7 +374,9 @@ Config ParseArgs(int argc, char** argv) {
     else throw std::runtime_error("unknown argument " + k);
   }
   if (c.dir.empty() || (c.phase != "put" && c.phase != "batch" && c.phase != "reads")) {
-    throw std::runtime_error("usage: limit --phase put|batch|reads --dir DIR [--entities E --points P --dim D ...]");
+    throw std::runtime_error(
+        "usage: limit --phase put|batch|reads --dir DIR [--entities E --points P --dim D ...] "
+        "[--read-only 1 --only get|range (reads only)]");
   }
   if (!c.entities || !c.points || !c.dim || !c.batch) throw std::runtime_error("sizes must be positive");
   if (c.only != "all" && c.only != "get" && c.only != "range") throw std::runtime_error("--only must be all, get or range");
