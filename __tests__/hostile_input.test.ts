@@ -69,6 +69,7 @@ for (const [what, v] of BAD_IDS) {
   cases.push([`put: entityId ${what}`, 'put', [0, ok({ entityId: v })], 'CVX_INVALID_ARGUMENT', /point\.entityId/]);
   cases.push([`putMany: entityId ${what} at [1]`, 'putMany', [0, [ok(), ok({ entityId: v })]], 'CVX_INVALID_ARGUMENT', /points\[1\]\.entityId/]);
   cases.push([`get: entityId ${what}`, 'get', [v, 0, 5], 'CVX_INVALID_ARGUMENT', /entityId/]);
+  cases.push([`getMany: entityId ${what} at [1]`, 'getMany', [0, [{ entityId: 1, timestamp: 5 }, { entityId: v, timestamp: 5 }]], 'CVX_INVALID_ARGUMENT', /keys\[1\]\.entityId/]);
   cases.push([`range: entityId ${what}`, 'range', [v, 0, 0, 10], 'CVX_INVALID_ARGUMENT', /entityId/]);
   cases.push([`rangeColumns: entityId ${what}`, 'rangeColumns', [v, 0, 0, 10], 'CVX_INVALID_ARGUMENT', /entityId/]);
   cases.push([`delete: entityId ${what}`, 'delete', [v, 0, 5], 'CVX_INVALID_ARGUMENT', /entityId/]);
@@ -78,6 +79,7 @@ for (const [what, v] of BAD_TS) {
   cases.push([`put: timestamp ${what}`, 'put', [0, ok({ timestamp: v })], 'CVX_INVALID_ARGUMENT', /point\.timestamp/]);
   cases.push([`putMany: timestamp ${what} at [0]`, 'putMany', [0, [ok({ timestamp: v })]], 'CVX_INVALID_ARGUMENT', /points\[0\]\.timestamp/]);
   cases.push([`get: timestamp ${what}`, 'get', [1, 0, v], 'CVX_INVALID_ARGUMENT', /timestamp/]);
+  cases.push([`getMany: timestamp ${what} at [0]`, 'getMany', [0, [{ entityId: 1, timestamp: v }]], 'CVX_INVALID_ARGUMENT', /keys\[0\]\.timestamp/]);
   cases.push([`delete: timestamp ${what}`, 'delete', [1, 0, v], 'CVX_INVALID_ARGUMENT', /timestamp/]);
   cases.push([`range: start ${what}`, 'range', [1, 0, v, 10], 'CVX_INVALID_ARGUMENT', /start/]);
   cases.push([`range: end ${what}`, 'range', [1, 0, 0, v], 'CVX_INVALID_ARGUMENT', /end/]);
@@ -86,6 +88,7 @@ for (const [what, v] of BAD_SPACES) {
   cases.push([`put: spaceId ${what}`, 'put', [v, ok()], 'CVX_INVALID_ARGUMENT', /spaceId/]);
   cases.push([`putMany: spaceId ${what}`, 'putMany', [v, [ok()]], 'CVX_INVALID_ARGUMENT', /spaceId/]);
   cases.push([`get: spaceId ${what}`, 'get', [1, v, 5], 'CVX_INVALID_ARGUMENT', /spaceId/]);
+  cases.push([`getMany: spaceId ${what}`, 'getMany', [v, [{ entityId: 1, timestamp: 5 }]], 'CVX_INVALID_ARGUMENT', /spaceId/]);
   cases.push([`range: spaceId ${what}`, 'range', [1, v, 0, 10], 'CVX_INVALID_ARGUMENT', /spaceId/]);
   cases.push([`delete: spaceId ${what}`, 'delete', [1, v, 5], 'CVX_INVALID_ARGUMENT', /spaceId/]);
   cases.push([`getTimeline: spaceId ${what}`, 'getTimeline', [1, v], 'CVX_INVALID_ARGUMENT', /spaceId/]);

@@ -25,7 +25,7 @@ describe('close() with operations in flight', () => {
     expect(out.verifyOk).toBe(true);
   });
 
-  test.each(['get', 'put', 'putMany', 'delete', 'range', 'rangeColumns', 'getTimeline', 'verify'])(
+  test.each(['get', 'getMany', 'put', 'putMany', 'delete', 'range', 'rangeColumns', 'getTimeline', 'verify'])(
     'close() waits for 400 pending %s: each resolves with the right answer, later calls get CVX_NOT_OPEN',
     async (op) => {
       const r = await runChild('close_pending.ts', [tempPath(`pending-${op}`), op]);
@@ -45,7 +45,7 @@ describe('close() with operations in flight', () => {
     store.closeSync();
     const calls: Array<[string, unknown[]]> = [
       ['put', [0, { entityId: 1, timestamp: 2, vector: [1] }]], ['putMany', [0, [{ entityId: 1, timestamp: 2, vector: [1] }]]],
-      ['get', [1, 0, 1]], ['range', [1, 0, 0, 5]], ['rangeColumns', [1, 0, 0, 5]], ['delete', [1, 0, 1]],
+      ['get', [1, 0, 1]], ['getMany', [0, [{ entityId: 1, timestamp: 1 }]]], ['range', [1, 0, 0, 5]], ['rangeColumns', [1, 0, 0, 5]], ['delete', [1, 0, 1]],
       ['getTimeline', [1, 0]], ['verify', []], ['repair', []],
     ];
     const s = store as unknown as Record<string, (...a: unknown[]) => unknown>;

@@ -24,6 +24,13 @@ export interface NativeRange<TS extends BigInt64Array | Float64Array> {
   vectors: Float32Array;
 }
 
+/** getMany's answer: found[i] for key i; the found vectors back to back in key order. */
+export interface NativeGetMany {
+  found: Uint8Array;
+  dim: number;
+  vectors: Float32Array;
+}
+
 /** Opaque, type-tagged native iterator handle (see native/js_level.cc). */
 export type NativeIterator = { readonly __cvxIterator: unique symbol };
 
@@ -88,6 +95,12 @@ export interface NativeBinding {
     offsets: Uint32Array,
   ): Promise<Array<Error | undefined>>;
   getSync(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): Float32Array | undefined;
+  getManySync(
+    h: NativeHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, timestamps: Float64Array | BigInt64Array,
+  ): NativeGetMany;
+  getMany(
+    h: NativeHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, timestamps: Float64Array | BigInt64Array,
+  ): Promise<NativeGetMany>;
   get(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): Promise<Float32Array | undefined>;
   deleteSync(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): boolean;
   delete(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): Promise<boolean>;

@@ -1,12 +1,12 @@
 // Package root: the public API of SPEC §3.
 export { HotStore } from './store';
-export type { ColumnarBatch } from './store';
+export type { ColumnarBatch, KeyColumns } from './store';
 export { HotStoreError, ERROR_CODES } from './errors';
 export type { HotStoreErrorCode } from './errors';
 export { encodeKey, decodeKey, encodePrefix, KEY_SIZE, PREFIX_SIZE } from './keys';
 export type { DecodedKey } from './keys';
 export type {
-  IntLike, PointInput, TemporalPoint, EntityTimeline, RangeOptions, RangeColumns, HotStoreOptions,
+  IntLike, PointInput, PointKey, TemporalPoint, EntityTimeline, RangeOptions, RangeColumns, HotStoreOptions,
   SpaceInfo, StoreStats, ColumnFamilyStats,
 } from './types';
 export { HotStoreLevel } from './level';

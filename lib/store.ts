@@ -2,16 +2,17 @@
 // shapes its answers. No engine logic lives here.
 import * as fs from 'fs';
 import { dirname as pathDirname, resolve as pathResolve } from 'path';
-import { native, NativeHandle, NativeRange } from './binding';
+import { native, NativeGetMany, NativeHandle, NativeRange } from './binding';
 import { invalidArgument, makeError } from './errors';
 import { decodeTimeline } from './records';
 import type {
-  EntityTimeline, HotStoreOptions, IntLike, PointInput, RangeColumns, RangeOptions, SpaceInfo, StoreStats, TemporalPoint,
+  EntityTimeline, HotStoreOptions, IntLike, PointInput, PointKey, RangeColumns, RangeOptions, SpaceInfo, StoreStats,
+  TemporalPoint,
 } from './types';
 import { checkCheckpointDir, collectStats, ENTITY_BATCH } from './operations';
 import { RepairOptions, verifyAsync, verifySync, VerifyOptions, VerifyReport } from './verify';
 import {
-  checkBoolean, checkI64, checkPoint, checkRange, checkU64, CheckedPoint, MAX_DIM, toU32, toOutput,
+  checkBoolean, checkI64, checkKey, checkPoint, checkRange, checkU64, CheckedPoint, MAX_DIM, toU32, toOutput,
 } from './validate';
 
 /** A columnar batch for {@link HotStore.putMany}: point i is `vectors.subarray(i*dim, (i+1)*dim)`. */
@@ -20,6 +21,12 @@ export interface ColumnarBatch {
   timestamps: Float64Array | BigInt64Array | ArrayLike<IntLike>;
   vectors: Float32Array;
   dim: number;
+}
+
+/** Keys for {@link HotStore.getMany} as two columns: key i is (entityIds[i], timestamps[i]). */
+export interface KeyColumns {
+  entityIds: Float64Array | BigUint64Array | ArrayLike<IntLike>;
+  timestamps: Float64Array | BigInt64Array | ArrayLike<IntLike>;
 }
 
 /** Most puts sent to the shim in one coalesced group. */
@@ -180,6 +187,34 @@ function columnsFromPoints(points: unknown): Columns {
   return [ids, tss, vectors, dim];
 }
 
+type KeyCols = [Float64Array | BigUint64Array, Float64Array | BigInt64Array];
+
+/** getMany's keys as the two columns the shim reads (numbers as Float64Array, else bigints). */
+function toKeyColumns(keys: Iterable<PointKey> | KeyColumns): KeyCols {
+  let ids: unknown;
+  let tss: unknown;
+  if (keys !== null && typeof keys === 'object' && 'entityIds' in keys && 'timestamps' in keys) {
+    ({ entityIds: ids, timestamps: tss } = keys as KeyColumns);
+  } else if (keys !== null && typeof keys === 'object' && typeof (keys as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    const idList: IntLike[] = [];
+    const tsList: IntLike[] = [];
+    for (const k of keys as Iterable<unknown>) {
+      const c = checkKey(k, `keys[${idList.length}]`);
+      idList.push(c.entityId);
+      tsList.push(c.timestamp);
+    }
+    [ids, tss] = [idList, tsList];
+  } else {
+    throw invalidArgument('keys must be an iterable of { entityId, timestamp } or { entityIds, timestamps } columns');
+  }
+  const n = ids !== null && typeof ids === 'object' ? (ids as ArrayLike<unknown>).length : undefined;
+  if (typeof n !== 'number') throw invalidArgument('keys.entityIds must be an array or typed array of integers');
+  return [
+    intColumn(ids, n, 'keys.entityIds', checkU64, true) as Float64Array | BigUint64Array,
+    intColumn(tss, n, 'keys.timestamps', checkI64, false) as Float64Array | BigInt64Array,
+  ];
+}
+
 function toColumns(points: Iterable<PointInput> | ColumnarBatch): Columns {
   if (points !== null && typeof points === 'object' && 'vectors' in points && 'dim' in points) {
     return columnsFromBatch(points as ColumnarBatch);
@@ -297,6 +332,31 @@ export class HotStore {
     const t = checkI64(timestamp, 'timestamp');
     const v = native.getSync(this.#handle, e, toU32(spaceId, 'spaceId'), t);
     return v && this.#point(e, t, v);
+  }
+
+  /**
+   * The points at many keys of one space, in key order: each a {@link TemporalPoint}, or
+   * undefined where nothing is stored. One native call and one RocksDB MultiGet, read from one
+   * snapshot; the vectors are views into one Float32Array. Pass `{ entityIds, timestamps }`
+   * columns (Float64Array / BigUint64Array / BigInt64Array) to skip building key objects.
+   *
+   * @example
+   * ```ts
+   * const [a, b] = await store.getMany(0, [{ entityId: 42, timestamp: 1000 }, { entityId: 42, timestamp: 999 }]);
+   * // a: { entityId: 42, timestamp: 1000, vector: Float32Array }, b: undefined
+   * ```
+   */
+  async getMany(spaceId: number, keys: Iterable<PointKey> | KeyColumns): Promise<Array<TemporalPoint | undefined>> {
+    const space = toU32(spaceId, 'spaceId');
+    const cols = toKeyColumns(keys);
+    return this.#pointsAt(cols, await native.getMany(this.#handle, space, ...cols));
+  }
+
+  /** Synchronous {@link HotStore.getMany}. */
+  getManySync(spaceId: number, keys: Iterable<PointKey> | KeyColumns): Array<TemporalPoint | undefined> {
+    const space = toU32(spaceId, 'spaceId');
+    const cols = toKeyColumns(keys);
+    return this.#pointsAt(cols, native.getManySync(this.#handle, space, ...cols));
   }
 
   /** Points with start ≤ timestamp ≤ end, ascending (descending with `reverse`). */
@@ -610,6 +670,16 @@ export class HotStore {
       timestamp: toOutput(timestamp, this.#bigint, 'timestamp'),
       vector,
     };
+  }
+
+  #pointsAt([ids, tss]: KeyCols, got: NativeGetMany): Array<TemporalPoint | undefined> {
+    const { found, dim, vectors } = got;
+    const out: Array<TemporalPoint | undefined> = new Array(found.length);
+    let k = 0;
+    for (let i = 0; i < found.length; i++) {
+      out[i] = found[i] ? this.#point(ids[i], tss[i], vectors.subarray(k * dim, ++k * dim)) : undefined;
+    }
+    return out;
   }
 
   #points(entityId: IntLike, cols: NativeRange<BigInt64Array | Float64Array>): TemporalPoint[] {

@@ -10,6 +10,12 @@ export interface PointInput {
   vector: Float32Array | ArrayLike<number>;
 }
 
+/** Where a stored point is, within one space: what {@link HotStore.getMany} looks up. */
+export interface PointKey {
+  entityId: IntLike;
+  timestamp: IntLike;
+}
+
 /** A stored point. Ids and timestamps are numbers unless the store was opened with `bigint: true`. */
 export interface TemporalPoint {
   entityId: number | bigint;

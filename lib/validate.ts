@@ -2,7 +2,7 @@
 // before anything reaches the shim, so a refused call never touches the store; each
 // message names the argument. The shim re-checks types only so it can never crash.
 import { invalidArgument, makeError } from './errors';
-import type { IntLike, PointInput, RangeOptions } from './types';
+import type { IntLike, PointInput, PointKey, RangeOptions } from './types';
 
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MIN = -(1n << 63n);
@@ -89,6 +89,13 @@ export function checkPoint(p: unknown, name: string): CheckedPoint {
     timestamp: checkI64(q.timestamp, `${name}.timestamp`),
     vector: toVector(q.vector, `${name}.vector`),
   };
+}
+
+/** A {@link PointKey} argument, checked; ids and timestamps returned unchanged for the shim. */
+export function checkKey(k: unknown, name: string): { entityId: IntLike; timestamp: IntLike } {
+  if (k === null || typeof k !== 'object') throw invalidArgument(`${name} must be an object { entityId, timestamp }, got ${describe(k)}`);
+  const q = k as PointKey;
+  return { entityId: checkU64(q.entityId, `${name}.entityId`), timestamp: checkI64(q.timestamp, `${name}.timestamp`) };
 }
 
 export interface CheckedRange {

@@ -89,6 +89,16 @@ struct RangeResult {
 // Scans into `sink` (for PooledSink, set its bytes from s.result_pool() first).
 Status RangeScan(Store& s, const RangeQuery& q, VectorSink* sink, RangeResult* out);
 
+// Point gets of many (entity, timestamp) keys of one space with one MultiGet, from one
+// implicit snapshot. found[i] says whether keys[i] is stored; the found vectors are appended
+// to `sink` in key order, all of one dimension (*dim, 0 when none was found).
+struct PointKey {
+  uint64_t entity;
+  int64_t ts;
+};
+Status GetVectors(Store& s, uint32_t space, const std::vector<PointKey>& keys, VectorSink* sink,
+                  std::vector<uint8_t>* found, uint32_t* dim);
+
 // The raw CBOR timeline record (decoded in TypeScript); *found false when absent.
 Status GetTimelineRecord(Store& s, uint64_t entity, uint32_t space, std::string* record, bool* found);
 

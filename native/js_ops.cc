@@ -75,6 +75,15 @@ struct PutJob {
   Napi::Value Result(Napi::Env env) { return env.Undefined(); }
 };
 
+// Key i of an (entityIds, timestamps) column pair, or a CVX_INVALID_ARGUMENT throw naming
+// `what`[i] (lib/ checks plain arrays itself; typed arrays reach the shim as they are).
+void ReadKeyAt(Napi::Env env, const IntColumn& ids, const IntColumn& tss, size_t i, const char* what, uint64_t* entity,
+               int64_t* ts) {
+  auto at = [&] { return std::string(what) + "[" + std::to_string(i) + "]"; };
+  if (!ids.Unsigned(i, entity)) ThrowInvalid(env, at() + ".entityId must be a non-negative safe integer");
+  if (!tss.Signed(i, ts)) ThrowInvalid(env, at() + ".timestamp must be a safe integer");
+}
+
 // Columnar batch: (handle, spaceId, entityIds: Float64Array|BigUint64Array,
 // timestamps: Float64Array|BigInt64Array, vectors: Float32Array, dim)
 struct PutManyJob {
@@ -106,8 +115,7 @@ struct PutManyJob {
     points.resize(n);
     for (size_t i = 0; i < n; ++i) {
       PointIn& p = points[i];
-      if (!ids.Unsigned(i, &p.entity)) ThrowInvalid(env, at(i) + ".entityId must be a non-negative safe integer");
-      if (!tss.Signed(i, &p.ts)) ThrowInvalid(env, at(i) + ".timestamp must be a safe integer");
+      ReadKeyAt(env, ids, tss, i, "points", &p.entity, &p.ts);
       p.value = rocksdb::Slice(owned.data() + i * stride, stride);
       long bad = FirstNonFinite(data + i * dim, dim);
       if (bad >= 0) {
@@ -332,6 +340,47 @@ struct RangeJob {
   }
 };
 
+// (handle, spaceId, entityIds: Float64Array|BigUint64Array, timestamps: Float64Array|BigInt64Array).
+// Resolves to { found: Uint8Array, dim, vectors: Float32Array } holding the found vectors in key
+// order. Like a range, a sync call writes straight into its result, an async one into pooled memory.
+struct GetManyJob {
+  static constexpr const char* kName = "cvx.getMany";
+  uint32_t space;
+  std::vector<PointKey> keys;
+  std::vector<uint8_t> found;
+  uint32_t dim = 0;
+  PooledSink pooled;
+  std::optional<JsVectorSink> in_js;
+
+  explicit GetManyJob(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    space = ReadU32(info[1], "spaceId");
+    IntColumn ids(info[2], false, "entityIds");
+    IntColumn tss(info[3], true, "timestamps");
+    if (tss.size() != ids.size()) ThrowInvalid(env, "timestamps must have one element per entityId");
+    keys.resize(ids.size());
+    for (size_t i = 0; i < keys.size(); ++i) ReadKeyAt(env, ids, tss, i, "keys", &keys[i].entity, &keys[i].ts);
+  }
+  Status Run(Store& s) {
+    pooled.bytes.pool = s.result_pool();
+    pooled.bytes.bytes = s.result_pool()->Take();
+    return GetVectors(s, space, keys, &pooled, &found, &dim);
+  }
+  Status RunSync(Napi::Env env, Store& s) {
+    in_js.emplace(env);
+    return GetVectors(s, space, keys, &*in_js, &found, &dim);
+  }
+  Napi::Value Result(Napi::Env env) {
+    Napi::Object out = Napi::Object::New(env);
+    ResultArray flags = NewResultArray(env, napi_uint8_array, found.size());
+    if (!found.empty()) memcpy(flags.data, found.data(), found.size());
+    out.Set("found", flags.array);
+    out.Set("dim", Napi::Number::New(env, dim));
+    out.Set("vectors", in_js ? in_js->Floats() : PooledFloatsToJs(env, std::move(pooled.bytes)));
+    return out;
+  }
+};
+
 struct TimelineJob {
   static constexpr const char* kName = "cvx.getTimeline";
   uint64_t entity;
@@ -355,6 +404,7 @@ void RegisterOps(Napi::Env env, Napi::Object exports) {
   ExportJob<PutManyJob>(env, exports, "putMany");
   exports.Set("putGroup", Napi::Function::New(env, CallAsync<PutGroupJob>, "putGroup"));
   ExportJob<GetJob>(env, exports, "get");
+  ExportJob<GetManyJob>(env, exports, "getMany");
   ExportJob<DeleteJob>(env, exports, "delete");
   ExportJob<RangeJob>(env, exports, "range");
   ExportJob<TimelineJob>(env, exports, "getTimeline");

@@ -124,6 +124,47 @@ Status RangeScan(Store& s, const RangeQuery& q, VectorSink* sink, RangeResult* o
   return Status::FromRocks(it->status(), "range");
 }
 
+Status GetVectors(Store& s, uint32_t space, const std::vector<PointKey>& keys, VectorSink* sink,
+                  std::vector<uint8_t>* found, uint32_t* dim) {
+  const size_t n = keys.size();
+  found->assign(n, 0);
+  *dim = 0;
+  if (n == 0) return Status::Ok();
+  std::vector<char> key_bytes(n * kKeySize);
+  std::vector<rocksdb::Slice> slices(n);
+  for (size_t i = 0; i < n; ++i) {
+    char* k = key_bytes.data() + i * kKeySize;
+    EncodeKey(k, keys[i].entity, space, keys[i].ts);
+    slices[i] = rocksdb::Slice(k, kKeySize);
+  }
+  std::vector<rocksdb::PinnableSlice> values(n);
+  std::vector<rocksdb::Status> statuses(n);
+  s.db()->MultiGet(rocksdb::ReadOptions(), s.vectors_cf(), n, slices.data(), values.data(), statuses.data());
+  size_t bytes = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return Status::FromRocks(statuses[i], "getMany");
+    const size_t size = values[i].size();
+    if (bytes == 0) {
+      if (size == 0 || size % 4 != 0) {
+        return Status::Make(Code::kCorruption, "getMany: stored vector of entity " + std::to_string(keys[i].entity) +
+                                                   " has " + std::to_string(size) + " bytes, not a whole number of f32");
+      }
+      bytes = size;
+      *dim = static_cast<uint32_t>(size / 4);
+      // Capped as in RangeScan: the sink grows past it if every key is there.
+      sink->Expect(std::min<size_t>(size * n, size_t{64} << 20));
+    } else if (size != bytes) {
+      return Status::Make(Code::kCorruption, "getMany: stored vector of entity " + std::to_string(keys[i].entity) +
+                                                 " has " + std::to_string(size) + " bytes, expected " +
+                                                 std::to_string(bytes));
+    }
+    (*found)[i] = 1;
+    sink->Append(values[i].data(), size);
+  }
+  return Status::Ok();
+}
+
 Status GetTimelineRecord(Store& s, uint64_t entity, uint32_t space, std::string* record, bool* found) {
   char prefix[kPrefixSize];
   EncodePrefix(prefix, entity, space);

@@ -17,6 +17,8 @@ async function main() {
   const one = (i: number): Promise<boolean> => {
     switch (op) {
       case 'get': return store.get(1, 0, i).then((p) => p!.vector[0] === i);
+      case 'getMany': return store.getMany(0, [{ entityId: 1, timestamp: i }, { entityId: 1, timestamp: -1 }, { entityId: 1, timestamp: i + 1000 }])
+        .then(([a, b, c]) => a!.vector[0] === i && b === undefined && c!.vector[DIM - 1] === i + 1000);
       case 'put': return store.put(0, { entityId: 2, timestamp: i, vector: vec(i) }).then(() => true);
       case 'putMany': return store.putMany(0, [{ entityId: 3, timestamp: i, vector: vec(i) }, { entityId: 3, timestamp: -i - 1, vector: vec(i) }]).then(() => true);
       case 'delete': return store.delete(1, 0, i).then((removed) => removed === true);

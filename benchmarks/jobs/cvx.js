@@ -6,7 +6,7 @@
 //   putAsync    – put() keeping `inflight` promises outstanding, event-loop delay sampled
 //   putManySync – putManySync, one columnar batch of `batch` points per call
 //   putMany     – putMany (async, awaited one batch at a time), then close, reopen, settle, and the
-//                 reads, each in a child process of its own (phase 'read'): getSync, get,
+//                 reads, each in a child process of its own (phase 'read'): getSync, getManySync, get,
 //                 rangeColumnsSync, rangeColumns, rangeSync, range, and the RSS-flat check. Each
 //                 read figure is bracketed by the C++ limit's matching read of the same files
 //                 (pairedLimit), so its ratio compares two measurements seconds apart.
@@ -107,6 +107,16 @@ const READS = {
     for (const [e, ts] of sample) if (store.getSync(e, SPACE, ts) !== undefined) found++;
     return found;
   }),
+  // `batch` keys per call, passed as columns, as a service batching its lookups would.
+  'cvx.getManySync': (store, w) => getFigure('cvx.getManySync', w, (sample) => {
+    let found = 0;
+    for (let from = 0; from < sample.length; from += w.B) {
+      const part = sample.slice(from, from + w.B);
+      const keys = { entityIds: Float64Array.from(part, (k) => k[0]), timestamps: Float64Array.from(part, (k) => k[1]) };
+      for (const p of store.getManySync(SPACE, keys)) if (p !== undefined) found++;
+    }
+    return found;
+  }),
   'cvx.get': (store, w) => getFigure('cvx.get', w, async (sample) => {
     let found = 0;
     for (const [e, ts] of sample) if ((await store.get(e, SPACE, ts)) !== undefined) found++;
@@ -127,7 +137,7 @@ function jsonLinesOf(what, cmd, args) {
 }
 
 // The limit's figure each read figure is compared with.
-const LIMIT_READ = (name) => (name.startsWith('cvx.get') ? 'get' : 'range');
+const LIMIT_READ = (name) => (name === 'cvx.getManySync' ? 'getMany' : name.startsWith('cvx.get') ? 'get' : 'range');
 
 /**
  * The C++ limit's `kind` read (get or range) of the very same store files, opened read-only so

@@ -19,12 +19,12 @@ function allJobs() {
   const jobs = [
     { id: 'cpp:put', contender: 'cpp', phase: 'put', figures: ['cpp.put'] },
     { id: 'cvx:putSync', contender: 'cvx', phase: 'putSync', figures: ['cvx.putSync'] },
-    { id: 'cpp:batch', contender: 'cpp', phase: 'batch', figures: ['cpp.batch', 'cpp.get', 'cpp.range'] },
+    { id: 'cpp:batch', contender: 'cpp', phase: 'batch', figures: ['cpp.batch', 'cpp.get', 'cpp.getMany', 'cpp.range'] },
     { id: 'cvx:putManySync', contender: 'cvx', phase: 'putManySync', figures: ['cvx.putManySync'] },
     { id: 'cvx:putAsync', contender: 'cvx', phase: 'putAsync', figures: ['cvx.putAsync'] },
     {
       id: 'cvx:putMany', contender: 'cvx', phase: 'putMany',
-      figures: ['cvx.putMany', 'cvx.getSync', 'cvx.get', 'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range', 'cvx.rssFlat'],
+      figures: ['cvx.putMany', 'cvx.getSync', 'cvx.getManySync', 'cvx.get', 'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range', 'cvx.rssFlat'],
     },
   ];
   for (const p of PEERS) {

@@ -14,6 +14,7 @@ const RULES = {
   'cvx.putMany': { ref: 'cpp.batch', target: 0.9, peer: 'batch', peerTarget: 2 },
   'cvx.putManySync': { ref: 'cpp.batch', peer: 'batch', peerTarget: 2 },
   'cvx.getSync': { ref: 'cpp.get', target: 0.7, peer: 'get' },
+  'cvx.getManySync': { ref: 'cpp.getMany', peer: 'get' },
   'cvx.get': { ref: 'cpp.get', peer: 'get' },
   'cvx.rangeColumnsSync': { ref: 'cpp.range', target: 0.85, peer: 'range' },
   'cvx.rangeColumns': { ref: 'cpp.range', peer: 'range' },
@@ -26,8 +27,8 @@ for (const p of PEERS) {
   }
 }
 const ORDER = [
-  'cpp.put', 'cpp.batch', 'cpp.get', 'cpp.range',
-  'cvx.putSync', 'cvx.putAsync', 'cvx.putMany', 'cvx.putManySync', 'cvx.getSync', 'cvx.get',
+  'cpp.put', 'cpp.batch', 'cpp.get', 'cpp.getMany', 'cpp.range',
+  'cvx.putSync', 'cvx.putAsync', 'cvx.putMany', 'cvx.putManySync', 'cvx.getSync', 'cvx.getManySync', 'cvx.get',
   'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range',
   ...PEERS.flatMap((p) => ['put', 'batch', 'get', 'range'].map((f) => `${p}.${f}`)),
 ];

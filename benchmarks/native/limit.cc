@@ -10,10 +10,11 @@
 //   put    per point: read the timeline, check whether the key exists (only when a timeline
 //          exists, as PutPoints does), one WriteBatch with vector + timeline.
 //   batch  `batch` points per WriteBatch, timelines folded per entity; then close, reopen and:
-//          point gets, full-trajectory prefix range scans, each after an untimed warm-up.
+//          point gets (one by one, then `batch` keys per MultiGet), full-trajectory prefix range
+//          scans, each after an untimed warm-up.
 //   reads  only the reads, on an existing store written with this workload (by this program or by
 //          cvx-storage itself): for profiling the read paths side by side on the very same files,
-//          and for the runner's paired read figures (`--read-only 1 --only get|range`: opened
+//          and for the runner's paired read figures (`--read-only 1 --only get|getMany|range`: opened
 //          read-only so the files stay exactly as the library's read figure finds them).
 // Output: one JSON object per figure per line, then {"peakRssMB": ...}.
 #include <dirent.h>
@@ -64,7 +65,7 @@ struct Config {
   std::string phase, dir;
   uint64_t entities = 1000, points = 100, dim = 768, batch = 1000, gets = 100000, ranges = 2000;
   bool sync = false, reads = true, read_only = false;
-  std::string only = "all";  // which read figures: all, get or range
+  std::string only = "all";  // which read figures: all, get, getMany or range
 };
 
 struct Workload {
@@ -286,6 +287,42 @@ void PhaseGet(Db& d, const Config& c, const Workload& w) {
   if (found != c.gets) throw std::runtime_error("self-check failed: get found " + std::to_string(found));
 }
 
+// The same gets, `w.B` keys per MultiGet (as HotStore.getMany does), each found value copied
+// into one buffer per batch. Returns how many were found.
+uint64_t MultiGets(Db& d, const Workload& w, const std::vector<std::pair<uint64_t, int64_t>>& sample) {
+  uint64_t found = 0;
+  std::vector<char> keys(w.B * cvx::kKeySize);
+  std::vector<rocksdb::Slice> slices(w.B);
+  std::vector<rocksdb::PinnableSlice> values(w.B);
+  std::vector<rocksdb::Status> statuses(w.B);
+  std::vector<float> out(w.B * w.D);
+  for (size_t from = 0; from < sample.size(); from += w.B) {
+    const size_t n = std::min<size_t>(w.B, sample.size() - from);
+    for (size_t i = 0; i < n; ++i) {
+      cvx::EncodeKey(keys.data() + i * cvx::kKeySize, sample[from + i].first, kSpace, sample[from + i].second);
+      slices[i] = rocksdb::Slice(keys.data() + i * cvx::kKeySize, cvx::kKeySize);
+      values[i].Reset();
+    }
+    d.db->MultiGet(rocksdb::ReadOptions(), d.vectors(), n, slices.data(), values.data(), statuses.data());
+    char* dst = reinterpret_cast<char*>(out.data());
+    for (size_t i = 0; i < n; ++i) {
+      if (statuses[i].IsNotFound()) continue;
+      Check(statuses[i], "multiget");
+      const size_t size = std::min<size_t>(values[i].size(), w.D * sizeof(float));
+      memcpy(dst, values[i].data(), size);
+      dst += size;
+      ++found;
+    }
+  }
+  return found;
+}
+
+void PhaseGetMany(Db& d, const Config& c, const Workload& w) {
+  const uint64_t found = WarmThenTime("cpp.getMany", GetSample(w, c.gets, kWarmGetSeed), GetSample(w, c.gets, kGetSeed),
+                                      [&](const auto& s) { return MultiGets(d, w, s); });
+  if (found != c.gets) throw std::runtime_error("self-check failed: getMany found " + std::to_string(found));
+}
+
 // Full-trajectory scans with RangeScan's read options (cvx::RangeReadOptions plus both bounds),
 // collected into one timestamps vector and one vectors buffer per query. Returns the points.
 uint64_t Ranges(Db& d, const Workload& w, const std::vector<uint64_t>& sample) {
@@ -376,10 +413,12 @@ Config ParseArgs(int argc, char** argv) {
   if (c.dir.empty() || (c.phase != "put" && c.phase != "batch" && c.phase != "reads")) {
     throw std::runtime_error(
         "usage: limit --phase put|batch|reads --dir DIR [--entities E --points P --dim D ...] "
-        "[--read-only 1 --only get|range (reads only)]");
+        "[--read-only 1 --only get|getMany|range (reads only)]");
   }
   if (!c.entities || !c.points || !c.dim || !c.batch) throw std::runtime_error("sizes must be positive");
-  if (c.only != "all" && c.only != "get" && c.only != "range") throw std::runtime_error("--only must be all, get or range");
+  if (c.only != "all" && c.only != "get" && c.only != "getMany" && c.only != "range") {
+    throw std::runtime_error("--only must be all, get, getMany or range");
+  }
   if (c.read_only && c.phase != "reads") throw std::runtime_error("--read-only 1 needs --phase reads");
   return c;
 }
@@ -399,8 +438,9 @@ int main(int argc, char** argv) {
       Db d(c.dir, c.sync, c.read_only);  // reopened, like every contender: WAL replayed and flushed
       // A read-only open changes no file, so there is nothing to wait for.
       if (!c.read_only) printf("{\"figure\":\"cpp.settle\",\"settleSeconds\":%.1f}\n", Settle(c.dir));
-      if (c.only != "range") PhaseGet(d, c, w);
-      if (c.only != "get") PhaseRange(d, c, w);
+      if (c.only == "all" || c.only == "get") PhaseGet(d, c, w);
+      if (c.only == "all" || c.only == "getMany") PhaseGetMany(d, c, w);
+      if (c.only == "all" || c.only == "range") PhaseRange(d, c, w);
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
