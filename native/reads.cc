@@ -2,6 +2,9 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <optional>
+
+#include <rocksdb/snapshot.h>
 
 #include "engine.h"
 #include "options.h"
@@ -126,41 +129,53 @@ Status RangeScan(Store& s, const RangeQuery& q, VectorSink* sink, RangeResult* o
 
 Status GetVectors(Store& s, uint32_t space, const std::vector<PointKey>& keys, VectorSink* sink,
                   std::vector<uint8_t>* found, uint32_t* dim) {
+  // Keys go to MultiGet a chunk at a time, from one snapshot: each value pins its block until
+  // it is copied out, so one huge call must not pin a block per key all at once.
+  constexpr size_t kChunk = 1024;
   const size_t n = keys.size();
   found->assign(n, 0);
   *dim = 0;
   if (n == 0) return Status::Ok();
-  std::vector<char> key_bytes(n * kKeySize);
-  std::vector<rocksdb::Slice> slices(n);
-  for (size_t i = 0; i < n; ++i) {
-    char* k = key_bytes.data() + i * kKeySize;
-    EncodeKey(k, keys[i].entity, space, keys[i].ts);
-    slices[i] = rocksdb::Slice(k, kKeySize);
-  }
-  std::vector<rocksdb::PinnableSlice> values(n);
-  std::vector<rocksdb::Status> statuses(n);
-  s.db()->MultiGet(rocksdb::ReadOptions(), s.vectors_cf(), n, slices.data(), values.data(), statuses.data());
+  rocksdb::ReadOptions ro;  // one chunk's MultiGet reads from one implicit snapshot already
+  std::optional<rocksdb::ManagedSnapshot> snapshot;
+  if (n > kChunk) ro.snapshot = snapshot.emplace(s.db()).snapshot();
+  const size_t chunk = std::min(n, kChunk);
+  std::vector<char> key_bytes(chunk * kKeySize);
+  std::vector<rocksdb::Slice> slices(chunk);
+  std::vector<rocksdb::PinnableSlice> values(chunk);
+  std::vector<rocksdb::Status> statuses(chunk);
   size_t bytes = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (statuses[i].IsNotFound()) continue;
-    if (!statuses[i].ok()) return Status::FromRocks(statuses[i], "getMany");
-    const size_t size = values[i].size();
-    if (bytes == 0) {
-      if (size == 0 || size % 4 != 0) {
-        return Status::Make(Code::kCorruption, "getMany: stored vector of entity " + std::to_string(keys[i].entity) +
-                                                   " has " + std::to_string(size) + " bytes, not a whole number of f32");
-      }
-      bytes = size;
-      *dim = static_cast<uint32_t>(size / 4);
-      // Capped as in RangeScan: the sink grows past it if every key is there.
-      sink->Expect(std::min<size_t>(size * n, size_t{64} << 20));
-    } else if (size != bytes) {
-      return Status::Make(Code::kCorruption, "getMany: stored vector of entity " + std::to_string(keys[i].entity) +
-                                                 " has " + std::to_string(size) + " bytes, expected " +
-                                                 std::to_string(bytes));
+  for (size_t from = 0; from < n; from += kChunk) {
+    const size_t m = std::min(kChunk, n - from);
+    for (size_t j = 0; j < m; ++j) {
+      char* k = key_bytes.data() + j * kKeySize;
+      EncodeKey(k, keys[from + j].entity, space, keys[from + j].ts);
+      slices[j] = rocksdb::Slice(k, kKeySize);
+      values[j].Reset();
     }
-    (*found)[i] = 1;
-    sink->Append(values[i].data(), size);
+    s.db()->MultiGet(ro, s.vectors_cf(), m, slices.data(), values.data(), statuses.data());
+    for (size_t j = 0; j < m; ++j) {
+      const size_t i = from + j;
+      if (statuses[j].IsNotFound()) continue;
+      if (!statuses[j].ok()) return Status::FromRocks(statuses[j], "getMany");
+      const size_t size = values[j].size();
+      if (bytes == 0) {
+        if (size == 0 || size % 4 != 0) {
+          return Status::Make(Code::kCorruption, "getMany: stored vector of entity " + std::to_string(keys[i].entity) +
+                                                     " has " + std::to_string(size) + " bytes, not a whole number of f32");
+        }
+        bytes = size;
+        *dim = static_cast<uint32_t>(size / 4);
+        // Capped as in RangeScan: the sink grows past it if every key is there.
+        sink->Expect(std::min<size_t>(size * (n - i), size_t{64} << 20));
+      } else if (size != bytes) {
+        return Status::Make(Code::kCorruption, "getMany: stored vector of entity " + std::to_string(keys[i].entity) +
+                                                   " has " + std::to_string(size) + " bytes, expected " +
+                                                   std::to_string(bytes));
+      }
+      (*found)[i] = 1;
+      sink->Append(values[j].data(), size);
+    }
   }
   return Status::Ok();
 }
