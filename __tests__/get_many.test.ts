@@ -1,4 +1,4 @@
-// getMany / getManySync: many point reads of one space in one native call (one MultiGet),
+// getMany / getManySync: many point reads of one space in one native call (MultiGet),
 // answered in key order, exactly as the same gets one by one would answer.
 import { HotStore } from '../lib';
 import { plain, tempPath, tempStore } from './helpers/tmp';
@@ -81,7 +81,8 @@ test('a getMany larger than a result slab comes back whole, sync and async', asy
   for (const got of [store.getManySync(0, keys), await store.getMany(0, keys)]) {
     expect(got).toHaveLength(3000);
     expect(got.every((p, i) => p !== undefined && p.entityId === i && p.vector[0] === vec(i, 1)[0] && p.vector[DIM - 1] === vec(i, 1)[DIM - 1])).toBe(true);
-    expect(got[0]!.vector.buffer).toBe(got[2999]!.vector.buffer); // views into one Float32Array
+    // Each vector is a small result like get's, not a view pinning one buffer for the whole batch.
+    expect(got[0]!.vector.buffer.byteLength).toBeLessThanOrEqual(64 * 1024);
   }
   store.closeSync();
 });

@@ -24,12 +24,8 @@ export interface NativeRange<TS extends BigInt64Array | Float64Array> {
   vectors: Float32Array;
 }
 
-/** getMany's answer: found[i] for key i; the found vectors back to back in key order. */
-export interface NativeGetMany {
-  found: Uint8Array;
-  dim: number;
-  vectors: Float32Array;
-}
+/** getMany's answer: per key, its vector or a hole (undefined). */
+export type NativeGetMany = Array<Float32Array | undefined>;
 
 /** Opaque, type-tagged native iterator handle (see native/js_level.cc). */
 export type NativeIterator = { readonly __cvxIterator: unique symbol };

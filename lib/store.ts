@@ -337,7 +337,7 @@ export class HotStore {
   /**
    * The points at many keys of one space, in key order: each a {@link TemporalPoint}, or
    * undefined where nothing is stored. One native call and one RocksDB MultiGet, read from one
-   * snapshot; the vectors are views into one Float32Array. Pass `{ entityIds, timestamps }`
+   * snapshot; each vector is a small result of its own, as get's. Pass `{ entityIds, timestamps }`
    * columns (Float64Array / BigUint64Array / BigInt64Array) to skip building key objects.
    *
    * @example
@@ -673,11 +673,10 @@ export class HotStore {
   }
 
   #pointsAt([ids, tss]: KeyCols, got: NativeGetMany): Array<TemporalPoint | undefined> {
-    const { found, dim, vectors } = got;
-    const out: Array<TemporalPoint | undefined> = new Array(found.length);
-    let k = 0;
-    for (let i = 0; i < found.length; i++) {
-      out[i] = found[i] ? this.#point(ids[i], tss[i], vectors.subarray(k * dim, ++k * dim)) : undefined;
+    const out: Array<TemporalPoint | undefined> = new Array(got.length);
+    for (let i = 0; i < got.length; i++) {
+      const v = got[i];
+      out[i] = v === undefined ? undefined : this.#point(ids[i], tss[i], v);
     }
     return out;
   }
