@@ -89,9 +89,9 @@ struct RangeResult {
 // Scans into `sink` (for PooledSink, set its bytes from s.result_pool() first).
 Status RangeScan(Store& s, const RangeQuery& q, VectorSink* sink, RangeResult* out);
 
-// Point gets of many (entity, timestamp) keys of one space with one MultiGet, from one
-// implicit snapshot. found[i] says whether keys[i] is stored; the found vectors are appended
-// to `sink` in key order, all of one dimension (*dim, 0 when none was found).
+// Point gets of many (entity, timestamp) keys of one space with MultiGet (a chunk of keys at a
+// time, all from one snapshot). found[i] says whether keys[i] is stored; the found vectors are
+// appended to `sink` in key order, all of one dimension (*dim, 0 when none was found).
 struct PointKey {
   uint64_t entity;
   int64_t ts;
