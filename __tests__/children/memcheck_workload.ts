@@ -51,6 +51,10 @@ async function main() {
   s.putManySync(2, { entityIds: new Float64Array(100).fill(12), timestamps: Float64Array.from({ length: 100 }, (_, i) => 2 * i), vectors: new Float32Array(100 * 256).fill(0.25), dim: 256 });
   s.rangeSync(12, 2, 0, 99);
   s.rangeColumnsSync(12, 2, 0, 9);
+  // getMany: found and absent keys, more than one MultiGet chunk, both forms, key columns.
+  const many = Array.from({ length: 1100 }, (_, i) => ({ entityId: i % 2 ? 4 : 12, timestamp: i % 150 }));
+  s.getManySync(2, many);
+  await s.getMany(2, { entityIds: new Float64Array([4, 99, 12]), timestamps: new Float64Array([3, 3, 4]) });
   native._rawDelete(s._handle, 'timelines', new Uint8Array(native.encodeKeyNative(12, 2, 0).subarray(0, 12)));
   s.rangeColumnsSync(12, 2, 0, 1000);
   s.deleteSync(9, 0, 0);
