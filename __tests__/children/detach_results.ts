@@ -23,7 +23,7 @@ async function main() {
     const a = store.getSync(round % 4, 0, round)!;
     const b = store.getSync((round + 1) % 4, 0, round)!;
     if (a.vector.buffer !== b.vector.buffer) throw new Error('consecutive small results should share a slab');
-    structuredClone(a.vector.buffer, { transfer: [a.vector.buffer] });
+    structuredClone(a.vector.buffer, { transfer: [a.vector.buffer as ArrayBuffer] });
     if (a.vector.length !== 0 || b.vector.length !== 0) throw new Error('transfer should detach the whole slab');
     for (let t = 0; t < 50; t++) check(store.getSync(round % 4, 0, t)!.vector, round % 4, t);
     check((await store.get(1, 0, round))!.vector, 1, round);
@@ -31,7 +31,7 @@ async function main() {
     for (let k = 0; k < 4; k++) check(cols.vectors.subarray(k * DIM, (k + 1) * DIM), 2, k);
     // Detach once more from an async result, between reads of every shape.
     const c = (await store.rangeColumns(3, 0, 10, 11)).vectors;
-    structuredClone(c.buffer, { transfer: [c.buffer] });
+    structuredClone(c.buffer, { transfer: [c.buffer as ArrayBuffer] });
     (await store.range(3, 0, 0, 49)).forEach((p, t) => check(p.vector, 3, t));
   }
   await store.close();
