@@ -110,6 +110,13 @@ test('CVX_CORRUPTION for an undecodable timeline and a vector of the wrong size'
   expect(codeOf(() => s.putSync(0, { entityId: 1, timestamp: 5, vector: [1, 2] }))).toBe('CVX_CORRUPTION');
   expect(codeOf(() => s.getSync(2, 0, 5))).toBe('CVX_CORRUPTION');
   expect(codeOf(() => s.rangeSync(2, 0, 0, 10))).toBe('CVX_CORRUPTION');
+  // getMany: the bad vector alone, and after a good one of another size.
+  expect(() => s.getManySync(0, [{ entityId: 2, timestamp: 5 }])).toThrow(expect.objectContaining({
+    code: 'CVX_CORRUPTION', message: expect.stringContaining('getMany: stored vector of entity 2 has 3 bytes, not a whole number of f32'),
+  }));
+  expect(() => s.getManySync(0, [{ entityId: 2, timestamp: 1 }, { entityId: 2, timestamp: 5 }])).toThrow(expect.objectContaining({
+    code: 'CVX_CORRUPTION', message: expect.stringContaining('has 3 bytes, expected 8'),
+  }));
   // The refused put wrote nothing.
   expect(s.getSync(1, 0, 5)).toBeUndefined();
   s.closeSync();

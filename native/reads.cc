@@ -13,6 +13,21 @@ namespace cvx {
 
 namespace {
 
+// Every read that returns vectors checks their size the same way: the first of a result must be
+// a whole, non-zero number of f32 and fixes *want; every later one must match it.
+bool VectorSizeOk(size_t size, size_t* want) {
+  if (*want) return size == *want;
+  if (size == 0 || size % 4 != 0) return false;
+  *want = size;
+  return true;
+}
+
+// The corruption VectorSizeOk found; `what` names the vector ("get: stored vector of entity 7").
+Status BadVectorSize(const std::string& what, size_t size, size_t want) {
+  return Status::Make(Code::kCorruption, what + " has " + std::to_string(size) + " bytes, " +
+                                             (want ? "expected " + std::to_string(want) : "not a whole number of f32"));
+}
+
 Status GetWith(Store& s, const rocksdb::ReadOptions& ro, uint64_t entity, uint32_t space, int64_t ts,
                rocksdb::PinnableSlice* value, bool* found, bool* answered) {
   char key[kKeySize];
@@ -22,11 +37,11 @@ Status GetWith(Store& s, const rocksdb::ReadOptions& ro, uint64_t entity, uint32
   if (!*answered) return Status::Ok();
   if (st.IsNotFound()) { *found = false; return Status::Ok(); }
   if (!st.ok()) return Status::FromRocks(st, "get");
-  if (value->empty() || value->size() % 4 != 0) {
+  size_t want = 0;
+  if (!VectorSizeOk(value->size(), &want)) {
     const size_t bytes = value->size();
     value->Reset();
-    return Status::Make(Code::kCorruption, "get: stored vector of entity " + std::to_string(entity) + " has " +
-                                               std::to_string(bytes) + " bytes, not a whole number of f32");
+    return BadVectorSize("get: stored vector of entity " + std::to_string(entity), bytes, 0);
   }
   *found = true;
   return Status::Ok();
@@ -96,6 +111,7 @@ Status RangeScan(Store& s, const RangeQuery& q, VectorSink* sink, RangeResult* o
     it->Seek(lower);
   }
   out->timestamps.reserve(hint);
+  size_t vector_bytes = 0;  // fixed by the first vector (VectorSizeOk)
   for (; it->Valid(); q.reverse ? it->Prev() : it->Next()) {
     rocksdb::Slice k = it->key();
     if (k.size() < kPrefixSize || memcmp(k.data(), lo, kPrefixSize) != 0) break;
@@ -107,18 +123,14 @@ Status RangeScan(Store& s, const RangeQuery& q, VectorSink* sink, RangeResult* o
     const int64_t ts = DecodeKeyTimestamp(k.data());
     if (ts < q.start || ts > q.end) break;
     rocksdb::Slice v = it->value();
-    if (out->timestamps.empty()) {
-      if (v.size() == 0 || v.size() % 4 != 0) {
-        return Status::Make(Code::kCorruption, "range: stored vector at timestamp " + std::to_string(ts) + " has " +
-                                                   std::to_string(v.size()) + " bytes");
-      }
-      out->dim = static_cast<uint32_t>(v.size() / 4);
+    const bool first = out->timestamps.empty();
+    if (!VectorSizeOk(v.size(), &vector_bytes)) {
+      return BadVectorSize("range: stored vector at timestamp " + std::to_string(ts), v.size(), vector_bytes);
+    }
+    if (first) {
+      out->dim = static_cast<uint32_t>(vector_bytes / 4);
       // Capped so a long series queried for a short range cannot ask for gigabytes up front.
-      sink->Expect(std::min<size_t>(v.size() * hint, size_t{64} << 20));
-    } else if (v.size() != out->dim * 4ULL) {
-      return Status::Make(Code::kCorruption, "range: stored vector at timestamp " + std::to_string(ts) + " has " +
-                                                 std::to_string(v.size()) + " bytes, expected " +
-                                                 std::to_string(out->dim * 4ULL));
+      sink->Expect(std::min<size_t>(vector_bytes * hint, size_t{64} << 20));
     }
     out->timestamps.push_back(ts);
     sink->Append(v.data(), v.size());
@@ -159,19 +171,14 @@ Status GetVectors(Store& s, uint32_t space, const std::vector<PointKey>& keys, V
       if (statuses[j].IsNotFound()) continue;
       if (!statuses[j].ok()) return Status::FromRocks(statuses[j], "getMany");
       const size_t size = values[j].size();
-      if (bytes == 0) {
-        if (size == 0 || size % 4 != 0) {
-          return Status::Make(Code::kCorruption, "getMany: stored vector of entity " + std::to_string(keys[i].entity) +
-                                                     " has " + std::to_string(size) + " bytes, not a whole number of f32");
-        }
-        bytes = size;
+      const bool first = bytes == 0;
+      if (!VectorSizeOk(size, &bytes)) {
+        return BadVectorSize("getMany: stored vector of entity " + std::to_string(keys[i].entity), size, bytes);
+      }
+      if (first) {
         *dim = static_cast<uint32_t>(size / 4);
         // Capped as in RangeScan: the sink grows past it if every key is there.
         sink->Expect(std::min<size_t>(size * (n - i), size_t{64} << 20));
-      } else if (size != bytes) {
-        return Status::Make(Code::kCorruption, "getMany: stored vector of entity " + std::to_string(keys[i].entity) +
-                                                   " has " + std::to_string(size) + " bytes, expected " +
-                                                   std::to_string(bytes));
       }
       (*found)[i] = 1;
       sink->Append(values[j].data(), size);
