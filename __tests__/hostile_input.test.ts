@@ -305,7 +305,9 @@ describe('bad paths and directories that hold something else', () => {
   test('a plain RocksDB database without our column families → CVX_FORMAT, left as it was', async () => {
     const d = path.join(root, 'plain-rocksdb');
     execFileSync('ldb', [`--db=${d}`, '--create_if_missing', 'put', 'their-key', 'their-value']);
+    const before = snapshot(d);
     await openFails(d, undefined, 'CVX_FORMAT', /not a cvx-storage store/);
+    expect(snapshot(d)).toEqual(before); // looked at through read-only opens only
     expect(execFileSync('ldb', [`--db=${d}`, 'list_column_families']).toString()).toMatch(/\{default\}/);
     expect(execFileSync('ldb', [`--db=${d}`, 'scan']).toString().trim()).toBe('their-key : their-value');
   });
@@ -328,8 +330,11 @@ describe('bad paths and directories that hold something else', () => {
     const future = Buffer.from(encode({ version: 2 }));
     rawPut(store, 'default', Buffer.from('cvx:format'), future);
     store.closeSync();
+    const before = snapshot(dir);
     await openFails(dir, undefined, 'CVX_FORMAT', /format version 2.*version 1/);
     await openFails(dir, { readOnly: true }, 'CVX_FORMAT', /format version 2/);
+    // Refused before a writable open could replay the WAL, rotate the MANIFEST or start a new WAL.
+    expect(snapshot(dir)).toEqual(before);
     expect(execFileSync('ldb', [`--db=${dir}`, 'get', 'cvx:format', '--value_hex']).toString().trim()).toBe(`0x${future.toString('hex').toUpperCase()}`);
   });
 
@@ -337,6 +342,8 @@ describe('bad paths and directories that hold something else', () => {
     const { dir, store } = tempStore();
     rawPut(store, 'default', Buffer.from('cvx:format'), Buffer.from('garbage'));
     store.closeSync();
+    const before = snapshot(dir);
     await openFails(dir, undefined, 'CVX_FORMAT', /cvx:format is not a valid format record/);
+    expect(snapshot(dir)).toEqual(before);
   });
 });

@@ -121,14 +121,15 @@ function intColumn(
   const arr = v as ArrayLike<unknown>;
   if (arr.length !== n) throw invalidArgument(`${name} must have ${n} elements`);
   const checked: IntLike[] = new Array(n);
-  let allNumbers = true;
-  for (let i = 0; i < n; i++) {
-    checked[i] = check(arr[i], `${name}[${i}]`);
-    if (typeof checked[i] !== 'number') allNumbers = false;
-  }
-  if (allNumbers) return Float64Array.from(checked as number[]);
-  const out = unsigned ? new BigUint64Array(n) : new BigInt64Array(n);
-  for (let i = 0; i < n; i++) out[i] = BigInt(checked[i]);
+  for (let i = 0; i < n; i++) checked[i] = check(arr[i], `${name}[${i}]`);
+  return packInts(checked, unsigned);
+}
+
+/** Already-checked integers as the column the shim reads: Float64Array when all are numbers. */
+function packInts(checked: IntLike[], unsigned: boolean): Float64Array | BigUint64Array | BigInt64Array {
+  if (checked.every((x) => typeof x === 'number')) return Float64Array.from(checked as number[]);
+  const out = unsigned ? new BigUint64Array(checked.length) : new BigInt64Array(checked.length);
+  for (let i = 0; i < checked.length; i++) out[i] = BigInt(checked[i]);
   return out;
 }
 
@@ -196,6 +197,7 @@ function toKeyColumns(keys: Iterable<PointKey> | KeyColumns): KeyCols {
   if (keys !== null && typeof keys === 'object' && 'entityIds' in keys && 'timestamps' in keys) {
     ({ entityIds: ids, timestamps: tss } = keys as KeyColumns);
   } else if (keys !== null && typeof keys === 'object' && typeof (keys as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    // Each key is checked once here, so its columns need no second pass.
     const idList: IntLike[] = [];
     const tsList: IntLike[] = [];
     for (const k of keys as Iterable<unknown>) {
@@ -203,7 +205,7 @@ function toKeyColumns(keys: Iterable<PointKey> | KeyColumns): KeyCols {
       idList.push(c.entityId);
       tsList.push(c.timestamp);
     }
-    [ids, tss] = [idList, tsList];
+    return [packInts(idList, true) as Float64Array | BigUint64Array, packInts(tsList, false) as Float64Array | BigInt64Array];
   } else {
     throw invalidArgument('keys must be an iterable of { entityId, timestamp } or { entityIds, timestamps } columns');
   }

@@ -1,5 +1,6 @@
 // See store.h. Opening also checks the directory really is a cvx-storage store of a
-// version we understand, so a foreign or future store is refused instead of misread.
+// version we understand, so a foreign or future store is refused instead of misread, and
+// refused before anything is written to it (Probe).
 #include "store.h"
 
 #include <dirent.h>
@@ -50,6 +51,27 @@ bool DirHasEntries(const std::string& p) {
   return any;
 }
 
+// An existing database opened only to look inside it before deciding whether to open it for
+// real: read-only (which writes no file, not even RocksDB's LOG), so a directory that is then
+// refused keeps every byte it had.
+struct Probe {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+
+  // Opens the named column families (read-only opens may leave others out).
+  Status Open(const std::string& path, const std::vector<std::string>& names) {
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status st = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, cfs, &handles, &raw);
+    db.reset(raw);
+    return Status::FromRocks(st, "open(" + path + ")");
+  }
+  ~Probe() {
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  }
+};
+
 // RocksDB creates missing column families one at a time, so a process killed during the
 // first open of a store leaves a database with only some of ours. It is ours to finish
 // when it holds nothing: only our column-family names, every one of them empty.
@@ -58,24 +80,47 @@ Status IsInterruptedCreation(const std::string& path, const std::vector<std::str
   for (const auto& n : names) {
     if (n != rocksdb::kDefaultColumnFamilyName && n != kVectorsCf && n != kTimelinesCf) return Status::Ok();
   }
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status st = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, cfs, &handles, &raw);
-  if (!st.ok()) return Status::FromRocks(st, "open(" + path + ")");
-  std::unique_ptr<rocksdb::DB> db(raw);
+  Probe probe;
+  Status opened = probe.Open(path, names);
+  if (!opened.ok()) return opened;
   bool empty = true;
-  for (auto* h : handles) {
+  for (auto* h : probe.handles) {
     rocksdb::ReadOptions ro;
     ro.total_order_seek = true;
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, h));
+    std::unique_ptr<rocksdb::Iterator> it(probe.db->NewIterator(ro, h));
     it->SeekToFirst();
     if (it->Valid() || !it->status().ok()) empty = false;
   }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   *yes = empty;
   return Status::Ok();
+}
+
+// A cvx:format record we can read: decodable, and of our version.
+Status CheckFormatRecord(const std::string& path, const rocksdb::Slice& value) {
+  uint32_t version = 0;
+  if (!DecodeFormatRecord(value, &version)) {
+    return Status::Make(Code::kFormat, "open(" + path + "): cvx:format is not a valid format record");
+  }
+  if (version != kFormatVersion) {
+    return Status::Make(Code::kFormat, "open(" + path + "): store has format version " + std::to_string(version) +
+                                           ", this library reads version " + std::to_string(kFormatVersion));
+  }
+  return Status::Ok();
+}
+
+// The format marker of an existing store, checked before the real open: a writable open
+// would replay and flush the WAL, rotate the MANIFEST, LOG and OPTIONS files and start a new
+// WAL before LoadSystem could refuse a later version. Only the default column family is
+// opened, so the vectors' files are not loaded twice. A missing marker is LoadSystem's to judge.
+Status ProbeFormat(const std::string& path) {
+  Probe probe;
+  Status opened = probe.Open(path, {rocksdb::kDefaultColumnFamilyName});
+  if (!opened.ok()) return opened;
+  std::string value;
+  rocksdb::Status st = probe.db->Get(rocksdb::ReadOptions(), probe.handles[0], kFormatKey, &value);
+  if (st.IsNotFound()) return Status::Ok();
+  if (!st.ok()) return Status::FromRocks(st, "open(" + path + ") reading cvx:format");
+  return CheckFormatRecord(path, value);
 }
 
 }  // namespace
@@ -101,6 +146,10 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
       return Status::Make(Code::kFormat, "open(" + path +
                                              "): the directory holds a RocksDB database that is not a "
                                              "cvx-storage store (no vectors/timelines column families)");
+    }
+    if (!interrupted) {
+      Status format = ProbeFormat(path);
+      if (!format.ok()) return format;
     }
   } else if (DirHasEntries(path)) {
     // Creating a store among someone else's files would scatter ours through theirs.
@@ -145,14 +194,8 @@ Status Store::LoadSystem(bool fresh) {
   } else if (!st.ok()) {
     return Status::FromRocks(st, "open(" + path_ + ") reading cvx:format");
   } else {
-    uint32_t version = 0;
-    if (!DecodeFormatRecord(value, &version)) {
-      return Status::Make(Code::kFormat, "open(" + path_ + "): cvx:format is not a valid format record");
-    }
-    if (version != kFormatVersion) {
-      return Status::Make(Code::kFormat, "open(" + path_ + "): store has format version " + std::to_string(version) +
-                                             ", this library reads version " + std::to_string(kFormatVersion));
-    }
+    Status format = CheckFormatRecord(path_, value);  // again: the probe ran before this open
+    if (!format.ok()) return format;
   }
 
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), system_cf()));

@@ -66,6 +66,7 @@ struct Config {
   uint64_t entities = 1000, points = 100, dim = 768, batch = 1000, gets = 100000, ranges = 2000;
   bool sync = false, reads = true, read_only = false;
   std::string only = "all";  // which read figures: all, get, getMany or range
+  uint64_t keep = 0;         // --keep: see KeptResults
 };
 
 struct Workload {
@@ -252,10 +253,33 @@ std::vector<uint64_t> RangeSample(const Workload& w, uint64_t count, uint32_t se
   return sample;
 }
 
-// Point gets: the value lands in a caller buffer, as the addon copies it into a Float32Array.
+// Where a read's result goes. By default, one buffer reused by every read, always in cache: the
+// engine's own limit. With --keep N (an explanatory run, never a reference figure), each result
+// gets fresh memory of its own size that lives on until N later results exist, as a JS caller's
+// results live until a GC finds them unreferenced. That is the one cost a binding cannot avoid
+// and this program otherwise does not pay (docs/performance.md, "What a fresh result costs").
+class KeptResults {
+ public:
+  explicit KeptResults(uint64_t keep) : ring_(keep) {}
+  char* Next(size_t bytes) {
+    if (ring_.empty()) {
+      if (reused_.size() < bytes) reused_.resize(bytes);
+      return reused_.data();
+    }
+    std::unique_ptr<char[]>& slot = ring_[next_++ % ring_.size()];
+    slot.reset(new char[bytes]);  // the oldest kept result is freed here
+    return slot.get();
+  }
+
+ private:
+  std::vector<char> reused_;
+  std::vector<std::unique_ptr<char[]>> ring_;
+  uint64_t next_ = 0;
+};
+
+// Point gets: the value lands in a result buffer, as the addon copies it into a Float32Array.
 // Returns how many were found.
-uint64_t Gets(Db& d, const Workload& w, const std::vector<std::pair<uint64_t, int64_t>>& sample) {
-  std::vector<float> out(w.D);
+uint64_t Gets(Db& d, const Workload& w, const std::vector<std::pair<uint64_t, int64_t>>& sample, KeptResults& out) {
   char key[cvx::kKeySize];
   uint64_t found = 0;
   for (const auto& [e, ts] : sample) {
@@ -264,7 +288,7 @@ uint64_t Gets(Db& d, const Workload& w, const std::vector<std::pair<uint64_t, in
     rocksdb::Status s = d.db->Get(rocksdb::ReadOptions(), d.vectors(), rocksdb::Slice(key, cvx::kKeySize), &v);
     if (s.IsNotFound()) continue;
     Check(s, "get");
-    memcpy(out.data(), v.data(), std::min<size_t>(v.size(), out.size() * sizeof(float)));
+    memcpy(out.Next(v.size()), v.data(), v.size());
     ++found;
   }
   return found;
@@ -282,8 +306,9 @@ uint64_t WarmThenTime(const char* figure, const Sample& warm, const Sample& meas
 }
 
 void PhaseGet(Db& d, const Config& c, const Workload& w) {
-  const uint64_t found = WarmThenTime("cpp.get", GetSample(w, c.gets, kWarmGetSeed),
-                                      GetSample(w, c.gets, kGetSeed), [&](const auto& s) { return Gets(d, w, s); });
+  KeptResults out(c.keep);
+  const uint64_t found = WarmThenTime(c.keep ? "cpp.get.kept" : "cpp.get", GetSample(w, c.gets, kWarmGetSeed),
+                                      GetSample(w, c.gets, kGetSeed), [&](const auto& s) { return Gets(d, w, s, out); });
   if (found != c.gets) throw std::runtime_error("self-check failed: get found " + std::to_string(found));
 }
 
@@ -325,7 +350,9 @@ void PhaseGetMany(Db& d, const Config& c, const Workload& w) {
 
 // Full-trajectory scans with RangeScan's read options (cvx::RangeReadOptions plus both bounds),
 // collected into one timestamps vector and one vectors buffer per query. Returns the points.
-uint64_t Ranges(Db& d, const Workload& w, const std::vector<uint64_t>& sample) {
+// With --keep, the vectors go into KeptResults memory sized for the whole trajectory instead, as the
+// addon's sync range sizes its Float32Array from the timeline's count.
+uint64_t Ranges(Db& d, const Workload& w, const std::vector<uint64_t>& sample, KeptResults* kept) {
   const int64_t first = kT0, last = kT0 + static_cast<int64_t>(w.P - 1) * kStepMs;
   uint64_t points = 0;
   for (uint64_t e : sample) {
@@ -339,10 +366,16 @@ uint64_t Ranges(Db& d, const Workload& w, const std::vector<uint64_t>& sample) {
     std::unique_ptr<rocksdb::Iterator> it(d.db->NewIterator(ro, d.vectors()));
     std::vector<int64_t> timestamps;
     std::string vectors;
-    vectors.reserve(w.D * sizeof(float) * 64);
+    char* into = nullptr;
+    if (kept) into = kept->Next(w.P * w.D * sizeof(float));
+    else vectors.reserve(w.D * sizeof(float) * 64);
     for (it->Seek(lower); it->Valid(); it->Next()) {
       timestamps.push_back(cvx::DecodeKeyTimestamp(it->key().data()));
-      vectors.append(it->value().data(), it->value().size());
+      const rocksdb::Slice v = it->value();
+      if (!kept) vectors.append(v.data(), v.size());
+      else if (timestamps.size() <= w.P && v.size() == w.D * sizeof(float)) {
+        memcpy(into + (timestamps.size() - 1) * v.size(), v.data(), v.size());
+      }
     }
     Check(it->status(), "range");
     if (timestamps.size() != w.P) throw std::runtime_error("self-check failed: range size");
@@ -352,8 +385,9 @@ uint64_t Ranges(Db& d, const Workload& w, const std::vector<uint64_t>& sample) {
 }
 
 void PhaseRange(Db& d, const Config& c, const Workload& w) {
-  WarmThenTime("cpp.range", RangeSample(w, c.ranges, kWarmRangeSeed), RangeSample(w, c.ranges, kRangeSeed),
-               [&](const auto& s) { return Ranges(d, w, s); });
+  KeptResults kept(c.keep);
+  WarmThenTime(c.keep ? "cpp.range.kept" : "cpp.range", RangeSample(w, c.ranges, kWarmRangeSeed),
+               RangeSample(w, c.ranges, kRangeSeed), [&](const auto& s) { return Ranges(d, w, s, c.keep ? &kept : nullptr); });
 }
 
 // The files of `dir` with their sizes, sorted: lib/child.js's dirSignature, for Settle.
@@ -408,12 +442,13 @@ Config ParseArgs(int argc, char** argv) {
     else if (k == "--reads") c.reads = std::string(v) == "1";
     else if (k == "--read-only") c.read_only = std::string(v) == "1";
     else if (k == "--only") c.only = v;
+    else if (k == "--keep") c.keep = ParseU64(v);
     else throw std::runtime_error("unknown argument " + k);
   }
   if (c.dir.empty() || (c.phase != "put" && c.phase != "batch" && c.phase != "reads")) {
     throw std::runtime_error(
         "usage: limit --phase put|batch|reads --dir DIR [--entities E --points P --dim D ...] "
-        "[--read-only 1 --only get|getMany|range (reads only)]");
+        "[--read-only 1 --only get|getMany|range (reads only)] [--keep N (get and range results kept)]");
   }
   if (!c.entities || !c.points || !c.dim || !c.batch) throw std::runtime_error("sizes must be positive");
   if (c.only != "all" && c.only != "get" && c.only != "getMany" && c.only != "range") {
