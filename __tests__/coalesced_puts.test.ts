@@ -1,7 +1,8 @@
 // Puts issued in the same tick are written as one native batch, yet each caller's promise
 // settles with its own result and a refused point does not fail its neighbours.
 import { native } from '../lib/binding';
-import { tempStore } from './helpers/tmp';
+import { HotStore } from '../lib';
+import { tempPath, tempStore } from './helpers/tmp';
 
 const writesBySelf = (h: Parameters<typeof native.tickers>[0]) => native.tickers(h)['rocksdb.write.self'];
 
@@ -144,5 +145,43 @@ test('async writes to one store apply in the order they were called (one writer 
     else expect(Array.from(got!.vector)).toEqual([2, t]);
   }
   expect(store.getTimelineSync(1, 0)!.pointCount).toBe(200);
+  store.closeSync();
+});
+
+test('deleteRange and checkpoint apply after the async writes called before them, awaited or not', async () => {
+  const { store } = tempStore();
+  const copies: string[] = [];
+  const calls: Array<Promise<unknown>> = [];
+  const removed: Array<Promise<number>> = [];
+  for (let round = 0; round < 20; round++) {
+    // Puts wait for the end of the tick and putMany for its native batch: a deleteRange or a
+    // checkpoint on the thread pool would overtake both.
+    for (let t = 0; t < 10; t++) calls.push(store.put(0, { entityId: round, timestamp: t, vector: [round, t] }));
+    calls.push(store.putMany(0, [{ entityId: round, timestamp: 10, vector: [round, 10] }]));
+    removed.push(store.deleteRange(round, 0, 0, 4));
+    calls.push(store.put(0, { entityId: round, timestamp: 11, vector: [round, 11] }));
+    if (round % 5 === 4) {
+      copies.push(tempPath('checkpoint'));
+      calls.push(store.checkpoint(copies[copies.length - 1]));
+      calls.push(store.put(0, { entityId: 1000 + round, timestamp: 0, vector: [0, 0] })); // after: not in the copy
+    }
+  }
+  await Promise.all(calls);
+  expect(await Promise.all(removed)).toEqual(Array(20).fill(5));
+  for (let round = 0; round < 20; round++) {
+    expect(store.rangeSync(round, 0, 0, 100).map((p) => Number(p.timestamp))).toEqual([5, 6, 7, 8, 9, 10, 11]);
+    expect(store.getTimelineSync(round, 0)!.pointCount).toBe(7);
+  }
+  for (const [i, dir] of copies.entries()) {
+    const lastRound = i * 5 + 4;
+    const copy = HotStore.openSync(dir, { readOnly: true });
+    for (let round = 0; round < 20; round++) {
+      const want = round <= lastRound ? [5, 6, 7, 8, 9, 10, 11] : [];
+      expect(copy.rangeSync(round, 0, 0, 100).map((p) => Number(p.timestamp))).toEqual(want);
+    }
+    expect(copy.getTimelineSync(1000 + lastRound, 0)).toBeUndefined();
+    if (lastRound > 4) expect(copy.getTimelineSync(1000 + lastRound - 5, 0)!.pointCount).toBe(1);
+    copy.closeSync();
+  }
   store.closeSync();
 });

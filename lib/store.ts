@@ -418,8 +418,9 @@ export class HotStore {
   /**
    * Retention: removes every point of the entity in the space with start ≤ timestamp ≤ end,
    * as one RocksDB range tombstone plus an exact timeline update in the same atomic batch.
-   * Resolves to the number of points removed. Follow large retention passes with
-   * {@link HotStore.compact} so the tombstones stop costing reads.
+   * Resolves to the number of points removed. Applied after the async writes called before it,
+   * awaited or not. Follow large retention passes with {@link HotStore.compact} so the
+   * tombstones stop costing reads.
    *
    * @example
    * ```ts
@@ -429,7 +430,9 @@ export class HotStore {
   async deleteRange(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike): Promise<number> {
     const e = checkU64(entityId, 'entityId');
     const r = checkRange(start, end, undefined);
-    return native.deleteRange(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end);
+    const space = toU32(spaceId, 'spaceId');
+    this.#flushPuts(); // puts called before this call are written before it (docs/threads.md)
+    return native.deleteRange(this.#handle, e, space, r.start, r.end);
   }
 
   /** Synchronous {@link HotStore.deleteRange}. */
@@ -545,7 +548,8 @@ export class HotStore {
   /**
    * Writes a consistent copy of the store to `dir` (which must not exist; its parent is
    * created) while the store stays open: a RocksDB checkpoint, hard-linking SST files when
-   * `dir` is on the same filesystem. The copy opens with {@link HotStore.open}.
+   * `dir` is on the same filesystem. The copy opens with {@link HotStore.open}. It holds every
+   * async write called before this call, awaited or not, and none called after.
    *
    * @example
    * ```ts
@@ -554,7 +558,9 @@ export class HotStore {
    * ```
    */
   async checkpoint(dir: string): Promise<void> {
-    return native.checkpoint(this.#handle, checkCheckpointDir(dir));
+    const to = checkCheckpointDir(dir);
+    this.#flushPuts(); // the copy holds every async write called before this call
+    return native.checkpoint(this.#handle, to);
   }
 
   /** Synchronous {@link HotStore.checkpoint}. */

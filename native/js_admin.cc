@@ -56,6 +56,9 @@ struct CompactJob {
 // (store, dir)
 struct CheckpointJob {
   static constexpr const char* kName = "cvx.checkpoint";
+  // Not a write, but ordered with them on the writer thread: a checkpoint holds every async
+  // write called before it, and none called after.
+  static constexpr bool kWrite = true;
   std::string dir;
   explicit CheckpointJob(const Napi::CallbackInfo& info) {
     if (!info[1].IsString()) ThrowInvalid(info.Env(), "dir must be a string");
@@ -68,6 +71,7 @@ struct CheckpointJob {
 // (store, entityId, spaceId, start, end) → number of points removed
 struct DeleteRangeJob {
   static constexpr const char* kName = "cvx.deleteRange";
+  static constexpr bool kWrite = true;
   uint64_t entity;
   uint32_t space;
   int64_t start, end;
