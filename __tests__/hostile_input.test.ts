@@ -62,6 +62,9 @@ const BAD_RANGE_OPTIONS: Array<[string, unknown, RegExp]> = [
   ['limit 1.5', { limit: 1.5 }, /options\.limit/], ['limit NaN', { limit: NaN }, /options\.limit/],
   ['limit "5"', { limit: '5' }, /options\.limit/], ['limit 5n', { limit: 5n }, /options\.limit/],
   ['reverse "yes"', { reverse: 'yes' }, /options\.reverse/], ['options null', null, /options/], ['options 5', 5, /options/],
+  // rangeColumnsSync alone takes a Float32Array `into`; every form names it.
+  ['into a Float64Array', { into: new Float64Array(4) }, /options\.into/], ['into an array', { into: [1, 2] }, /options\.into/],
+  ['into an empty Float32Array', { into: new Float32Array(0) }, /options\.into/],
 ];
 
 const cases: Case[] = [];

@@ -100,9 +100,10 @@ export interface NativeBinding {
   get(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): Promise<Float32Array | undefined>;
   deleteSync(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): boolean;
   delete(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): Promise<boolean>;
+  /** With `into`, the vectors are written there and the answer has no `vectors` of its own. */
   rangeSync(
     h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId,
-    limit: number, reverse: boolean, timestampsAsNumbers: boolean,
+    limit: number, reverse: boolean, timestampsAsNumbers: boolean, into?: Float32Array,
   ): NativeRange<BigInt64Array | Float64Array>;
   range(
     h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId,

@@ -6,7 +6,7 @@ import { native, NativeGetMany, NativeHandle, NativeRange } from './binding';
 import { invalidArgument, makeError } from './errors';
 import { decodeTimeline } from './records';
 import type {
-  EntityTimeline, HotStoreOptions, IntLike, PointInput, PointKey, RangeColumns, RangeOptions, SpaceInfo, StoreStats,
+  EntityTimeline, HotStoreOptions, IntLike, PointInput, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, SpaceInfo, StoreStats,
   TemporalPoint,
 } from './types';
 import { checkCheckpointDir, collectStats, ENTITY_BATCH } from './operations';
@@ -384,11 +384,27 @@ export class HotStore {
     return (await native.range(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, r.reverse, false)) as RangeColumns;
   }
 
-  /** Synchronous {@link HotStore.rangeColumns}. */
-  rangeColumnsSync(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike, options?: RangeOptions): RangeColumns {
+  /**
+   * Synchronous {@link HotStore.rangeColumns}. With `options.into`, the vectors are written into
+   * the caller's Float32Array (from element 0) and `vectors` is a view of it: reusing one buffer
+   * for many ranges avoids fresh memory per call, which is most of what a range costs beyond the
+   * engine. The next call with the same buffer overwrites the previous result.
+   *
+   * @example
+   * ```ts
+   * const into = new Float32Array(1000 * 768); // room for 1000 points of dim 768
+   * for (const id of [42, 43]) {
+   *   const { count, dim, vectors } = store.rangeColumnsSync(id, 0, 0, Date.now(), { into, limit: 1000 });
+   *   // use vectors (a view of `into`) before the next call overwrites it
+   * }
+   * ```
+   */
+  rangeColumnsSync(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike, options?: RangeColumnsOptions): RangeColumns {
     const e = checkU64(entityId, 'entityId');
-    const r = checkRange(start, end, options);
-    return native.rangeSync(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, r.reverse, false) as RangeColumns;
+    const r = checkRange(start, end, options, true);
+    const cols = native.rangeSync(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, r.reverse, false, r.into);
+    if (r.into) cols.vectors = r.into.subarray(0, cols.count * cols.dim);
+    return cols as RangeColumns;
   }
 
   /** Removes one point; resolves true when a point was removed. The timeline stays exact. */

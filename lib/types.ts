@@ -40,6 +40,17 @@ export interface RangeOptions {
   reverse?: boolean;
 }
 
+/** {@link HotStore.rangeColumnsSync}'s options: those of every range, and a buffer to read into. */
+export interface RangeColumnsOptions extends RangeOptions {
+  /**
+   * Where to write the vectors, from element 0, instead of a new Float32Array: the result's
+   * `vectors` is then `into.subarray(0, count * dim)`. A caller that reuses one buffer for many
+   * ranges gets no fresh memory per call (docs/performance.md). The range must fit
+   * (`CVX_INVALID_ARGUMENT` otherwise, with `into` partly written); pass `limit` to bound it.
+   */
+  into?: Float32Array;
+}
+
 /** All points of a range in one buffer: point i is `vectors.subarray(i * dim, (i + 1) * dim)`. */
 export interface RangeColumns {
   count: number;

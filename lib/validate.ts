@@ -2,7 +2,7 @@
 // before anything reaches the shim, so a refused call never touches the store; each
 // message names the argument. The shim re-checks types only so it can never crash.
 import { invalidArgument, makeError } from './errors';
-import type { IntLike, PointInput, PointKey, RangeOptions } from './types';
+import type { IntLike, PointInput, PointKey, RangeColumnsOptions, RangeOptions } from './types';
 
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MIN = -(1n << 63n);
@@ -103,14 +103,18 @@ export interface CheckedRange {
   end: IntLike;
   limit: number;
   reverse: boolean;
+  /** options.into, when the caller accepts one (rangeColumnsSync) and passed it. */
+  into?: Float32Array;
 }
 
-export function checkRange(start: unknown, end: unknown, options: unknown): CheckedRange {
+/** A range's bounds and options; `options.into` is refused unless `intoAllowed`. */
+export function checkRange(start: unknown, end: unknown, options: unknown, intoAllowed = false): CheckedRange {
   const s = checkI64(start, 'start');
   const e = checkI64(end, 'end');
   if (BigInt(s) > BigInt(e)) throw invalidArgument(`start (${describe(s)}) must not be greater than end (${describe(e)})`);
   let limit = 0;
   let reverse = false;
+  let into: Float32Array | undefined;
   if (options !== undefined) {
     if (options === null || typeof options !== 'object') throw invalidArgument(`options must be an object, got ${describe(options)}`);
     const o = options as RangeOptions;
@@ -124,8 +128,15 @@ export function checkRange(start: unknown, end: unknown, options: unknown): Chec
       if (typeof o.reverse !== 'boolean') throw invalidArgument(`options.reverse must be a boolean, got ${describe(o.reverse)}`);
       reverse = o.reverse;
     }
+    const wanted = (o as RangeColumnsOptions).into;
+    if (wanted !== undefined) {
+      if (!intoAllowed) throw invalidArgument('options.into is taken by rangeColumnsSync only');
+      if (!(wanted instanceof Float32Array)) throw invalidArgument(`options.into must be a Float32Array, got ${describe(wanted)}`);
+      if (wanted.length === 0) throw invalidArgument('options.into is empty (or its buffer was detached)');
+      into = wanted;
+    }
   }
-  return { start: s, end: e, limit, reverse };
+  return { start: s, end: e, limit, reverse, into };
 }
 
 export function checkBoolean(v: unknown, name: string, fallback: boolean): boolean {

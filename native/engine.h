@@ -61,15 +61,17 @@ struct RangeQuery {
 };
 
 // Where a range scan writes the vectors it reads, back to back. A sync call's sink is the
-// memory of its JS result (js_ops.cc), so the result is never copied once more; an async
-// scan runs where JS memory cannot be made, and writes into the store's pooled memory.
+// memory of its JS result (js_ops.cc), or a buffer the caller passed in, so the result is
+// never copied once more; an async scan runs where JS memory cannot be made, and writes into
+// the store's pooled memory.
 class VectorSink {
  public:
   virtual ~VectorSink() = default;
   // Called once, before the first Append, with an upper bound of the total (often exact,
   // sometimes far too high: see ExpectedPoints).
   virtual void Expect(size_t bytes) = 0;
-  virtual void Append(const char* data, size_t size) = 0;
+  // False when a sink of fixed size has no room left: the scan stops (kOutOfRoom).
+  virtual bool Append(const char* data, size_t size) = 0;
 };
 
 // The async scans' sink: memory from and back to the store's ResultPool.
@@ -77,7 +79,10 @@ class PooledSink : public VectorSink {
  public:
   PooledBytes bytes;
   void Expect(size_t size) override { bytes.bytes.reserve(size); }
-  void Append(const char* data, size_t size) override { bytes.bytes.append(data, size); }
+  bool Append(const char* data, size_t size) override {
+    bytes.bytes.append(data, size);
+    return true;
+  }
 };
 
 // Column-shaped range result: timestamps[i] belongs to the sink's vector i, dim floats.
@@ -85,6 +90,9 @@ struct RangeResult {
   uint32_t dim = 0;
   std::vector<int64_t> timestamps;
 };
+
+// The status message of a scan stopped by a full sink (its caller names the buffer).
+constexpr const char* kOutOfRoom = "the result does not fit the buffer it is written into";
 
 // Scans into `sink` (for PooledSink, set its bytes from s.result_pool() first).
 Status RangeScan(Store& s, const RangeQuery& q, VectorSink* sink, RangeResult* out);

@@ -251,11 +251,12 @@ class JsVectorSink : public VectorSink {
     expected_ = bytes;
     Grow(std::min(bytes, kUpfront));
   }
-  void Append(const char* data, size_t size) override {
+  bool Append(const char* data, size_t size) override {
     const size_t need = used_ + size;
     if (need > capacity_) Grow(need <= expected_ ? expected_ : std::max(need, 2 * capacity_));
     memcpy(memory_.data + used_, data, size);
     used_ = need;
+    return true;
   }
   Napi::Value Floats() {
     if (used_ == 0 || MuchLarger(capacity_, used_)) {
@@ -279,6 +280,27 @@ class JsVectorSink : public VectorSink {
   size_t capacity_ = 0, used_ = 0, expected_ = 0;
 };
 
+// A sync range's sink when the caller passed options.into: the scan writes into the caller's
+// Float32Array, so a caller that reuses one buffer gets no fresh memory per call, which is
+// most of what a range costs a Node process beyond the engine (docs/performance.md, "What a
+// fresh result costs"). Only sync calls take it: a pool thread must not write into memory
+// that JS could transfer or detach meanwhile.
+class IntoSink : public VectorSink {
+ public:
+  IntoSink(char* data, size_t capacity) : data_(data), capacity_(capacity) {}
+  void Expect(size_t) override {}
+  bool Append(const char* data, size_t size) override {
+    if (size > capacity_ - used_) return false;
+    memcpy(data_ + used_, data, size);
+    used_ += size;
+    return true;
+  }
+
+ private:
+  char* data_;
+  size_t capacity_, used_ = 0;
+};
+
 struct RangeJob {
   static constexpr const char* kName = "cvx.range";
   RangeQuery q;
@@ -286,8 +308,12 @@ struct RangeJob {
   RangeResult result;
   PooledSink pooled;                  // where an async scan writes
   std::optional<JsVectorSink> in_js;  // where a sync scan writes
+  // options.into (sync only): where the caller's Float32Array's bytes are, and how many.
+  char* into = nullptr;
+  size_t into_bytes = 0;
+  bool has_into = false;
 
-  // (handle, entityId, spaceId, start, end, limit (0 = none), reverse, timestampsAsNumbers)
+  // (handle, entityId, spaceId, start, end, limit (0 = none), reverse, timestampsAsNumbers[, into])
   explicit RangeJob(const Napi::CallbackInfo& info) {
     q.entity = ReadU64(info[1], "entityId");
     q.space = ReadU32(info[2], "spaceId");
@@ -297,15 +323,34 @@ struct RangeJob {
     q.reverse = ReadBool(info[6], "options.reverse");
     ts_numbers = ReadBool(info[7], "timestampsAsNumbers");
     if (q.start > q.end) ThrowInvalid(info.Env(), "start must not be greater than end");
+    if (info.Length() > 8 && !info[8].IsUndefined()) {
+      size_t floats = 0;
+      into = const_cast<char*>(reinterpret_cast<const char*>(FloatData(info[8], "options.into", &floats)));
+      into_bytes = floats * sizeof(float);
+      has_into = true;
+    }
   }
   Status Run(Store& s) {
+    if (has_into) return Status::Make(Code::kInvalidArgument, "options.into is taken by rangeColumnsSync only");
     pooled.bytes.pool = s.result_pool();
     pooled.bytes.bytes = s.result_pool()->Take();
     return Scan(s, &pooled);
   }
   Status RunSync(Napi::Env env, Store& s) {
-    in_js.emplace(env);
-    return Scan(s, &*in_js);
+    if (!has_into) {
+      in_js.emplace(env);
+      return Scan(s, &*in_js);
+    }
+    IntoSink sink(into, into_bytes);
+    Status st = Scan(s, &sink);
+    if (st.code == Code::kInvalidArgument && st.message == kOutOfRoom) {
+      return Status::Make(Code::kInvalidArgument,
+                          "options.into has room for " + std::to_string(into_bytes / sizeof(float)) +
+                              " floats, fewer than the range holds (" + std::to_string(result.timestamps.size()) +
+                              " vectors of dim " + std::to_string(result.dim) +
+                              " fit): pass a larger Float32Array or options.limit");
+    }
+    return st;
   }
   Napi::Value Result(Napi::Env env) {
     const size_t n = result.timestamps.size();
@@ -320,7 +365,8 @@ struct RangeJob {
       memcpy(ts.data, result.timestamps.data(), n * sizeof(int64_t));
     }
     out.Set("timestamps", ts.array);
-    out.Set("vectors", in_js ? in_js->Floats() : PooledFloatsToJs(env, std::move(pooled.bytes)));
+    // With options.into the vectors are the caller's own array: TypeScript returns a view of it.
+    if (!has_into) out.Set("vectors", in_js ? in_js->Floats() : PooledFloatsToJs(env, std::move(pooled.bytes)));
     return out;
   }
 

@@ -132,8 +132,8 @@ Status RangeScan(Store& s, const RangeQuery& q, VectorSink* sink, RangeResult* o
       // Capped so a long series queried for a short range cannot ask for gigabytes up front.
       sink->Expect(std::min<size_t>(vector_bytes * hint, size_t{64} << 20));
     }
+    if (!sink->Append(v.data(), v.size())) return Status::Make(Code::kInvalidArgument, kOutOfRoom);
     out->timestamps.push_back(ts);
-    sink->Append(v.data(), v.size());
     if (q.limit && out->timestamps.size() >= q.limit) break;
   }
   return Status::FromRocks(it->status(), "range");
@@ -180,8 +180,8 @@ Status GetVectors(Store& s, uint32_t space, const std::vector<PointKey>& keys, V
         // Capped as in RangeScan: the sink grows past it if every key is there.
         sink->Expect(std::min<size_t>(size * (n - i), size_t{64} << 20));
       }
+      if (!sink->Append(values[j].data(), size)) return Status::Make(Code::kInvalidArgument, kOutOfRoom);
       (*found)[i] = 1;
-      sink->Append(values[j].data(), size);
     }
   }
   return Status::Ok();

@@ -55,6 +55,10 @@ async function main() {
   const many = Array.from({ length: 1100 }, (_, i) => ({ entityId: i % 2 ? 4 : 12, timestamp: i % 150 }));
   s.getManySync(2, many);
   await s.getMany(2, { entityIds: new Float64Array([4, 99, 12]), timestamps: new Float64Array([3, 3, 4]) });
+  // options.into: a range that fits a window of a larger array, and one that does not.
+  const into = new Float32Array(2 + 100 * 256).subarray(1, 1 + 100 * 256);
+  s.rangeColumnsSync(12, 2, 0, 1000, { into });
+  try { s.rangeColumnsSync(12, 2, 0, 1000, { into: into.subarray(0, 10 * 256 + 5) }); } catch { /* CVX_INVALID_ARGUMENT */ }
   native._rawDelete(s._handle, 'timelines', new Uint8Array(native.encodeKeyNative(12, 2, 0).subarray(0, 12)));
   s.rangeColumnsSync(12, 2, 0, 1000);
   s.deleteSync(9, 0, 0);

@@ -7,7 +7,8 @@
 //   putManySync – putManySync, one columnar batch of `batch` points per call
 //   putMany     – putMany (async, awaited one batch at a time), then close, reopen, settle, and the
 //                 reads, each in a child process of its own (phase 'read'): getSync, get,
-//                 rangeColumnsSync, rangeColumns, rangeSync, range, getManySync, and the RSS-flat check. Each
+//                 rangeColumnsSync, rangeColumns, rangeSync, range, getManySync, rangeColumnsSync
+//                 into one reused buffer, and the RSS-flat check. Each
 //                 read figure is bracketed by the C++ limit's matching read of the same files
 //                 (pairedLimit), so its ratio compares two measurements seconds apart.
 const path = require('path');
@@ -127,6 +128,12 @@ const READS = {
     }
     return found;
   }),
+  // rangeColumnsSync writing into one reused buffer (options.into): the same engine work with no
+  // fresh memory per call, so its ratio shows how close the binding itself comes to the limit.
+  'cvx.rangeColumnsSyncInto': (store, w) => {
+    const into = new Float32Array(w.P * w.D);
+    return rangeFigure('cvx.rangeColumnsSyncInto', w, (e) => store.rangeColumnsSync(e, SPACE, w.firstTs, w.lastTs, { into }).count);
+  },
   'cvx.rssFlat': (store, w, cfg) => rssFlat(store, w, cfg.rssCalls),
 };
 
