@@ -103,6 +103,9 @@ for (const [what, v, code] of BAD_VECTORS) {
 for (const [what, v, names] of BAD_RANGE_OPTIONS) {
   cases.push([`range: ${what}`, 'range', [1, 0, 0, 10, v], 'CVX_INVALID_ARGUMENT', names]);
   cases.push([`rangeColumns: ${what}`, 'rangeColumns', [1, 0, 0, 10, v], 'CVX_INVALID_ARGUMENT', names]);
+  if (names.source.includes('into') || what.startsWith('options')) {
+    cases.push([`getMany: ${what}`, 'getMany', [0, [{ entityId: 1, timestamp: 5 }], v], 'CVX_INVALID_ARGUMENT', names]);
+  }
 }
 cases.push(
   ['range: start > end', 'range', [1, 0, 10, 5], 'CVX_INVALID_ARGUMENT', /start.*end/],

@@ -27,6 +27,12 @@ export interface NativeRange<TS extends BigInt64Array | Float64Array> {
 /** getMany's answer: per key, its vector or a hole (undefined). */
 export type NativeGetMany = Array<Float32Array | undefined>;
 
+/** getManySync's answer with `into`: the vectors are in the caller's array; which keys were found. */
+export interface NativeGetManyInto {
+  dim: number;
+  found: Uint8Array;
+}
+
 /** Opaque, type-tagged native iterator handle (see native/js_level.cc). */
 export type NativeIterator = { readonly __cvxIterator: unique symbol };
 
@@ -94,6 +100,10 @@ export interface NativeBinding {
   getManySync(
     h: NativeHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, timestamps: Float64Array | BigInt64Array,
   ): NativeGetMany;
+  getManySync(
+    h: NativeHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, timestamps: Float64Array | BigInt64Array,
+    into: Float32Array,
+  ): NativeGetManyInto;
   getMany(
     h: NativeHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, timestamps: Float64Array | BigInt64Array,
   ): Promise<NativeGetMany>;

@@ -6,7 +6,7 @@ export type { HotStoreErrorCode } from './errors';
 export { encodeKey, decodeKey, encodePrefix, KEY_SIZE, PREFIX_SIZE } from './keys';
 export type { DecodedKey } from './keys';
 export type {
-  IntLike, PointInput, PointKey, TemporalPoint, EntityTimeline, RangeOptions, RangeColumnsOptions, RangeColumns, HotStoreOptions,
+  IntLike, PointInput, PointKey, TemporalPoint, EntityTimeline, RangeOptions, RangeColumnsOptions, GetManyOptions, RangeColumns, HotStoreOptions,
   SpaceInfo, StoreStats, ColumnFamilyStats,
 } from './types';
 export { HotStoreLevel } from './level';

@@ -6,13 +6,13 @@ import { native, NativeGetMany, NativeHandle, NativeRange } from './binding';
 import { invalidArgument, makeError } from './errors';
 import { decodeTimeline } from './records';
 import type {
-  EntityTimeline, HotStoreOptions, IntLike, PointInput, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, SpaceInfo, StoreStats,
+  EntityTimeline, GetManyOptions, HotStoreOptions, IntLike, PointInput, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, SpaceInfo, StoreStats,
   TemporalPoint,
 } from './types';
 import { checkCheckpointDir, collectStats, ENTITY_BATCH } from './operations';
 import { RepairOptions, verifyAsync, verifySync, VerifyOptions, VerifyReport } from './verify';
 import {
-  checkBoolean, checkI64, checkKey, checkPoint, checkRange, checkU64, CheckedPoint, MAX_DIM, toU32, toOutput,
+  checkBoolean, checkGetManyOptions, checkI64, checkKey, checkPoint, checkRange, checkU64, CheckedPoint, MAX_DIM, toU32, toOutput,
 } from './validate';
 
 /** A columnar batch for {@link HotStore.putMany}: point i is `vectors.subarray(i*dim, (i+1)*dim)`. */
@@ -348,17 +348,34 @@ export class HotStore {
    * // a: { entityId: 42, timestamp: 1000, vector: Float32Array }, b: undefined
    * ```
    */
-  async getMany(spaceId: number, keys: Iterable<PointKey> | KeyColumns): Promise<Array<TemporalPoint | undefined>> {
+  async getMany(spaceId: number, keys: Iterable<PointKey> | KeyColumns, options?: GetManyOptions): Promise<Array<TemporalPoint | undefined>> {
     const space = toU32(spaceId, 'spaceId');
     const cols = toKeyColumns(keys);
+    checkGetManyOptions(options, false);
     return this.#pointsAt(cols, await native.getMany(this.#handle, space, ...cols));
   }
 
-  /** Synchronous {@link HotStore.getMany}. */
-  getManySync(spaceId: number, keys: Iterable<PointKey> | KeyColumns): Array<TemporalPoint | undefined> {
+  /**
+   * Synchronous {@link HotStore.getMany}. With `options.into`, key i's vector is written at
+   * element `i * dim` of the caller's Float32Array and each answer's `vector` is a view of it:
+   * a batch of lookups lands as one matrix, with no fresh memory per vector.
+   *
+   * @example
+   * ```ts
+   * const into = new Float32Array(2 * 768); // room for 2 keys of dim 768
+   * const [a, b] = store.getManySync(0, [{ entityId: 42, timestamp: 1000 }, { entityId: 7, timestamp: 5 }], { into });
+   * // a.vector is into.subarray(0, 768); b, if stored, into.subarray(768, 1536)
+   * ```
+   */
+  getManySync(spaceId: number, keys: Iterable<PointKey> | KeyColumns, options?: GetManyOptions): Array<TemporalPoint | undefined> {
     const space = toU32(spaceId, 'spaceId');
     const cols = toKeyColumns(keys);
-    return this.#pointsAt(cols, native.getManySync(this.#handle, space, ...cols));
+    const into = checkGetManyOptions(options, true);
+    if (!into) return this.#pointsAt(cols, native.getManySync(this.#handle, space, ...cols));
+    const { dim, found } = native.getManySync(this.#handle, space, ...cols, into);
+    const views: NativeGetMany = new Array(found.length);
+    for (let i = 0; i < found.length; i++) views[i] = found[i] ? into.subarray(i * dim, (i + 1) * dim) : undefined;
+    return this.#pointsAt(cols, views);
   }
 
   /** Points with start ≤ timestamp ≤ end, ascending (descending with `reverse`). */

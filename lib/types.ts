@@ -40,6 +40,17 @@ export interface RangeOptions {
   reverse?: boolean;
 }
 
+/** {@link HotStore.getManySync}'s options. */
+export interface GetManyOptions {
+  /**
+   * Where to write the vectors instead of a new Float32Array each: key i's vector at element
+   * `i * dim`, and each answer's `vector` a view of it (`into.subarray(i * dim, (i + 1) * dim)`).
+   * Slots of absent keys are left as they were. `into` must hold `keys.length * dim` floats
+   * (`CVX_INVALID_ARGUMENT` otherwise). Sync only, like rangeColumnsSync's.
+   */
+  into?: Float32Array;
+}
+
 /** {@link HotStore.rangeColumnsSync}'s options: those of every range, and a buffer to read into. */
 export interface RangeColumnsOptions extends RangeOptions {
   /**

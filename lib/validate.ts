@@ -2,7 +2,7 @@
 // before anything reaches the shim, so a refused call never touches the store; each
 // message names the argument. The shim re-checks types only so it can never crash.
 import { invalidArgument, makeError } from './errors';
-import type { IntLike, PointInput, PointKey, RangeColumnsOptions, RangeOptions } from './types';
+import type { GetManyOptions, IntLike, PointInput, PointKey, RangeColumnsOptions, RangeOptions } from './types';
 
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MIN = -(1n << 63n);
@@ -128,15 +128,25 @@ export function checkRange(start: unknown, end: unknown, options: unknown, intoA
       if (typeof o.reverse !== 'boolean') throw invalidArgument(`options.reverse must be a boolean, got ${describe(o.reverse)}`);
       reverse = o.reverse;
     }
-    const wanted = (o as RangeColumnsOptions).into;
-    if (wanted !== undefined) {
-      if (!intoAllowed) throw invalidArgument('options.into is taken by rangeColumnsSync only');
-      if (!(wanted instanceof Float32Array)) throw invalidArgument(`options.into must be a Float32Array, got ${describe(wanted)}`);
-      if (wanted.length === 0) throw invalidArgument('options.into is empty (or its buffer was detached)');
-      into = wanted;
-    }
+    into = checkInto((o as RangeColumnsOptions).into, intoAllowed);
   }
   return { start: s, end: e, limit, reverse, into };
+}
+
+/** An options.into: a non-empty Float32Array, taken only where `allowed` (the sync reads). */
+function checkInto(v: unknown, allowed: boolean): Float32Array | undefined {
+  if (v === undefined) return undefined;
+  if (!allowed) throw invalidArgument('options.into is taken by rangeColumnsSync and getManySync only');
+  if (!(v instanceof Float32Array)) throw invalidArgument(`options.into must be a Float32Array, got ${describe(v)}`);
+  if (v.length === 0) throw invalidArgument('options.into is empty (or its buffer was detached)');
+  return v;
+}
+
+/** getMany's options; `options.into` is refused unless `intoAllowed`. */
+export function checkGetManyOptions(options: unknown, intoAllowed: boolean): Float32Array | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== 'object') throw invalidArgument(`options must be an object, got ${describe(options)}`);
+  return checkInto((options as GetManyOptions).into, intoAllowed);
 }
 
 export function checkBoolean(v: unknown, name: string, fallback: boolean): boolean {

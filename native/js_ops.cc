@@ -280,11 +280,30 @@ class JsVectorSink : public VectorSink {
   size_t capacity_ = 0, used_ = 0, expected_ = 0;
 };
 
+// options.into of a sync read (rangeColumnsSync, getManySync): where the caller's Float32Array's
+// bytes are. Only sync calls may write there (RunSync): a pool thread must not write into memory
+// that JS could transfer or detach meanwhile, so Run() refuses a job that has one.
+struct IntoBuffer {
+  char* data = nullptr;
+  size_t bytes = 0;
+  bool given = false;
+  // Reads info[index] when present: undefined, or a Float32Array.
+  void Read(const Napi::CallbackInfo& info, size_t index) {
+    if (info.Length() <= index || info[index].IsUndefined()) return;
+    size_t floats = 0;
+    data = const_cast<char*>(reinterpret_cast<const char*>(FloatData(info[index], "options.into", &floats)));
+    bytes = floats * sizeof(float);
+    given = true;
+  }
+  Status RefusedAsync() const {
+    return Status::Make(Code::kInvalidArgument, "options.into is taken by the sync reads only");
+  }
+};
+
 // A sync range's sink when the caller passed options.into: the scan writes into the caller's
 // Float32Array, so a caller that reuses one buffer gets no fresh memory per call, which is
 // most of what a range costs a Node process beyond the engine (docs/performance.md, "What a
-// fresh result costs"). Only sync calls take it: a pool thread must not write into memory
-// that JS could transfer or detach meanwhile.
+// fresh result costs").
 class IntoSink : public VectorSink {
  public:
   IntoSink(char* data, size_t capacity) : data_(data), capacity_(capacity) {}
@@ -308,10 +327,7 @@ struct RangeJob {
   RangeResult result;
   PooledSink pooled;                  // where an async scan writes
   std::optional<JsVectorSink> in_js;  // where a sync scan writes
-  // options.into (sync only): where the caller's Float32Array's bytes are, and how many.
-  char* into = nullptr;
-  size_t into_bytes = 0;
-  bool has_into = false;
+  IntoBuffer into;
 
   // (handle, entityId, spaceId, start, end, limit (0 = none), reverse, timestampsAsNumbers[, into])
   explicit RangeJob(const Napi::CallbackInfo& info) {
@@ -323,29 +339,24 @@ struct RangeJob {
     q.reverse = ReadBool(info[6], "options.reverse");
     ts_numbers = ReadBool(info[7], "timestampsAsNumbers");
     if (q.start > q.end) ThrowInvalid(info.Env(), "start must not be greater than end");
-    if (info.Length() > 8 && !info[8].IsUndefined()) {
-      size_t floats = 0;
-      into = const_cast<char*>(reinterpret_cast<const char*>(FloatData(info[8], "options.into", &floats)));
-      into_bytes = floats * sizeof(float);
-      has_into = true;
-    }
+    into.Read(info, 8);
   }
   Status Run(Store& s) {
-    if (has_into) return Status::Make(Code::kInvalidArgument, "options.into is taken by rangeColumnsSync only");
+    if (into.given) return into.RefusedAsync();
     pooled.bytes.pool = s.result_pool();
     pooled.bytes.bytes = s.result_pool()->Take();
     return Scan(s, &pooled);
   }
   Status RunSync(Napi::Env env, Store& s) {
-    if (!has_into) {
+    if (!into.given) {
       in_js.emplace(env);
       return Scan(s, &*in_js);
     }
-    IntoSink sink(into, into_bytes);
+    IntoSink sink(into.data, into.bytes);
     Status st = Scan(s, &sink);
     if (st.code == Code::kInvalidArgument && st.message == kOutOfRoom) {
       return Status::Make(Code::kInvalidArgument,
-                          "options.into has room for " + std::to_string(into_bytes / sizeof(float)) +
+                          "options.into has room for " + std::to_string(into.bytes / sizeof(float)) +
                               " floats, fewer than the range holds (" + std::to_string(result.timestamps.size()) +
                               " vectors of dim " + std::to_string(result.dim) +
                               " fit): pass a larger Float32Array or options.limit");
@@ -366,7 +377,7 @@ struct RangeJob {
     }
     out.Set("timestamps", ts.array);
     // With options.into the vectors are the caller's own array: TypeScript returns a view of it.
-    if (!has_into) out.Set("vectors", in_js ? in_js->Floats() : PooledFloatsToJs(env, std::move(pooled.bytes)));
+    if (!into.given) out.Set("vectors", in_js ? in_js->Floats() : PooledFloatsToJs(env, std::move(pooled.bytes)));
     return out;
   }
 
@@ -386,11 +397,13 @@ struct RangeJob {
   }
 };
 
-// (handle, spaceId, entityIds: Float64Array|BigUint64Array, timestamps: Float64Array|BigInt64Array).
-// Resolves to an array with, per key, its vector (a Float32Array) or undefined. Sync and async
-// alike scan into the store's pooled memory, which stays in the pool, and each vector is then
-// copied into a small result as get's is: one fresh multi-megabyte buffer per call cost a page
-// fault per 4 KiB on this project's VM and made a batch slower per key than single gets.
+// (handle, spaceId, entityIds: Float64Array|BigUint64Array, timestamps: Float64Array|BigInt64Array
+// [, into: Float32Array, sync only]). Resolves to an array with, per key, its vector (a
+// Float32Array) or undefined. Sync and async alike scan into the store's pooled memory, which
+// stays in the pool, and each vector is then copied into a small result as get's is: one fresh
+// multi-megabyte buffer per call cost a page fault per 4 KiB on this project's VM and made a
+// batch slower per key than single gets. With `into`, key i's vector is copied to element
+// i * dim of the caller's array instead, and the answer is { dim, found: Uint8Array }.
 struct GetManyJob {
   static constexpr const char* kName = "cvx.getMany";
   uint32_t space;
@@ -398,6 +411,7 @@ struct GetManyJob {
   std::vector<uint8_t> found;
   uint32_t dim = 0;
   PooledSink pooled;
+  IntoBuffer into;
 
   explicit GetManyJob(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -407,13 +421,36 @@ struct GetManyJob {
     if (tss.size() != ids.size()) ThrowInvalid(env, "timestamps must have one element per entityId");
     keys.resize(ids.size());
     for (size_t i = 0; i < keys.size(); ++i) ReadKeyAt(env, ids, tss, i, "keys", &keys[i].entity, &keys[i].ts);
+    into.Read(info, 4);
   }
   Status Run(Store& s) {
-    pooled.bytes.pool = s.result_pool();
-    pooled.bytes.bytes = s.result_pool()->Take();
-    return GetVectors(s, space, keys, &pooled, &found, &dim);
+    if (into.given) return into.RefusedAsync();
+    return Read(s);
+  }
+  Status RunSync(Napi::Env, Store& s) {
+    Status st = Read(s);
+    if (!st.ok() || !into.given) return st;
+    const size_t bytes = dim * sizeof(float);
+    if (bytes && keys.size() > into.bytes / bytes) {
+      return Status::Make(Code::kInvalidArgument, "options.into has room for " + std::to_string(into.bytes / sizeof(float)) +
+                                                      " floats, fewer than " + std::to_string(keys.size()) +
+                                                      " keys × dim " + std::to_string(dim));
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < found.size(); ++i) {
+      if (found[i]) memcpy(into.data + i * bytes, pooled.bytes.bytes.data() + k++ * bytes, bytes);
+    }
+    return st;
   }
   Napi::Value Result(Napi::Env env) {
+    if (into.given) {
+      Napi::Object out = Napi::Object::New(env);
+      out.Set("dim", Napi::Number::New(env, dim));
+      ResultArray mask = NewResultArray(env, napi_uint8_array, found.size());
+      if (!found.empty()) memcpy(mask.data, found.data(), found.size());
+      out.Set("found", mask.array);
+      return out;
+    }
     Napi::Array out = Napi::Array::New(env, found.size());
     const size_t bytes = dim * sizeof(float);
     size_t k = 0;
@@ -422,6 +459,13 @@ struct GetManyJob {
       out.Set(static_cast<uint32_t>(i), FloatsToJs(env, rocksdb::Slice(pooled.bytes.bytes.data() + k++ * bytes, bytes)));
     }
     return out;
+  }
+
+ private:
+  Status Read(Store& s) {
+    pooled.bytes.pool = s.result_pool();
+    pooled.bytes.bytes = s.result_pool()->Take();
+    return GetVectors(s, space, keys, &pooled, &found, &dim);
   }
 };
 

@@ -59,6 +59,8 @@ async function main() {
   const into = new Float32Array(2 + 100 * 256).subarray(1, 1 + 100 * 256);
   s.rangeColumnsSync(12, 2, 0, 1000, { into });
   try { s.rangeColumnsSync(12, 2, 0, 1000, { into: into.subarray(0, 10 * 256 + 5) }); } catch { /* CVX_INVALID_ARGUMENT */ }
+  s.getManySync(2, many.slice(0, 90), { into });
+  try { s.getManySync(2, many, { into }); } catch { /* CVX_INVALID_ARGUMENT: 1100 keys do not fit */ }
   native._rawDelete(s._handle, 'timelines', new Uint8Array(native.encodeKeyNative(12, 2, 0).subarray(0, 12)));
   s.rangeColumnsSync(12, 2, 0, 1000);
   s.deleteSync(9, 0, 0);

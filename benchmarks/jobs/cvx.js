@@ -7,8 +7,8 @@
 //   putManySync – putManySync, one columnar batch of `batch` points per call
 //   putMany     – putMany (async, awaited one batch at a time), then close, reopen, settle, and the
 //                 reads, each in a child process of its own (phase 'read'): getSync, get,
-//                 rangeColumnsSync, rangeColumns, rangeSync, range, getManySync, rangeColumnsSync
-//                 into one reused buffer, and the RSS-flat check. Each
+//                 rangeColumnsSync, rangeColumns, rangeSync, range, getManySync, getManySync and
+//                 rangeColumnsSync into one reused buffer, and the RSS-flat check. Each
 //                 read figure is bracketed by the C++ limit's matching read of the same files
 //                 (pairedLimit), so its ratio compares two measurements seconds apart.
 const path = require('path');
@@ -128,6 +128,19 @@ const READS = {
     }
     return found;
   }),
+  // getManySync writing each batch into one reused matrix (options.into), as the figure above.
+  'cvx.getManySyncInto': (store, w) => {
+    const into = new Float32Array(w.B * w.D);
+    return getFigure('cvx.getManySyncInto', w, (sample) => {
+      let found = 0;
+      for (let from = 0; from < sample.length; from += w.B) {
+        const part = sample.slice(from, from + w.B);
+        const keys = { entityIds: Float64Array.from(part, (k) => k[0]), timestamps: Float64Array.from(part, (k) => k[1]) };
+        for (const p of store.getManySync(SPACE, keys, { into })) if (p !== undefined) found++;
+      }
+      return found;
+    });
+  },
   // rangeColumnsSync writing into one reused buffer (options.into): the same engine work with no
   // fresh memory per call, so its ratio shows how close the binding itself comes to the limit.
   'cvx.rangeColumnsSyncInto': (store, w) => {
@@ -145,7 +158,7 @@ function jsonLinesOf(what, cmd, args) {
 }
 
 // The limit's figure each read figure is compared with.
-const LIMIT_READ = (name) => (name === 'cvx.getManySync' ? 'getMany' : name.startsWith('cvx.get') ? 'get' : 'range');
+const LIMIT_READ = (name) => (name.startsWith('cvx.getMany') ? 'getMany' : name.startsWith('cvx.get') ? 'get' : 'range');
 
 /**
  * The C++ limit's `kind` read (get or range) of the very same store files, opened read-only so

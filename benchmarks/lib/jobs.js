@@ -24,7 +24,7 @@ function allJobs() {
     { id: 'cvx:putAsync', contender: 'cvx', phase: 'putAsync', figures: ['cvx.putAsync'] },
     {
       id: 'cvx:putMany', contender: 'cvx', phase: 'putMany',
-      figures: ['cvx.putMany', 'cvx.getSync', 'cvx.getManySync', 'cvx.get', 'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range', 'cvx.rangeColumnsSyncInto', 'cvx.rssFlat'],
+      figures: ['cvx.putMany', 'cvx.getSync', 'cvx.getManySync', 'cvx.get', 'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range', 'cvx.getManySyncInto', 'cvx.rangeColumnsSyncInto', 'cvx.rssFlat'],
     },
   ];
   for (const p of PEERS) {

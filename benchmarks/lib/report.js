@@ -20,6 +20,7 @@ const RULES = {
   'cvx.rangeColumns': { ref: 'cpp.range', peer: 'range' },
   'cvx.rangeSync': { ref: 'cpp.range', target: 0.6, peer: 'range' },
   'cvx.range': { ref: 'cpp.range', peer: 'range' },
+  'cvx.getManySyncInto': { ref: 'cpp.getMany', peer: 'get' },
   'cvx.rangeColumnsSyncInto': { ref: 'cpp.range', peer: 'range' },
 };
 for (const p of PEERS) {
@@ -30,7 +31,7 @@ for (const p of PEERS) {
 const ORDER = [
   'cpp.put', 'cpp.batch', 'cpp.get', 'cpp.getMany', 'cpp.range',
   'cvx.putSync', 'cvx.putAsync', 'cvx.putMany', 'cvx.putManySync', 'cvx.getSync', 'cvx.getManySync', 'cvx.get',
-  'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range', 'cvx.rangeColumnsSyncInto',
+  'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range', 'cvx.getManySyncInto', 'cvx.rangeColumnsSyncInto',
   ...PEERS.flatMap((p) => ['put', 'batch', 'get', 'range'].map((f) => `${p}.${f}`)),
 ];
 const EVENT_LOOP_TARGET_MS = 10;

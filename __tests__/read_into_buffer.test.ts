@@ -1,7 +1,8 @@
-// rangeColumnsSync(…, { into }): the vectors are written into the caller's Float32Array instead
-// of fresh memory. The answer must equal the one without `into`, be a view of that buffer, never
-// write outside it, refuse a buffer too small or of the wrong kind by naming options.into, and
-// never be taken by an async read (a pool thread must not write into JS memory).
+// rangeColumnsSync(…, { into }) and getManySync(…, { into }): the vectors are written into the
+// caller's Float32Array instead of fresh memory. The answer must equal the one without `into`,
+// be a view of that buffer, never write outside it, refuse a buffer too small or of the wrong
+// kind by naming options.into, and never be taken by an async read (a pool thread must not write
+// into JS memory).
 import { native } from '../lib/binding';
 import { HotStore } from '../lib';
 import { tempStore } from './helpers/tmp';
@@ -73,7 +74,7 @@ test('a buffer too small is refused naming options.into; a limit that fits is an
   store.closeSync();
 });
 
-test('an into that is not a non-empty Float32Array is refused naming it, and only rangeColumnsSync takes one', async () => {
+test('an into that is not a non-empty Float32Array is refused naming it, and only the sync reads take one', async () => {
   const store = seeded();
   const detached = new Float32Array(64);
   structuredClone(detached.buffer, { transfer: [detached.buffer] });
@@ -88,7 +89,7 @@ test('an into that is not a non-empty Float32Array is refused naming it, and onl
     expect(() => store.rangeColumnsSync(1, 0, 0, 1000, { into } as never)).toThrow(expect.objectContaining({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(message) }));
   }
   const into = new Float32Array(64);
-  const onlySync = { code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options\.into is taken by rangeColumnsSync only/) };
+  const onlySync = { code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options\.into is taken by rangeColumnsSync and getManySync only/) };
   await expect(store.rangeColumns(1, 0, 0, 1000, { into } as never)).rejects.toMatchObject(onlySync);
   await expect(store.range(1, 0, 0, 1000, { into } as never)).rejects.toMatchObject(onlySync);
   expect(() => store.rangeSync(1, 0, 0, 1000, { into } as never)).toThrow(expect.objectContaining(onlySync));
@@ -103,5 +104,46 @@ test('a SharedArrayBuffer-backed into is written like any other', () => {
   const store = seeded();
   const into = new Float32Array(new SharedArrayBuffer(40 * DIM * 4));
   expect(same(store.rangeColumnsSync(3, 0, 0, 1000, { into }))).toEqual(same(store.rangeColumnsSync(3, 0, 0, 1000)));
+  store.closeSync();
+});
+
+test('getManySync into: key i at element i·dim, absent keys undefined with their slots untouched', () => {
+  const store = seeded();
+  const keys = [{ entityId: 3, timestamp: 0 }, { entityId: 9, timestamp: 0 }, { entityId: 0, timestamp: 90 }, { entityId: 1, timestamp: 190 }, { entityId: 3, timestamp: 0 }];
+  const backing = new Float32Array(2 + keys.length * DIM + 2).fill(-7);
+  const into = backing.subarray(2, 2 + keys.length * DIM);
+  const fresh = store.getManySync(0, keys);
+  const mine = store.getManySync(0, keys, { into });
+  expect(mine.map((p) => p && { ...p, vector: Array.from(p.vector) })).toEqual(fresh.map((p) => p && { ...p, vector: Array.from(p.vector) }));
+  for (const [i, p] of mine.entries()) {
+    if (!p) continue;
+    expect(p.vector.buffer).toBe(into.buffer);
+    expect(p.vector.byteOffset).toBe(into.byteOffset + i * DIM * 4);
+  }
+  expect(Array.from(into.subarray(DIM, 2 * DIM))).toEqual(Array(DIM).fill(-7)); // entity 9: absent
+  expect([...backing.subarray(0, 2), ...backing.subarray(2 + keys.length * DIM)]).toEqual([-7, -7, -7, -7]);
+  // columns, and a batch where nothing is found (dim unknown: nothing written)
+  const cols = { entityIds: new Float64Array([1, 2]), timestamps: new Float64Array([10, 20]) };
+  expect(store.getManySync(0, cols, { into }).map((p) => p && Array.from(p.vector))).toEqual([Array.from(vec(1, 10)), Array.from(vec(2, 20))]);
+  const none = new Float32Array(4).fill(5);
+  expect(store.getManySync(0, [{ entityId: 77, timestamp: 1 }], { into: none })).toEqual([undefined]);
+  expect(Array.from(none)).toEqual([5, 5, 5, 5]);
+  store.closeSync();
+});
+
+test('getManySync into too small is refused naming it; async getMany never takes one', async () => {
+  const store = seeded();
+  const keys = Array.from({ length: 4 }, (_, i) => ({ entityId: i, timestamp: 0 }));
+  const into = new Float32Array(4 * DIM - 1);
+  expect(() => store.getManySync(0, keys, { into })).toThrow(expect.objectContaining({
+    code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options\.into has room for 31 floats, fewer than 4 keys × dim 8/),
+  }));
+  expect(() => store.getManySync(0, keys, { into: new Float64Array(64) } as never)).toThrow(expect.objectContaining({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options\.into must be a Float32Array/) }));
+  expect(() => store.getManySync(0, keys, 5 as never)).toThrow(expect.objectContaining({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options must be an object/) }));
+  const room = new Float32Array(4 * DIM);
+  await expect(store.getMany(0, keys, { into: room })).rejects.toMatchObject({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options\.into is taken by rangeColumnsSync and getManySync only/) });
+  const rawGetMany = native.getMany as unknown as (...args: unknown[]) => Promise<unknown>;
+  await expect(rawGetMany(store._handle, 0, new Float64Array([1]), new Float64Array([0]), room)).rejects.toMatchObject({ code: 'CVX_INVALID_ARGUMENT' });
+  expect(Array.from(room)).toEqual(Array(4 * DIM).fill(0));
   store.closeSync();
 });
