@@ -136,7 +136,7 @@ test('getManySync into too small is refused naming it; async getMany never takes
   const keys = Array.from({ length: 4 }, (_, i) => ({ entityId: i, timestamp: 0 }));
   const into = new Float32Array(4 * DIM - 1);
   expect(() => store.getManySync(0, keys, { into })).toThrow(expect.objectContaining({
-    code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options\.into has room for 31 floats, fewer than 4 keys × dim 8/),
+    code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options\.into has room for 31 floats, fewer than 4 keys of dim 8: pass a Float32Array/),
   }));
   expect(() => store.getManySync(0, keys, { into: new Float64Array(64) } as never)).toThrow(expect.objectContaining({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options\.into must be a Float32Array/) }));
   expect(() => store.getManySync(0, keys, 5 as never)).toThrow(expect.objectContaining({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options must be an object/) }));

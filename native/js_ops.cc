@@ -296,7 +296,7 @@ struct IntoBuffer {
     given = true;
   }
   Status RefusedAsync() const {
-    return Status::Make(Code::kInvalidArgument, "options.into is taken by the sync reads only");
+    return Status::Make(Code::kInvalidArgument, "options.into is taken by rangeColumnsSync and getManySync only");
   }
 };
 
@@ -434,7 +434,8 @@ struct GetManyJob {
     if (bytes && keys.size() > into.bytes / bytes) {
       return Status::Make(Code::kInvalidArgument, "options.into has room for " + std::to_string(into.bytes / sizeof(float)) +
                                                       " floats, fewer than " + std::to_string(keys.size()) +
-                                                      " keys × dim " + std::to_string(dim));
+                                                      " keys of dim " + std::to_string(dim) +
+                                                      ": pass a Float32Array of keys.length * dim");
     }
     size_t k = 0;
     for (size_t i = 0; i < found.size(); ++i) {

@@ -68,6 +68,7 @@ struct Probe {
     return Status::FromRocks(st, "open(" + path + ")");
   }
   ~Probe() {
+    if (!db) return;
     for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   }
 };
@@ -108,18 +109,18 @@ Status CheckFormatRecord(const std::string& path, const rocksdb::Slice& value) {
   return Status::Ok();
 }
 
-// The format marker of an existing store, checked before the real open: a writable open
-// would replay and flush the WAL, rotate the MANIFEST, LOG and OPTIONS files and start a new
-// WAL before LoadSystem could refuse a later version. Only the default column family is
-// opened, so the vectors' files are not loaded twice. A missing marker is LoadSystem's to judge.
+// The format marker of an existing store, checked before a writable open, which would replay
+// and flush the WAL, rotate the MANIFEST, LOG and OPTIONS files and start a new WAL before
+// LoadSystem could refuse a later version. Only the default column family is opened, so the
+// vectors' files are not loaded twice. It refuses only a marker it read and cannot accept:
+// anything else (a missing marker, or a probe that failed because another process holds the
+// store and is rewriting its files, which a read-only open does not lock out) is left to the
+// real open, so that it still reports CVX_LOCKED and LoadSystem still judges the marker.
 Status ProbeFormat(const std::string& path) {
   Probe probe;
-  Status opened = probe.Open(path, {rocksdb::kDefaultColumnFamilyName});
-  if (!opened.ok()) return opened;
+  if (!probe.Open(path, {rocksdb::kDefaultColumnFamilyName}).ok()) return Status::Ok();
   std::string value;
-  rocksdb::Status st = probe.db->Get(rocksdb::ReadOptions(), probe.handles[0], kFormatKey, &value);
-  if (st.IsNotFound()) return Status::Ok();
-  if (!st.ok()) return Status::FromRocks(st, "open(" + path + ") reading cvx:format");
+  if (!probe.db->Get(rocksdb::ReadOptions(), probe.handles[0], kFormatKey, &value).ok()) return Status::Ok();
   return CheckFormatRecord(path, value);
 }
 
@@ -147,7 +148,8 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
                                              "): the directory holds a RocksDB database that is not a "
                                              "cvx-storage store (no vectors/timelines column families)");
     }
-    if (!interrupted) {
+    // A read-only open writes nothing, so LoadSystem's own check refuses it just as cleanly.
+    if (!interrupted && !opts.read_only) {
       Status format = ProbeFormat(path);
       if (!format.ok()) return format;
     }
