@@ -115,8 +115,7 @@ export function checkRange(start: unknown, end: unknown, options: unknown, intoA
   let limit = 0;
   let reverse = false;
   let into: Float32Array | undefined;
-  if (options !== undefined) {
-    if (options === null || typeof options !== 'object') throw invalidArgument(`options must be an object, got ${describe(options)}`);
+  if (checkOptionsObject(options)) {
     const o = options as RangeOptions;
     if (o.limit !== undefined) {
       if (typeof o.limit !== 'number' || !Number.isSafeInteger(o.limit) || o.limit < 1) {
@@ -144,9 +143,14 @@ function checkInto(v: unknown, allowed: boolean): Float32Array | undefined {
 
 /** getMany's options; `options.into` is refused unless `intoAllowed`. */
 export function checkGetManyOptions(options: unknown, intoAllowed: boolean): Float32Array | undefined {
-  if (options === undefined) return undefined;
+  return checkOptionsObject(options) ? checkInto((options as GetManyOptions).into, intoAllowed) : undefined;
+}
+
+/** False when no options were passed; throws unless they are an object. */
+function checkOptionsObject(options: unknown): options is object {
+  if (options === undefined) return false;
   if (options === null || typeof options !== 'object') throw invalidArgument(`options must be an object, got ${describe(options)}`);
-  return checkInto((options as GetManyOptions).into, intoAllowed);
+  return true;
 }
 
 export function checkBoolean(v: unknown, name: string, fallback: boolean): boolean {

@@ -309,15 +309,21 @@ class IntoSink : public VectorSink {
   IntoSink(char* data, size_t capacity) : data_(data), capacity_(capacity) {}
   void Expect(size_t) override {}
   bool Append(const char* data, size_t size) override {
-    if (size > capacity_ - used_) return false;
+    if (size > capacity_ - used_) {
+      full_ = true;
+      return false;
+    }
     memcpy(data_ + used_, data, size);
     used_ += size;
     return true;
   }
+  // True once an Append found no room: the scan that stopped is the caller's to explain.
+  bool full() const { return full_; }
 
  private:
   char* data_;
   size_t capacity_, used_ = 0;
+  bool full_ = false;
 };
 
 struct RangeJob {
@@ -354,7 +360,7 @@ struct RangeJob {
     }
     IntoSink sink(into.data, into.bytes);
     Status st = Scan(s, &sink);
-    if (st.code == Code::kInvalidArgument && st.message == kOutOfRoom) {
+    if (sink.full()) {
       return Status::Make(Code::kInvalidArgument,
                           "options.into has room for " + std::to_string(into.bytes / sizeof(float)) +
                               " floats, fewer than the range holds (" + std::to_string(result.timestamps.size()) +

@@ -99,6 +99,19 @@ async function putMany(store, w, sync) {
   }, { batch: w.B });
 }
 
+/** getManySync over the get sample, `batch` keys per call as Float64Array columns, with `options`. */
+function getManyFigure(name, store, w, options) {
+  return getFigure(name, w, (sample) => {
+    let found = 0;
+    for (let from = 0; from < sample.length; from += w.B) {
+      const part = sample.slice(from, from + w.B);
+      const keys = { entityIds: Float64Array.from(part, (k) => k[0]), timestamps: Float64Array.from(part, (k) => k[1]) };
+      for (const p of store.getManySync(SPACE, keys, options)) if (p !== undefined) found++;
+    }
+    return found;
+  });
+}
+
 // The read figures, each measured in a fresh process of its own (phase 'read') on the settled
 // store: a figure then never inherits the V8 heap, external-memory pressure or JIT state that an
 // earlier figure left behind, so their order cannot bias them.
@@ -119,28 +132,9 @@ const READS = {
   'cvx.range': (store, w) => rangeFigure('cvx.range', w, async (e) => (await store.range(e, SPACE, w.firstTs, w.lastTs)).length),
   // `batch` keys per call, passed as columns, as a service batching its lookups would. Run after
   // the figures with targets: its 3 MB results churn far more memory than they do.
-  'cvx.getManySync': (store, w) => getFigure('cvx.getManySync', w, (sample) => {
-    let found = 0;
-    for (let from = 0; from < sample.length; from += w.B) {
-      const part = sample.slice(from, from + w.B);
-      const keys = { entityIds: Float64Array.from(part, (k) => k[0]), timestamps: Float64Array.from(part, (k) => k[1]) };
-      for (const p of store.getManySync(SPACE, keys)) if (p !== undefined) found++;
-    }
-    return found;
-  }),
-  // getManySync writing each batch into one reused matrix (options.into), as the figure above.
-  'cvx.getManySyncInto': (store, w) => {
-    const into = new Float32Array(w.B * w.D);
-    return getFigure('cvx.getManySyncInto', w, (sample) => {
-      let found = 0;
-      for (let from = 0; from < sample.length; from += w.B) {
-        const part = sample.slice(from, from + w.B);
-        const keys = { entityIds: Float64Array.from(part, (k) => k[0]), timestamps: Float64Array.from(part, (k) => k[1]) };
-        for (const p of store.getManySync(SPACE, keys, { into })) if (p !== undefined) found++;
-      }
-      return found;
-    });
-  },
+  'cvx.getManySync': (store, w) => getManyFigure('cvx.getManySync', store, w, undefined),
+  // The same, each batch written into one reused matrix (options.into).
+  'cvx.getManySyncInto': (store, w) => getManyFigure('cvx.getManySyncInto', store, w, { into: new Float32Array(w.B * w.D) }),
   // rangeColumnsSync writing into one reused buffer (options.into): the same engine work with no
   // fresh memory per call, so its ratio shows how close the binding itself comes to the limit.
   'cvx.rangeColumnsSyncInto': (store, w) => {
