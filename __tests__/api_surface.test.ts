@@ -1,5 +1,6 @@
-// The whole API of SPEC §3, async and *Sync, including the full i64 timestamp domain,
-// bigint mode, limit/reverse and the columnar forms.
+// The core API of docs/api.md (open, put/putMany, get, range/rangeColumns, delete, getTimeline,
+// close), async and *Sync, including the full i64 timestamp domain, bigint mode, limit/reverse
+// and the columnar forms.
 import { HotStore } from '../lib';
 import { plain, tempPath, tempStore } from './helpers/tmp';
 

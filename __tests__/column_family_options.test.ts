@@ -1,4 +1,4 @@
-// SPEC §2 options really took effect: read back from the OPTIONS file RocksDB itself
+// The column-family options of docs/format.md really took effect: read back from the OPTIONS file RocksDB itself
 // writes, and from RocksDB's statistics (the bloom filters are consulted and useful).
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -29,7 +29,7 @@ function readOptionsFile(dir: string): Map<string, Map<string, string>> {
   return sections;
 }
 
-test('the OPTIONS file RocksDB wrote shows the column families and options of SPEC §2', () => {
+test('the OPTIONS file RocksDB wrote shows the column families and options of docs/format.md', () => {
   const { dir, store } = tempStore();
   store.closeSync();
   const o = readOptionsFile(dir);

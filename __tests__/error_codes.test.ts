@@ -1,4 +1,4 @@
-// Every error code of SPEC §5, each produced the way a user would meet it. Corruption and
+// Every error code of docs/api.md ("Errors"), each produced the way a user would meet it. Corruption and
 // foreign/future formats are made with RocksDB's own `ldb`, never by editing files by hand.
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';

@@ -1,5 +1,5 @@
-// The seed's ten tests (cvx_storage/hot/mod.rs), ported one for one with their names and
-// assertions. They use the *Sync API because the seed's API is synchronous.
+// The ten tests of the Rust `HotStore` this library ports (cvx_storage/hot/mod.rs), one for one
+// with their names and assertions. They use the *Sync API because the Rust API is synchronous.
 import { HotStore } from '../lib';
 import { plain, tempPath, tempStore } from './helpers/tmp';
 

@@ -1,4 +1,4 @@
-// SPEC §4 semantics: exact timelines under overwrite, delete and concurrent writers,
+// The write semantics of docs/api.md ("Semantics"): exact timelines under overwrite, delete and concurrent writers,
 // one dimension per space, and refusals that write nothing.
 import { HotStore } from '../lib';
 import { tempStore } from './helpers/tmp';

@@ -1,8 +1,9 @@
 'use strict';
-// `npm run bench`: the benchmark suite of SPEC §6 / issue 3. Builds the C++ limit if needed, runs
-// every job (contender × phase) in its own child process on a fresh temporary database, then
-// prints a table (or JSON lines with --json) of points/s, ratios to the C++ limit of the same run,
-// ratios to the best Node peer, peak RSS, event-loop delay and the RSS-flat check.
+// `npm run bench`: the benchmark suite (its aims and results: docs/performance.md). Builds the C++
+// limit if needed, runs every job (contender × phase) in its own child process on a fresh
+// temporary database, then prints a table (or JSON lines with --json) of points/s, ratios to the
+// C++ limit of the same run, ratios to the best Node peer, peak RSS, event-loop delay and the
+// RSS-flat check.
 // benchmarks/README.md explains each figure and option.
 const fs = require('fs');
 const os = require('os');

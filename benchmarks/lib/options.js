@@ -1,6 +1,6 @@
 'use strict';
 // Command-line and environment options of `npm run bench` (benchmarks/README.md lists them).
-// Flags win over environment variables, which win over the SPEC §6 defaults.
+// Flags win over environment variables, which win over the defaults below.
 const os = require('os');
 const { Command, InvalidArgumentError } = require('commander');
 

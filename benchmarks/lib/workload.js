@@ -1,5 +1,5 @@
 'use strict';
-// The benchmark workload of SPEC §6, defined once so every contender (the JS jobs here and the
+// The benchmark workload (benchmarks/README.md, "The workload"), defined once so every contender (the JS jobs here and the
 // C++ limit in native/limit.cc, which re-implements exactly these formulas) writes and reads the
 // same bytes in the same order:
 //   point i of N = E·P:  entity e = i mod E, step p = ⌊i / E⌋   (entities interleaved in time)
@@ -93,7 +93,7 @@ function makeWorkload(cfg) {
   };
 }
 
-// ---- the on-disk key bytes (SPEC §2), for the peers that store raw keys ----
+// ---- the on-disk key bytes (docs/format.md), for the peers that store raw keys ----
 
 /** Writes ts as i64 big-endian with the sign bit flipped, using numbers only (safe integers). */
 function putTimestamp(buf, off, ts) {
