@@ -125,7 +125,6 @@ export interface NativeBinding {
   property(h: NativeHandle, columnFamily: string, name: string): string | undefined;
   tickers(h: NativeHandle): Record<string, number>;
   flush(h: NativeHandle): void;
-  spaces(h: NativeHandle): Array<[number, number]>;
   iterator(h: NativeHandle, cf: ColumnFamilyName, range: NativeRangeOptions): NativeIterator;
   iteratorNext(
     h: NativeHandle, it: NativeIterator, size: number, maxBytes: number,

@@ -1,16 +1,16 @@
 // Module entry point. Context-aware (per-env AddonData), so it loads in worker threads.
 #include <napi.h>
 
-#include "js_ops.h"
+#include "js_register.h"
 #include "js_support.h"
-#include "js_verify.h"
 
 namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new cvx::AddonData());
   cvx::RegisterLifetime(env, exports);
-  cvx::RegisterOps(env, exports);
+  cvx::RegisterWrites(env, exports);
+  cvx::RegisterReads(env, exports);
   cvx::RegisterLevel(env, exports);
   cvx::RegisterAdmin(env, exports);
   cvx::RegisterCodec(env, exports);

@@ -1,5 +1,5 @@
 // The CBOR subset our records use: one definite-length map of text keys to integers,
-// integers in their shortest form (RFC 8949 §4.2.1 preferred serialization). The decoder
+// integers in their shortest form (CBOR's preferred serialization). The decoder
 // is strict about structure but accepts keys in any order, so records written by other
 // CBOR encoders (cbor-x in repair tooling) still read back.
 #include "codec.h"

@@ -61,7 +61,7 @@ struct RangeQuery {
 };
 
 // Where a range scan writes the vectors it reads, back to back. A sync call's sink is the
-// memory of its JS result (js_ops.cc), or a buffer the caller passed in, so the result is
+// memory of its JS result (js_results.h), or a buffer the caller passed in, so the result is
 // never copied once more; an async scan runs where JS memory cannot be made, and writes into
 // the store's pooled memory.
 class VectorSink {

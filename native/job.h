@@ -2,7 +2,7 @@
 // the JS arguments (copying what it needs, so no JS memory is touched later), Run() does the
 // engine work, Result() shapes the answer. CallSync runs it inline; CallAsync runs it as a
 // libuv pool job:
-//   main thread: parse args → Store::Enter() → queue
+//   main thread: parse args → Store::Enter() (an Admission, js_support.h) → queue
 //   pool thread: Run() (no Node-API; C++ exceptions become a status) → Store::Leave()  [finally]
 //   main thread: resolve with Result() or reject with the error made from the status
 // Leaving the store inside Execute, not in the completion callback, is what lets close()
@@ -12,8 +12,8 @@
 
 #include <exception>
 #include <memory>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "js_support.h"
@@ -54,58 +54,123 @@ void Settle(Napi::Env env, const Napi::Promise::Deferred& deferred, const Status
   }
 }
 
-// A Job may hold data pinned inside RocksDB (no copy) and copy it out in Detach(), which
-// the async path calls before leaving the store; sync calls shape the result from the pin
-// while still inside the store, so a concurrent close cannot free what it points to. Such a
-// Job also has Unpin(), which every path calls before it leaves the store.
-template <class Job, class = void>
-struct HasDetach : std::false_type {};
-template <class Job>
-struct HasDetach<Job, std::void_t<decltype(std::declval<Job&>().Detach())>> : std::true_type {};
+// What a Job may have beyond kName, its constructor (reading the JS arguments), Run() and
+// Result(). Each Job declares the hooks it has, `static constexpr Hooks kHooks = …` (kNone for
+// none), and JobHooks checks at compile time that the declaration and the members agree both
+// ways, so a misspelt hook is an error instead of silently changing what runs.
+//   kPins      void Detach(), void Unpin(): the Job may hold data pinned inside RocksDB (no
+//              copy). The async path calls Detach() (copy it out) before leaving the store;
+//              sync calls shape the result from the pin while still inside the store, so a
+//              concurrent close cannot free what it points to. Every path calls Unpin() before
+//              it leaves the store.
+//   kTryInline Status TryInline(Store&, bool* answered): the Job may answer an async call on
+//              the calling thread when it can do so from memory alone; *answered says it did
+//              (its status is then the call's), and the promise settles without the pool round
+//              trip (tens of microseconds here). It must never wait on the disk, or it would
+//              block the event loop; Result() is shaped while still inside the store, as for
+//              sync calls.
+//   kRunSync   Status RunSync(Napi::Env, Store&): CallSync uses it instead of Run(); on the main
+//              thread it may make JS memory and write its result there directly (a range scans
+//              straight into the Float32Array it returns).
+//   kWrite     no member: the async call runs on its store's writer thread (writer.h) instead
+//              of the pool; same lifecycle, one thread per store, in issue order.
+enum class Hooks : unsigned {
+  kNone = 0,
+  kPins = 1u << 0,
+  kTryInline = 1u << 1,
+  kRunSync = 1u << 2,
+  kWrite = 1u << 3,
+};
+constexpr Hooks operator|(Hooks a, Hooks b) {
+  return static_cast<Hooks>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr bool Has(Hooks set, Hooks h) { return (static_cast<unsigned>(set) & static_cast<unsigned>(h)) != 0; }
 
-// Leaves the store when destroyed (unless dismissed), releasing the job's pin first: once
-// the store is left, a close() on another thread may free what the pin points into.
+// For each hook member: `named` when Job has a member of that name at all, `ok` when it has
+// exactly the hook's signature.
+#define CVX_HOOK_MEMBER(Trait, member, signature)                                  \
+  template <class Job, class = void>                                               \
+  struct Trait {                                                                   \
+    static constexpr bool named = false, ok = false;                               \
+  };                                                                               \
+  template <class Job>                                                             \
+  struct Trait<Job, std::void_t<decltype(&Job::member)>> {                         \
+    static constexpr bool named = true;                                            \
+    static constexpr bool ok = std::is_same_v<decltype(&Job::member), signature>; \
+  };
+CVX_HOOK_MEMBER(DetachMember, Detach, void (Job::*)())
+CVX_HOOK_MEMBER(UnpinMember, Unpin, void (Job::*)())
+CVX_HOOK_MEMBER(TryInlineMember, TryInline, Status (Job::*)(Store&, bool*))
+CVX_HOOK_MEMBER(RunSyncMember, RunSync, Status (Job::*)(Napi::Env, Store&))
+#undef CVX_HOOK_MEMBER
+
+template <class Job, class = void>
+struct DeclaresHooks : std::false_type {};
 template <class Job>
-struct Admitted {
-  Store* store;
-  Job& job;
-  ~Admitted() {
-    if (!store) return;
-    if constexpr (HasDetach<Job>::value) job.Unpin();
-    store->Leave();
+struct DeclaresHooks<Job, std::enable_if_t<std::is_same_v<std::remove_cv_t<decltype(Job::kHooks)>, Hooks>>>
+    : std::true_type {};
+template <class Job, class = void>
+struct HasOldWriteFlag : std::false_type {};
+template <class Job>
+struct HasOldWriteFlag<Job, std::void_t<decltype(Job::kWrite)>> : std::true_type {};
+
+// The hooks a Job declared, checked against its members; the runners below read the hooks
+// from here only. A flag is set only when the hook is declared and well-formed, so a failed
+// check is reported once, by its static_assert, not again by the code that would call it.
+template <class Job>
+struct JobHooks {
+  static constexpr Hooks declared() {
+    if constexpr (DeclaresHooks<Job>::value) return Job::kHooks;
+    else return Hooks::kNone;
   }
+  static constexpr Hooks kDeclared = declared();
+
+  static_assert(DeclaresHooks<Job>::value,
+                "cvx job hooks: a Job must declare `static constexpr Hooks kHooks` (Hooks::kNone when it has none)");
+  static_assert(!HasOldWriteFlag<Job>::value, "cvx job hooks: declare a write as Hooks::kWrite in kHooks, not as kWrite");
+  static_assert(!Has(kDeclared, Hooks::kPins) || DetachMember<Job>::ok,
+                "cvx job hooks: the Job declares Hooks::kPins but has no `void Detach()`");
+  static_assert(!Has(kDeclared, Hooks::kPins) || UnpinMember<Job>::ok,
+                "cvx job hooks: the Job declares Hooks::kPins but has no `void Unpin()`");
+  static_assert(Has(kDeclared, Hooks::kPins) || !DetachMember<Job>::named,
+                "cvx job hooks: the Job has a Detach() but does not declare Hooks::kPins");
+  static_assert(Has(kDeclared, Hooks::kPins) || !UnpinMember<Job>::named,
+                "cvx job hooks: the Job has an Unpin() but does not declare Hooks::kPins");
+  static_assert(!Has(kDeclared, Hooks::kTryInline) || TryInlineMember<Job>::ok,
+                "cvx job hooks: the Job declares Hooks::kTryInline but has no `Status TryInline(Store&, bool*)`");
+  static_assert(Has(kDeclared, Hooks::kTryInline) || !TryInlineMember<Job>::named,
+                "cvx job hooks: the Job has a TryInline() but does not declare Hooks::kTryInline");
+  static_assert(!Has(kDeclared, Hooks::kRunSync) || RunSyncMember<Job>::ok,
+                "cvx job hooks: the Job declares Hooks::kRunSync but has no `Status RunSync(Napi::Env, Store&)`");
+  static_assert(Has(kDeclared, Hooks::kRunSync) || !RunSyncMember<Job>::named,
+                "cvx job hooks: the Job has a RunSync() but does not declare Hooks::kRunSync");
+
+  static constexpr bool kPins = Has(kDeclared, Hooks::kPins) && DetachMember<Job>::ok && UnpinMember<Job>::ok;
+  static constexpr bool kTryInline = Has(kDeclared, Hooks::kTryInline) && TryInlineMember<Job>::ok;
+  static constexpr bool kRunSync = Has(kDeclared, Hooks::kRunSync) && RunSyncMember<Job>::ok;
+  static constexpr bool kWrite = Has(kDeclared, Hooks::kWrite);
 };
 
-// A Job may answer an async call on the calling thread when it can do so from memory alone:
-// TryInline() sets *answered when it did (its status is then the call's), and the promise
-// settles without the pool round trip (tens of microseconds here). It must never wait on the disk, or it would
-// block the event loop; Result() is shaped while still inside the store, as for sync calls.
-template <class Job, class = void>
-struct HasTryInline : std::false_type {};
+// Drops a pinning job's pin when the scope ends. Declared after the scope's Admission, so it
+// runs first: once the store is left, a close() on another thread may free what the pin
+// points into.
 template <class Job>
-struct HasTryInline<Job, std::void_t<decltype(std::declval<Job&>().TryInline(std::declval<Store&>(),
-                                                                               std::declval<bool*>()))>>
-    : std::true_type {};
-
-// A Job may have a RunSync(env, store) that CallSync uses instead of Run(): on the main
-// thread it may make JS memory and write its result there directly (a range scans straight
-// into the Float32Array it returns).
-template <class Job, class = void>
-struct HasRunSync : std::false_type {};
-template <class Job>
-struct HasRunSync<Job, std::void_t<decltype(std::declval<Job&>().RunSync(std::declval<Napi::Env>(),
-                                                                           std::declval<Store&>()))>>
-    : std::true_type {};
+struct UnpinAtExit {
+  Job& job;
+  ~UnpinAtExit() {
+    if constexpr (JobHooks<Job>::kPins) job.Unpin();
+  }
+};
 
 template <class Job>
 Napi::Value CallSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Store& store = *UnwrapStore(info[0])->store;
   Job job(info);
-  Status st = store.Enter();
-  if (!st.ok()) Throw(env, st);
-  Admitted<Job> admitted{&store, job};
-  if constexpr (HasRunSync<Job>::value) {
+  Admission admission(env, store);
+  UnpinAtExit<Job> unpin{job};
+  Status st;
+  if constexpr (JobHooks<Job>::kRunSync) {
     st = Guarded([&] { return job.RunSync(env, store); });
   } else {
     st = RunGuarded(job, store);
@@ -120,7 +185,7 @@ Napi::Value CallSync(const Napi::CallbackInfo& info) {
 template <class Job>
 Status RunAndLeave(Job& job, Store& store) {
   Status st = RunGuarded(job, store);
-  if constexpr (HasDetach<Job>::value) {
+  if constexpr (JobHooks<Job>::kPins) {
     if (st.ok()) job.Detach();
     else job.Unpin();  // a failed run may have pinned before it failed
   }
@@ -152,13 +217,7 @@ class JobWorker : public Napi::AsyncWorker {
   Status status_;
 };
 
-// A write Job (static constexpr bool kWrite = true) runs on its store's writer thread
-// (writer.h) instead of the pool: same lifecycle, one thread per store, in issue order.
-template <class Job, class = void>
-struct IsWrite : std::false_type {};
-template <class Job>
-struct IsWrite<Job, std::enable_if_t<Job::kWrite>> : std::true_type {};
-
+// A kWrite Job's async runner: on the store's writer thread (writer.h) instead of the pool.
 template <class Job>
 class WriterJob : public WriteTask {
  public:
@@ -191,14 +250,13 @@ class WriterJob : public WriteTask {
 template <class Job>
 Napi::Value CallAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Object handle = info[0].IsObject() ? info[0].As<Napi::Object>() : Napi::Object::New(env);
-  StoreBox* box = UnwrapStore(info[0]);
+  StoreBox* box = UnwrapStore(info[0]);  // throws for anything but a store handle
+  Napi::Object handle = info[0].As<Napi::Object>();
   Store* store = box->store.get();
   Job job(info);
-  Status st = store->Enter();
-  if (!st.ok()) Throw(env, st);
-  if constexpr (HasTryInline<Job>::value) {
-    Admitted<Job> admitted{store, job};
+  Admission admission(env, *store);
+  if constexpr (JobHooks<Job>::kTryInline) {
+    UnpinAtExit<Job> unpin{job};  // nothing of the memory-only attempt is kept
     bool answered = false;
     const Status inline_st = Guarded([&] { return job.TryInline(*store, &answered); });
     if (answered || !inline_st.ok()) {  // an exception is an answer too
@@ -206,26 +264,22 @@ Napi::Value CallAsync(const Napi::CallbackInfo& info) {
       Settle(env, deferred, inline_st, job);
       return deferred.Promise();
     }
-    admitted.store = nullptr;  // still entered: the pool job leaves, after Detach()
-    if constexpr (HasDetach<Job>::value) job.Unpin();  // nothing of the memory-only attempt is kept
   }
-  try {
-    if constexpr (IsWrite<Job>::value) {
-      if (box->writer) {
-        auto task = std::make_unique<WriterJob<Job>>(env, handle, store, std::move(job));
-        Napi::Promise promise = task->Promise();
-        box->writer->Post(env, std::move(task));
-        return promise;
-      }
+  // From the queueing on, the runner leaves the store (RunAndLeave), after Detach().
+  if constexpr (JobHooks<Job>::kWrite) {
+    if (box->writer) {  // else the writer thread could not start (StoreBox): the pool runs it
+      auto task = std::make_unique<WriterJob<Job>>(env, handle, store, std::move(job));
+      Napi::Promise promise = task->Promise();
+      box->writer->Post(env, std::move(task));
+      admission.Release();
+      return promise;
     }
-    auto* worker = new JobWorker<Job>(env, handle, store, std::move(job));
-    Napi::Promise promise = worker->Promise();
-    worker->Queue();
-    return promise;
-  } catch (...) {
-    store->Leave();
-    throw;
   }
+  auto* worker = new JobWorker<Job>(env, handle, store, std::move(job));
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  admission.Release();
+  return promise;
 }
 
 // Exports a Job as `name` (returns a Promise) and `nameSync`, the two forms every data

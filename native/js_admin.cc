@@ -1,15 +1,15 @@
-// Exports of the whole-store operations (admin.h) and retention (DeletePointRange), as
-// Jobs: spaces, columnFamilies (facts for stats()), compact, checkpoint, deleteRange.
+// Exports of the whole-store operations (admin.h) as Jobs: spaceSummaries, columnFamilies
+// (facts for stats()), compact, checkpoint.
 #include "admin.h"
-#include "engine.h"
 #include "job.h"
-#include "js_ops.h"
+#include "js_register.h"
 
 namespace cvx {
 namespace {
 
 struct SpacesJob {
   static constexpr const char* kName = "cvx.spaces";
+  static constexpr Hooks kHooks = Hooks::kNone;
   std::vector<SpaceSummary> spaces;
   explicit SpacesJob(const Napi::CallbackInfo&) {}
   Status Run(Store& s) { return SummarizeSpaces(s, &spaces); }
@@ -29,6 +29,7 @@ struct SpacesJob {
 
 struct CfFactsJob {
   static constexpr const char* kName = "cvx.columnFamilies";
+  static constexpr Hooks kHooks = Hooks::kNone;
   std::vector<CfFacts> facts;
   explicit CfFactsJob(const Napi::CallbackInfo&) {}
   Status Run(Store& s) { return ColumnFamilyFacts(s, &facts); }
@@ -48,6 +49,7 @@ struct CfFactsJob {
 
 struct CompactJob {
   static constexpr const char* kName = "cvx.compact";
+  static constexpr Hooks kHooks = Hooks::kNone;
   explicit CompactJob(const Napi::CallbackInfo&) {}
   Status Run(Store& s) { return CompactAll(s); }
   Napi::Value Result(Napi::Env env) { return env.Undefined(); }
@@ -58,7 +60,7 @@ struct CheckpointJob {
   static constexpr const char* kName = "cvx.checkpoint";
   // Not a write, but ordered with them on the writer thread: a checkpoint holds every async
   // write called before it, and none called after.
-  static constexpr bool kWrite = true;
+  static constexpr Hooks kHooks = Hooks::kWrite;
   std::string dir;
   explicit CheckpointJob(const Napi::CallbackInfo& info) {
     if (!info[1].IsString()) ThrowInvalid(info.Env(), "dir must be a string");
@@ -68,23 +70,6 @@ struct CheckpointJob {
   Napi::Value Result(Napi::Env env) { return env.Undefined(); }
 };
 
-// (store, entityId, spaceId, start, end) → number of points removed
-struct DeleteRangeJob {
-  static constexpr const char* kName = "cvx.deleteRange";
-  static constexpr bool kWrite = true;
-  uint64_t entity;
-  uint32_t space;
-  int64_t start, end;
-  uint64_t removed = 0;
-  explicit DeleteRangeJob(const Napi::CallbackInfo& info)
-      : entity(ReadU64(info[1], "entityId")), space(ReadU32(info[2], "spaceId")),
-        start(ReadI64(info[3], "start")), end(ReadI64(info[4], "end")) {
-    if (start > end) ThrowInvalid(info.Env(), "start must not be greater than end");
-  }
-  Status Run(Store& s) { return DeletePointRange(s, entity, space, start, end, &removed); }
-  Napi::Value Result(Napi::Env env) { return Napi::Number::New(env, static_cast<double>(removed)); }
-};
-
 }  // namespace
 
 void RegisterAdmin(Napi::Env env, Napi::Object exports) {
@@ -92,7 +77,6 @@ void RegisterAdmin(Napi::Env env, Napi::Object exports) {
   ExportJob<CfFactsJob>(env, exports, "columnFamilies");
   ExportJob<CompactJob>(env, exports, "compact");
   ExportJob<CheckpointJob>(env, exports, "checkpoint");
-  ExportJob<DeleteRangeJob>(env, exports, "deleteRange");
 }
 
 }  // namespace cvx

@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "codec.h"
-#include "js_ops.h"
+#include "js_register.h"
 #include "js_support.h"
 
 namespace cvx {

@@ -5,7 +5,7 @@
 // so close() also waits for a step that is running.
 #include "cursor.h"
 #include "job.h"
-#include "js_ops.h"
+#include "js_register.h"
 #include "raw.h"
 
 namespace cvx {
@@ -61,15 +61,13 @@ Napi::Value IteratorCreate(const Napi::CallbackInfo& info) {
   std::string cf_name = ReadCfName(info[1], "columnFamily");
   CursorRange range = ReadRange(info[2]);
   Store& s = *sbox->store;
-  Status st = s.Enter();
-  if (!st.ok()) Throw(env, st);
-  struct Leave { Store& s; ~Leave() { s.Leave(); } } leave{s};
+  Admission admission(env, s);
   rocksdb::ColumnFamilyHandle* cf = s.CfByName(cf_name);
   if (cf == s.system_cf()) range.hidden_prefix = kReservedPrefix;
   auto box = std::make_unique<IteratorBox>();
   box->store = sbox->store;
   box->cursor = std::make_unique<Cursor>(s, cf, std::move(range));
-  st = s.Track(box->cursor.get());
+  Status st = s.Track(box->cursor.get());
   if (!st.ok()) Throw(env, st);  // ~Cursor releases what it took
   Napi::Object handle = Napi::Object::New(env);
   IteratorBox* raw = box.get();
@@ -95,6 +93,7 @@ IteratorBox* IteratorOf(const Napi::CallbackInfo& info) {
 //   → [flat entries, ended]: [k0, v0, k1, v1, …], or only keys / only values.
 struct IteratorNextJob {
   static constexpr const char* kName = "cvx.iteratorNext";
+  static constexpr Hooks kHooks = Hooks::kNone;
   Napi::ObjectReference keep;  // the iterator handle stays alive while the job is queued
   Cursor* cursor;
   size_t size, max_bytes;
@@ -135,11 +134,11 @@ struct IteratorNextJob {
 Napi::Value IteratorSeek(const Napi::CallbackInfo& info) {
   IteratorBox* box = IteratorOf(info);
   std::string target = ReadBytes(info[2], "target");
-  Store& s = *box->store;
-  Status st = s.Enter();
-  if (!st.ok()) Throw(info.Env(), st);
-  st = box->cursor->Seek(target);
-  s.Leave();
+  Status st;
+  {
+    Admission admission(info.Env(), *box->store);
+    st = box->cursor->Seek(target);
+  }
   if (!st.ok()) Throw(info.Env(), st);
   return info.Env().Undefined();
 }
@@ -154,6 +153,7 @@ Napi::Value IteratorClose(const Napi::CallbackInfo& info) {
 // (store, cf, key | keys[], asString) → value | undefined, or an array of them.
 struct RawGetJob {
   static constexpr const char* kName = "cvx.rawGet";
+  static constexpr Hooks kHooks = Hooks::kNone;
   std::string cf;
   bool many;
   bool as_string;
@@ -188,6 +188,7 @@ struct RawGetJob {
 // ignored where puts[i] is false. Every key is checked before anything is written.
 struct RawWriteJob {
   static constexpr const char* kName = "cvx.rawWrite";
+  static constexpr Hooks kHooks = Hooks::kNone;
   std::string cf;
   std::vector<RawOp> ops;
 
@@ -223,6 +224,7 @@ struct RawWriteJob {
 // (store, cf, range, limit (0 = all))
 struct RawClearJob {
   static constexpr const char* kName = "cvx.rawClear";
+  static constexpr Hooks kHooks = Hooks::kNone;
   std::string cf;
   CursorRange range;
   uint64_t limit;

@@ -1,10 +1,10 @@
 // Store lifetime and introspection exports: open/close (sync and async), the error
 // factory registration, and the RocksDB introspection that tests and stats() read
-// (tickers, properties, flush, compaction, space table).
+// (tickers, properties, flush).
 #include <rocksdb/db.h>
 
 #include "job.h"
-#include "js_ops.h"
+#include "js_register.h"
 
 namespace cvx {
 namespace {
@@ -124,28 +124,17 @@ Napi::Value IsOpen(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), UnwrapStore(info[0])->store->IsOpen());
 }
 
-// Runs f(store) between Enter and Leave, for the small synchronous introspection calls.
+// Runs f(store) inside an admission, for the small synchronous introspection calls.
 template <class F>
 Napi::Value WithStore(const Napi::CallbackInfo& info, F&& f) {
   Store& s = *UnwrapStore(info[0])->store;
-  Status st = s.Enter();
-  if (!st.ok()) Throw(info.Env(), st);
-  struct Leave { Store& s; ~Leave() { s.Leave(); } } leave{s};
+  Admission admission(info.Env(), s);
   return f(s);
-}
-
-rocksdb::ColumnFamilyHandle* CfByName(const Napi::CallbackInfo& info, Store& s, const Napi::Value& v) {
-  if (!v.IsString()) ThrowInvalid(info.Env(), "columnFamily must be a string");
-  std::string name = v.As<Napi::String>().Utf8Value();
-  if (name == "default") return s.system_cf();
-  if (name == "vectors") return s.vectors_cf();
-  if (name == "timelines") return s.timelines_cf();
-  ThrowInvalid(info.Env(), "columnFamily must be one of default, vectors, timelines");
 }
 
 Napi::Value Property(const Napi::CallbackInfo& info) {
   return WithStore(info, [&](Store& s) -> Napi::Value {
-    rocksdb::ColumnFamilyHandle* cf = CfByName(info, s, info[1]);
+    rocksdb::ColumnFamilyHandle* cf = s.CfByName(ReadCfName(info[1], "columnFamily"));
     if (!info[2].IsString()) ThrowInvalid(info.Env(), "property must be a string");
     std::string value;
     if (!s.db()->GetProperty(cf, info[2].As<Napi::String>().Utf8Value(), &value)) return info.Env().Undefined();
@@ -172,20 +161,6 @@ Napi::Value Flush(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value Spaces(const Napi::CallbackInfo& info) {
-  return WithStore(info, [&](Store& s) -> Napi::Value {
-    auto spaces = s.Spaces();
-    Napi::Array out = Napi::Array::New(info.Env(), spaces.size());
-    for (size_t i = 0; i < spaces.size(); ++i) {
-      Napi::Array pair = Napi::Array::New(info.Env(), 2);
-      pair.Set(0u, Napi::Number::New(info.Env(), spaces[i].first));
-      pair.Set(1u, Napi::Number::New(info.Env(), spaces[i].second));
-      out.Set(static_cast<uint32_t>(i), pair);
-    }
-    return out;
-  });
-}
-
 Napi::Value SetErrorFactory(const Napi::CallbackInfo& info) {
   if (!info[0].IsFunction()) ThrowInvalid(info.Env(), "error factory must be a function");
   AddonData* data = info.Env().GetInstanceData<AddonData>();
@@ -204,7 +179,6 @@ void RegisterLifetime(Napi::Env env, Napi::Object exports) {
   exports.Set("property", Napi::Function::New(env, Property, "property"));
   exports.Set("tickers", Napi::Function::New(env, Tickers, "tickers"));
   exports.Set("flush", Napi::Function::New(env, Flush, "flush"));
-  exports.Set("spaces", Napi::Function::New(env, Spaces, "spaces"));
   exports.Set("setErrorFactory", Napi::Function::New(env, SetErrorFactory, "setErrorFactory"));
   exports.Set("quiesceWriters", Napi::Function::New(env, QuiesceWriters, "quiesceWriters"));
 }

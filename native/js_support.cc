@@ -95,53 +95,9 @@ std::string ReadBytes(const Napi::Value& v, const std::string& name) {
 std::string ReadCfName(const Napi::Value& v, const char* name) {
   if (v.IsString()) {
     std::string cf = v.As<Napi::String>().Utf8Value();
-    if (cf == "default" || cf == "vectors" || cf == "timelines") return cf;
+    if (CfIndex(cf) >= 0) return cf;
   }
-  ThrowInvalid(v.Env(), std::string(name) + " must be one of default, vectors, timelines");
-}
-
-Napi::ArrayBuffer ResultSlab::Carve(Napi::Env env, size_t bytes, size_t* offset) {
-  const size_t need = (bytes + 7) & ~size_t{7};
-  Napi::ArrayBuffer slab;
-  if (!slab_.IsEmpty()) slab = slab_.Value();
-  // A caller may have transferred (detached) the slab through one of its results.
-  if (slab_.IsEmpty() || slab.IsDetached() || used_ + need > kSlabBytes) {
-    // Zero-filled: padding and the unused tail must not show what the heap held before.
-    slab = Napi::ArrayBuffer::New(env, kSlabBytes);
-    slab_ = Napi::Persistent(slab);
-    used_ = 0;
-  }
-  *offset = used_;
-  used_ += need;
-  return slab;
-}
-
-ResultBuffer NewResultBuffer(Napi::Env env, size_t bytes) {
-  if (bytes <= ResultSlab::kMaxPiece) {
-    size_t offset = 0;
-    Napi::ArrayBuffer slab = env.GetInstanceData<AddonData>()->slab.Carve(env, bytes, &offset);
-    return ResultBuffer{slab, offset, static_cast<char*>(slab.Data()) + offset};
-  }
-  Napi::Buffer<uint8_t> node_buffer = Napi::Buffer<uint8_t>::New(env, bytes);
-  return ResultBuffer{node_buffer.ArrayBuffer(), node_buffer.ByteOffset(), reinterpret_cast<char*>(node_buffer.Data())};
-}
-
-Napi::TypedArray ResultView(Napi::Env env, const ResultBuffer& b, napi_typedarray_type type, size_t count) {
-  napi_value array;
-  NAPI_THROW_IF_FAILED(env, napi_create_typedarray(env, type, count, b.buffer, b.offset, &array), Napi::TypedArray());
-  return Napi::TypedArray(env, array);
-}
-
-ResultArray NewResultArray(Napi::Env env, napi_typedarray_type type, size_t count) {
-  size_t width = 1;
-  switch (type) {
-    case napi_int16_array: case napi_uint16_array: width = 2; break;
-    case napi_int32_array: case napi_uint32_array: case napi_float32_array: width = 4; break;
-    case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: width = 8; break;
-    default: break;
-  }
-  ResultBuffer b = NewResultBuffer(env, count * width);
-  return ResultArray{ResultView(env, b, type, count), b.data};
+  ThrowInvalid(v.Env(), std::string(name) + " must be one of " + CfNameList());
 }
 
 Napi::Value BytesToJs(Napi::Env env, const std::string& bytes, bool as_string) {
@@ -160,7 +116,11 @@ long FirstNonFinite(const float* data, size_t n) {
   return -1;
 }
 
-void ReadVector(const Napi::Value& v, const std::string& name, std::vector<char>* out) {
+std::string NotFiniteMessage(const std::string& name, long index) {
+  return name + "[" + std::to_string(index) + "] is not finite (NaN and Infinity are refused)";
+}
+
+void ReadVector(const Napi::Value& v, const std::string& name, std::vector<float>* out) {
   static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "on-disk vectors are little-endian f32");
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
     ThrowInvalid(v.Env(), name + " must be a Float32Array");
@@ -169,12 +129,12 @@ void ReadVector(const Napi::Value& v, const std::string& name, std::vector<char>
   const size_t n = arr.ElementLength();
   if (n == 0) ThrowInvalid(v.Env(), name + " is empty (or its buffer was detached)");
   const float* data = arr.Data();
-  long bad = FirstNonFinite(data, n);
+  out->assign(data, data + n);
+  // The copy, not JS memory: JS cannot change what was checked before it is written.
+  long bad = FirstNonFinite(out->data(), n);
   if (bad >= 0) {
-    ThrowInvalid(v.Env(), name + "[" + std::to_string(bad) + "] is not finite (NaN and Infinity are refused)");
+    ThrowInvalid(v.Env(), NotFiniteMessage(name, bad));
   }
-  const char* bytes = reinterpret_cast<const char*>(data);
-  out->assign(bytes, bytes + n * sizeof(float));
 }
 
 IntColumn::IntColumn(const Napi::Value& v, bool is_signed, const char* name) {

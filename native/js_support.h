@@ -1,6 +1,7 @@
 // The Node-API side's shared pieces: turning a Status into the JS error (through the
 // HotStoreError factory that lib/errors.ts registers, so errors are made in one place),
-// reading arguments without ever trusting their types, and the type-tagged store handle.
+// reading arguments without ever trusting their types, the type-tagged store handle, and
+// admission to a store as a scope (Admission).
 #pragma once
 #include <napi.h>
 
@@ -8,29 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "js_results.h"
 #include "status.h"
 #include "store.h"
 #include "writer.h"
 
 namespace cvx {
-
-// Small results (a point's vector, a short range's columns) are carved from a shared
-// 64 KiB ArrayBuffer rather than each getting its own. V8 frees backing stores on a GC
-// helper thread, and one free there per read contended with the reads' own allocations for
-// glibc's arena lock: getSync went from about 14 to 10 us (docs/performance.md). The price,
-// as with Buffer.allocUnsafe's pool: a result's `.buffer` is shared, so transferring it
-// detaches its neighbours too (docs/api.md says so), and a kept result pins its slab.
-class ResultSlab {
- public:
-  static constexpr size_t kSlabBytes = 64 * 1024;
-  static constexpr size_t kMaxPiece = kSlabBytes / 8;
-  // `bytes` (at most kMaxPiece) at an 8-aligned *offset of the returned buffer.
-  Napi::ArrayBuffer Carve(Napi::Env env, size_t bytes, size_t* offset);
-
- private:
-  Napi::Reference<Napi::ArrayBuffer> slab_;
-  size_t used_ = 0;
-};
 
 // Per-environment addon state (main thread and each worker thread get their own).
 struct AddonData {
@@ -40,28 +24,31 @@ struct AddonData {
   std::vector<std::weak_ptr<Writer>> writers;
 };
 
-// Memory for a result, not initialised: the caller writes it. Small pieces come from the
-// ResultSlab, larger ones are a Node Buffer (which, unlike a plain ArrayBuffer, skips the
-// zero-fill, so the data is written once).
-struct ResultBuffer {
-  Napi::ArrayBuffer buffer;
-  size_t offset;  // where the piece starts in `buffer`
-  char* data;     // the same place, for writing
-};
-ResultBuffer NewResultBuffer(Napi::Env env, size_t bytes);
-// A TypedArray of `count` elements of `type` over the start of `b`.
-Napi::TypedArray ResultView(Napi::Env env, const ResultBuffer& b, napi_typedarray_type type, size_t count);
-
-// A new TypedArray of `count` elements of `type` over a new ResultBuffer.
-struct ResultArray {
-  Napi::TypedArray array;
-  void* data;
-};
-ResultArray NewResultArray(Napi::Env env, napi_typedarray_type type, size_t count);
-
 Napi::Error MakeError(Napi::Env env, const Status& st);
 [[noreturn]] void Throw(Napi::Env env, const Status& st);
 [[noreturn]] void ThrowInvalid(Napi::Env env, const std::string& message);
+
+// One admitted operation (Store::Enter/Leave, store.h) as a scope: entering throws the
+// store's error (CVX_NOT_OPEN once close() has begun), and the store is left when the scope
+// ends, on every path, unless Release() handed the admission to an async job, which then
+// leaves the store itself once its engine work is over (job.h).
+class Admission {
+ public:
+  Admission(Napi::Env env, Store& store) : store_(&store) {
+    Status st = store.Enter();
+    if (!st.ok()) Throw(env, st);
+  }
+  ~Admission() {
+    if (store_) store_->Leave();
+  }
+  Admission(const Admission&) = delete;
+  Admission& operator=(const Admission&) = delete;
+  // The store stays entered: from here on its Leave() is someone else's.
+  void Release() { store_ = nullptr; }
+
+ private:
+  Store* store_;
+};
 
 uint64_t ReadU64(const Napi::Value& v, const char* name);
 int64_t ReadI64(const Napi::Value& v, const char* name);
@@ -69,14 +56,18 @@ uint32_t ReadU32(const Napi::Value& v, const char* name);
 bool ReadBool(const Napi::Value& v, const char* name);
 // A key or value: a string (as UTF-8) or any TypedArray/Buffer's bytes.
 std::string ReadBytes(const Napi::Value& v, const std::string& name);
-// One of "default", "vectors", "timelines"; resolved to a handle only after Enter().
+// A column family's name as CfIndex() (store.h) knows it: "default", "vectors" or
+// "timelines". Resolved to a handle with Store::CfByName only after the store was entered.
 std::string ReadCfName(const Napi::Value& v, const char* name);
 // Bytes as a JS string (UTF-8) or as a new Buffer.
 Napi::Value BytesToJs(Napi::Env env, const std::string& bytes, bool as_string);
-// Copies a Float32Array's elements into on-disk form, refusing empty and non-finite.
-void ReadVector(const Napi::Value& v, const std::string& name, std::vector<char>* out);
+// Copies a Float32Array's elements (on-disk form: little-endian f32), refusing empty ones,
+// then checks the copy, the floats that will be written, for non-finite values.
+void ReadVector(const Napi::Value& v, const std::string& name, std::vector<float>* out);
 // Checks n floats are finite; returns the index of the first that is not, or -1.
 long FirstNonFinite(const float* data, size_t n);
+// The refusal of element `index` of the vector called `name` ("point.vector", …).
+std::string NotFiniteMessage(const std::string& name, long index);
 
 // A column of 64-bit integers passed as a Float64Array (each a safe integer) or as a
 // BigInt64Array/BigUint64Array. The batch paths use it so callers holding numbers never
@@ -98,6 +89,25 @@ class IntColumn {
 
 // Float data of a Float32Array argument, or a CVX_INVALID_ARGUMENT throw.
 const float* FloatData(const Napi::Value& v, const char* name, size_t* length);
+
+// Key i of an (entityIds, timestamps) column pair, or a CVX_INVALID_ARGUMENT throw naming
+// `what`[i] (lib/ checks plain arrays itself; typed arrays reach the shim as they are).
+// Inline: the batch readers call it once per key.
+inline void ReadKeyAt(Napi::Env env, const IntColumn& ids, const IntColumn& tss, size_t i, const char* what,
+                      uint64_t* entity, int64_t* ts) {
+  auto at = [&] { return std::string(what) + "[" + std::to_string(i) + "]"; };
+  if (!ids.Unsigned(i, entity)) ThrowInvalid(env, at() + ".entityId must be a non-negative safe integer");
+  if (!tss.Signed(i, ts)) ThrowInvalid(env, at() + ".timestamp must be a safe integer");
+}
+
+// The (entityId, spaceId, timestamp) arguments that address one point: info[1..3].
+struct PointAddress {
+  uint64_t entity;
+  uint32_t space;
+  int64_t ts;
+  explicit PointAddress(const Napi::CallbackInfo& info)
+      : entity(ReadU64(info[1], "entityId")), space(ReadU32(info[2], "spaceId")), ts(ReadI64(info[3], "timestamp")) {}
+};
 
 // What a JS store handle wraps. The handle owns it; close() only closes the Store, the box
 // lives until the handle is collected, so a stale handle throws CVX_NOT_OPEN, never crashes.

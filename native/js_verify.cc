@@ -2,7 +2,7 @@
 // scan in verify.cc, the report shaped into a plain object here. Ids and timestamps go out
 // as BigInt because a corrupt record may hold any 64-bit value; lib/verify.ts narrows them.
 #include "job.h"
-#include "js_verify.h"
+#include "js_register.h"
 #include "verify.h"
 
 namespace cvx {
@@ -21,6 +21,7 @@ Napi::Object TimelineObject(Napi::Env env, const Timeline& t) {
 
 struct VerifyJob {
   static constexpr const char* kName = "cvx.verify";
+  static constexpr Hooks kHooks = Hooks::kNone;
   VerifyOptions opts;
   VerifyReport report;
 

@@ -1,4 +1,4 @@
-// Column-family and database options of SPEC §2, built in one place so the store and the
+// The store's column-family and database options, built in one place so the store and the
 // C++ benchmark limit (benchmarks/native) open RocksDB identically.
 #pragma once
 #include <string>

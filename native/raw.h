@@ -1,7 +1,8 @@
 // Raw key-value access to one column family, for the abstract-level adapter. The guards
-// that keep the store's invariants (SPEC §3) live here, below every caller: only the
-// `default` column family is writable this way, and never inside its reserved `cvx:`
-// namespace, which reads through the adapter do not see either.
+// that keep the store's invariants (vectors and timelines are written only together,
+// through the store's own write path) live here, below every caller: only the `default`
+// column family is writable this way, and never inside its reserved `cvx:` namespace,
+// which reads through the adapter do not see either.
 #pragma once
 #include <cstdint>
 #include <optional>

@@ -87,6 +87,9 @@ size_t ExpectedPoints(Store& s, const RangeQuery& q) {
 }
 
 Status RangeScan(Store& s, const RangeQuery& q, VectorSink* sink, RangeResult* out) {
+  // An empty window: the iterator's lower bound would lie above its upper bound, which
+  // RocksDB does not define.
+  if (q.start > q.end) return Status::Ok();
   char lo[kKeySize], hi[kKeySize];
   EncodeKey(lo, q.entity, q.space, q.start);
   const size_t hint = ExpectedPoints(s, q);

@@ -292,12 +292,21 @@ void Store::ReleaseResource(Resource* r) {
   if (resources_.erase(r)) r->Release();
 }
 
+int CfIndex(const std::string& name) {
+  if (name == rocksdb::kDefaultColumnFamilyName) return 0;
+  if (name == kVectorsCf) return 1;
+  if (name == kTimelinesCf) return 2;
+  return -1;
+}
+
+std::string CfNameList() {
+  return rocksdb::kDefaultColumnFamilyName + ", " + kVectorsCf + ", " + kTimelinesCf;
+}
+
 rocksdb::ColumnFamilyHandle* Store::CfByName(const std::string& name) const {
-  if (handles_.size() < 3) return nullptr;
-  if (name == rocksdb::kDefaultColumnFamilyName) return system_cf();
-  if (name == kVectorsCf) return vectors_cf();
-  if (name == kTimelinesCf) return timelines_cf();
-  return nullptr;
+  const int i = CfIndex(name);
+  if (i < 0 || static_cast<size_t>(i) >= handles_.size()) return nullptr;
+  return handles_[i];
 }
 
 uint32_t Store::SpaceDim(uint32_t space) {
@@ -316,13 +325,6 @@ std::vector<std::pair<uint32_t, uint32_t>> Store::Spaces() {
   std::vector<std::pair<uint32_t, uint32_t>> out(dims_.begin(), dims_.end());
   std::sort(out.begin(), out.end());
   return out;
-}
-
-uint64_t Store::Ticker(const std::string& name) {
-  for (const auto& t : rocksdb::TickersNameMap) {
-    if (t.second == name) return db_opts_.statistics->getTickerCount(t.first);
-  }
-  return 0;
 }
 
 std::vector<std::pair<std::string, uint64_t>> Store::Tickers() {

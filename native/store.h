@@ -35,6 +35,13 @@ struct OpenOptions {
   uint32_t keyframe_interval = 10;
 };
 
+// The column families by the names the API and RocksDB use: the one mapping every name
+// lookup goes through. The index is the handle's place in ColumnFamilies() (options.h):
+// 0 "default" (the system records), 1 "vectors", 2 "timelines"; -1 for any other name.
+int CfIndex(const std::string& name);
+// The names CfIndex() knows, as a message lists them: "default, vectors, timelines".
+std::string CfNameList();
+
 class Store {
  public:
   static Status Open(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out);
@@ -64,7 +71,7 @@ class Store {
   const rocksdb::WriteOptions& write_options() const { return write_opts_; }
   const OpenOptions& options() const { return opts_; }
   const std::string& path() const { return path_; }
-  // "default", "vectors" or "timelines"; nullptr for any other name.
+  // The handle of a column family named as CfIndex() knows it; nullptr for any other name.
   rocksdb::ColumnFamilyHandle* CfByName(const std::string& name) const;
 
   // Serialises the read-modify-write of timelines and space dimensions: the whole
@@ -77,7 +84,6 @@ class Store {
   std::vector<std::pair<uint32_t, uint32_t>> Spaces();
   // Where large read results come from and return to (result_pool.h); closed with the store.
   const std::shared_ptr<ResultPool>& result_pool() const { return result_pool_; }
-  uint64_t Ticker(const std::string& name);
   std::vector<std::pair<std::string, uint64_t>> Tickers();
 
  private:

@@ -1,6 +1,6 @@
 // Write path: put/putMany/delete. The timeline read-modify-write happens under the
-// store's write mutex and lands in the same WriteBatch as the vectors, which is what the
-// seed got wrong (two writes, and a count that grew on overwrite).
+// store's write mutex and lands in the same WriteBatch as the vectors, so a point and its
+// timeline are never written apart and an overwrite never counts a point twice.
 #include <cstring>
 #include <map>
 #include <string_view>
@@ -227,6 +227,9 @@ Status DeletePoint(Store& s, uint64_t entity, uint32_t space, int64_t ts, bool* 
 Status DeletePointRange(Store& s, uint64_t entity, uint32_t space, int64_t start, int64_t end, uint64_t* removed) {
   Status w = CheckWritable(s);
   if (!w.ok()) return w;
+  *removed = 0;
+  // An empty window removes nothing: a tombstone from above its end must never be issued.
+  if (start > end) return Status::Ok();
   std::lock_guard<std::mutex> lock(s.write_mutex());
   std::string lo(kKeySize, '\0'), hi(kKeySize, '\0');
   EncodeKey(lo.data(), entity, space, start);

@@ -1,0 +1,15 @@
+// Registration of the exported functions: each concern file adds its own to `exports`, and
+// addon.cc calls every one of these once per environment.
+#pragma once
+#include <napi.h>
+
+namespace cvx {
+void RegisterLifetime(Napi::Env env, Napi::Object exports);  // js_lifetime.cc
+void RegisterWrites(Napi::Env env, Napi::Object exports);    // js_writes.cc
+void RegisterReads(Napi::Env env, Napi::Object exports);     // js_reads.cc
+void RegisterLevel(Napi::Env env, Napi::Object exports);     // js_level.cc
+void RegisterAdmin(Napi::Env env, Napi::Object exports);     // js_admin.cc
+void RegisterVerify(Napi::Env env, Napi::Object exports);    // js_verify.cc
+void RegisterCodec(Napi::Env env, Napi::Object exports);     // js_codec.cc
+void RegisterRawTools(Napi::Env env, Napi::Object exports);  // js_raw_tools.cc (test tooling)
+}  // namespace cvx
