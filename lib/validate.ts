@@ -63,6 +63,11 @@ export function checkNotShared(v: Float32Array, name: string): void {
   }
 }
 
+/** Refuses an empty Float32Array: a zero-length vector, or one whose buffer was transferred away. */
+function checkNotEmpty(v: Float32Array, name: string): void {
+  if (v.length === 0) throw invalidArgument(`${name} is empty (or its buffer was detached)`);
+}
+
 /** Turns an accepted vector into the Float32Array the shim reads in place. */
 export function toVector(v: unknown, name: string): Float32Array {
   let out: Float32Array;
@@ -78,7 +83,7 @@ export function toVector(v: unknown, name: string): Float32Array {
   } else {
     throw invalidArgument(`${name} must be a Float32Array or an array of numbers, got ${describe(v)}`);
   }
-  if (out.length === 0) throw invalidArgument(`${name} is empty (or its buffer was detached)`);
+  checkNotEmpty(out, name);
   if (out.length > MAX_DIM) throw invalidArgument(`${name} has ${out.length} elements; the maximum dimension is ${MAX_DIM}`);
   return out;
 }
@@ -146,7 +151,7 @@ function checkInto(v: unknown, allowed: boolean): Float32Array | undefined {
   if (v === undefined) return undefined;
   if (!allowed) throw invalidArgument('options.into is taken by rangeColumnsSync and getManySync only');
   if (!(v instanceof Float32Array)) throw invalidArgument(`options.into must be a Float32Array, got ${describe(v)}`);
-  if (v.length === 0) throw invalidArgument('options.into is empty (or its buffer was detached)');
+  checkNotEmpty(v, 'options.into');
   return v;
 }
 
