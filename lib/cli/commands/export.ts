@@ -5,11 +5,10 @@ import { Command, Option } from 'commander';
 import { CliError, EXIT_USAGE, parseSpace, withStore } from '../common';
 import { exportStore } from '../export';
 import { stdout } from '../output';
+import { storeCommand } from './options';
 
 export function exportCommand(): Command {
-  return new Command('export')
-    .description('write every point (or one space) as a CBOR sequence, streaming')
-    .argument('<db>', 'store directory')
+  return storeCommand('export', 'write every point (or one space) as a CBOR sequence, streaming')
     .argument('[output]', 'output file, or - for stdout', '-')
     .addOption(new Option('-s, --space <id>', 'only this space').argParser(parseSpace))
     .option('-q, --quiet', 'no summary line on stderr')

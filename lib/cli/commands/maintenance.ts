@@ -2,11 +2,10 @@
 import { Command } from 'commander';
 import { withStore } from '../common';
 import { print } from '../output';
+import { storeCommand } from './options';
 
 export function compactCommand(): Command {
-  return new Command('compact')
-    .description('full manual compaction: reclaim space of deleted points and range tombstones')
-    .argument('<db>', 'store directory')
+  return storeCommand('compact', 'full manual compaction: reclaim space of deleted points and range tombstones')
     .action(async (db: string) => {
       const t0 = performance.now();
       await withStore(db, 'write', (s) => s.compact());
@@ -15,9 +14,7 @@ export function compactCommand(): Command {
 }
 
 export function checkpointCommand(): Command {
-  return new Command('checkpoint')
-    .description('write a consistent, openable copy of the store to a new directory')
-    .argument('<db>', 'store directory')
+  return storeCommand('checkpoint', 'write a consistent, openable copy of the store to a new directory')
     .argument('<dir>', 'target directory (must not exist)')
     .action(async (db: string, dir: string) => {
       await withStore(db, 'write', (s) => s.checkpoint(dir));

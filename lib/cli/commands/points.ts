@@ -3,12 +3,10 @@ import { Command, Option } from 'commander';
 import { I64_MAX, I64_MIN } from '../../ints';
 import { CliError, parseId, parsePositive, parseTimestamp, toJson, withStore } from '../common';
 import { PointFormat, PointWriter, print, stdout } from '../output';
-import { formatOption, spaceOption } from './options';
+import { formatOption, spaceOption, storeCommand } from './options';
 
 export function getCommand(): Command {
-  return new Command('get')
-    .description('print one point as JSON; exit 1 when there is none')
-    .argument('<db>', 'store directory')
+  return storeCommand('get', 'print one point as JSON; exit 1 when there is none')
     .argument('<entityId>', 'entity id', parseId)
     .argument('<timestamp>', 'timestamp', parseTimestamp)
     .addOption(spaceOption())
@@ -20,9 +18,7 @@ export function getCommand(): Command {
 }
 
 export function rangeCommand(): Command {
-  return new Command('range')
-    .description('print the points of an entity with start <= timestamp <= end')
-    .argument('<db>', 'store directory')
+  return storeCommand('range', 'print the points of an entity with start <= timestamp <= end')
     .argument('<entityId>', 'entity id', parseId)
     .addOption(spaceOption())
     .addOption(new Option('--start <t>', 'first timestamp (inclusive)').argParser(parseTimestamp))

@@ -2,12 +2,10 @@
 import { Command, Option } from 'commander';
 import { CliError, parseId, parseSpace, toJson, withStore } from '../common';
 import { PointFormat, print, stdout, TimelineWriter } from '../output';
-import { formatOption, spaceOption } from './options';
+import { formatOption, spaceOption, storeCommand } from './options';
 
 export function timelineCommand(): Command {
-  return new Command('timeline')
-    .description("print an entity's timeline in a space as JSON; exit 1 when there is none")
-    .argument('<db>', 'store directory')
+  return storeCommand('timeline', "print an entity's timeline in a space as JSON; exit 1 when there is none")
     .argument('<entityId>', 'entity id', parseId)
     .addOption(spaceOption())
     .action(async (db: string, entityId: number | bigint, o) => {
@@ -18,9 +16,7 @@ export function timelineCommand(): Command {
 }
 
 export function entitiesCommand(): Command {
-  return new Command('entities')
-    .description('list every timeline (entity, space, first/last seen, point count), streaming')
-    .argument('<db>', 'store directory')
+  return storeCommand('entities', 'list every timeline (entity, space, first/last seen, point count), streaming')
     .addOption(new Option('-s, --space <id>', 'only this space').argParser(parseSpace))
     .addOption(formatOption())
     .action(async (db: string, o) => {

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import type { VerifyReport } from '../../types';
 import { CliError, EXIT_FAILURE, parsePositive, toJson, withStore } from '../common';
 import { print } from '../output';
+import { storeCommand } from './options';
 
 function printVerify(r: VerifyReport, json: boolean, repairing: boolean): void {
   if (json) return void print(toJson(r, 2));
@@ -22,9 +23,7 @@ function printVerify(r: VerifyReport, json: boolean, repairing: boolean): void {
 const maxIssuesOption = () => new Option('--max-issues <n>', 'issues listed (all are counted)').argParser(parsePositive).default(100);
 
 export function verifyCommand(): Command {
-  return new Command('verify')
-    .description('check every timeline against its vectors; exit 1 when an issue is found')
-    .argument('<db>', 'store directory')
+  return storeCommand('verify', 'check every timeline against its vectors; exit 1 when an issue is found')
     .addOption(maxIssuesOption())
     .option('--json', 'the whole report as JSON')
     .action(async (db: string, o) => {
@@ -35,9 +34,7 @@ export function verifyCommand(): Command {
 }
 
 export function repairCommand(): Command {
-  return new Command('repair')
-    .description('rewrite wrong or missing timelines from the vectors and delete orphans')
-    .argument('<db>', 'store directory')
+  return storeCommand('repair', 'rewrite wrong or missing timelines from the vectors and delete orphans')
     .option('--drop-undecodable', 'also delete undecodable vectors and wrong-length keys (default: report only)')
     .addOption(maxIssuesOption())
     .option('--json', 'the whole report as JSON')
