@@ -2,7 +2,7 @@
 // A Debug build is used when CVX_NATIVE_BUILD=Debug (CI's assert pass), Release otherwise.
 import * as path from 'path';
 import { makeError } from './errors';
-import type { NativeVerifyReport } from './verify';
+import type { VerifyIssueKind } from './types';
 
 /** Opaque, type-tagged native store handle. */
 export type NativeHandle = { readonly __cvxHandle: unique symbol };
@@ -62,6 +62,22 @@ export interface NativeCfFacts {
   compression: string;
   sstFiles: number;
   sstBytes: number;
+}
+
+/** A timeline in the shim's verify report: ids as bigint, whatever they hold. */
+export interface NativeTimeline {
+  entityId: bigint; spaceId: number; firstSeen: bigint; lastSeen: bigint; pointCount: bigint; keyframeInterval: number;
+}
+/** One issue of the shim's verify report. */
+export interface NativeIssue {
+  kind: VerifyIssueKind; columnFamily: 'vectors' | 'timelines'; key: Buffer; message: string;
+  stored?: NativeTimeline; expected?: NativeTimeline;
+}
+/** The shim's verify/repair report, before verify.ts shapes it. */
+export interface NativeVerifyReport {
+  vectorsScanned: number; timelinesScanned: number; series: number; issueCount: number;
+  issues: NativeIssue[];
+  repaired: { timelinesWritten: number; timelinesDeleted: number; vectorsDeleted: number };
 }
 
 type RawValue = string | Buffer;

@@ -58,3 +58,8 @@ export function makeError(code: HotStoreErrorCode, message: string): HotStoreErr
 export function invalidArgument(message: string): HotStoreError {
   return makeError('CVX_INVALID_ARGUMENT', message);
 }
+
+/** The failure of a call on a closed store, in the words the shim uses for the same case. */
+export function storeClosed(): HotStoreError {
+  return makeError('CVX_NOT_OPEN', 'the store is closed');
+}

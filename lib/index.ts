@@ -1,14 +1,14 @@
-// Package root: the public API of SPEC §3.
+// Package root: the public API (HotStore, its errors and data shapes, the key codec, the
+// abstract-level adapter). Everything a user imports comes from here.
 export { HotStore } from './store';
-export type { ColumnarBatch, KeyColumns } from './store';
+export type { ColumnarBatch, KeyColumns } from './columns';
 export { HotStoreError, ERROR_CODES } from './errors';
 export type { HotStoreErrorCode } from './errors';
 export { encodeKey, decodeKey, encodePrefix, KEY_SIZE, PREFIX_SIZE } from './keys';
 export type { DecodedKey } from './keys';
 export type {
   IntLike, PointInput, PointKey, TemporalPoint, EntityTimeline, RangeOptions, RangeColumnsOptions, GetManyOptions, RangeColumns, HotStoreOptions,
-  SpaceInfo, StoreStats, ColumnFamilyStats,
+  SpaceInfo, StoreStats, ColumnFamilyStats, VerifyReport, VerifyIssue, VerifyIssueKind, VerifyOptions, RepairOptions, TimelineSummary,
 } from './types';
 export { HotStoreLevel } from './level';
 export type { HotStoreLevelOptions } from './level';
-export type { VerifyReport, VerifyIssue, VerifyIssueKind, VerifyOptions, RepairOptions, TimelineSummary } from './verify';

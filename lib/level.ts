@@ -1,14 +1,14 @@
 // abstract-level 3 adapter: a key-value view of one column family of a HotStore, sharing
 // its RocksDB instance. All reads and writes go through the shim's raw functions, which
-// also hold the invariants (SPEC §3): `default` minus its reserved `cvx:` namespace is
-// the only writable keyspace, and `vectors` / `timelines` open read-only.
+// also hold the store's invariants: `default` minus its reserved `cvx:` namespace is the
+// only writable keyspace, and `vectors` / `timelines` open read-only.
 import * as fs from 'fs';
 import * as path from 'path';
 import { AbstractIterator, AbstractKeyIterator, AbstractLevel, AbstractValueIterator } from 'abstract-level';
 import { ColumnFamilyName, native, NativeHandle, NativeIterator, NativeRangeOptions } from './binding';
-import { invalidArgument, makeError } from './errors';
+import { invalidArgument, makeError, storeClosed } from './errors';
 import { HotStore } from './store';
-import { checkBoolean } from './validate';
+import { checkBoolean, checkNonEmptyString, checkOptionsObject } from './validate';
 import type { HotStoreOptions } from './types';
 
 const COLUMN_FAMILIES: readonly ColumnFamilyName[] = ['default', 'vectors', 'timelines'];
@@ -77,7 +77,7 @@ export class HotStoreLevel<KDefault = string, VDefault = string> extends Abstrac
   readonly #storeOptions: HotStoreOptions;
 
   constructor(storeOrLocation: HotStore | string, options: HotStoreLevelOptions = {}) {
-    if (options === null || typeof options !== 'object') throw invalidArgument('options must be an object');
+    checkOptionsObject(options);
     const cf = options.columnFamily ?? 'default';
     if (!COLUMN_FAMILIES.includes(cf)) throw invalidArgument(`options.columnFamily must be one of ${COLUMN_FAMILIES.join(', ')}, got ${String(cf)}`);
     const readOnly = checkBoolean(options.readOnly, 'options.readOnly', false);
@@ -91,7 +91,7 @@ export class HotStoreLevel<KDefault = string, VDefault = string> extends Abstrac
     if (!owns && !(storeOrLocation instanceof HotStore)) {
       throw invalidArgument('storeOrLocation must be an open HotStore or a directory path');
     }
-    if (owns && storeOrLocation.length === 0) throw invalidArgument('location must be a non-empty string');
+    if (owns) checkNonEmptyString(storeOrLocation, 'location');
     if (!owns && options.store !== undefined) {
       throw invalidArgument('options.store only applies when the adapter opens its own store from a path');
     }
@@ -124,7 +124,7 @@ export class HotStoreLevel<KDefault = string, VDefault = string> extends Abstrac
 
   get #handle(): NativeHandle {
     const s = this.#store;
-    if (!s) throw makeError('CVX_NOT_OPEN', 'the store is closed');
+    if (!s) throw storeClosed();
     return s._handle;
   }
 

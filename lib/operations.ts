@@ -1,18 +1,59 @@
 // Helpers of the whole-store operations of HotStore (stats, checkpoint, entities): argument
-// checks and the shaping of RocksDB properties and tickers into StoreStats.
+// checks, the batched walk over the timelines, and the shaping of RocksDB properties and
+// tickers into StoreStats.
 import * as fs from 'fs';
 import * as path from 'path';
 import { native, NativeCfFacts, NativeHandle, NativeSpaceSummary } from './binding';
 import { invalidArgument, makeError } from './errors';
-import type { ColumnFamilyStats, StoreStats } from './types';
+import { decodeTimeline } from './records';
+import type { ColumnFamilyStats, EntityTimeline, StoreStats } from './types';
+import { checkNonEmptyString } from './validate';
 
 /** Timelines fetched per native call by entities(): one crossing per few hundred items. */
-export const ENTITY_BATCH = 512;
+const ENTITY_BATCH = 512;
+
+/** Decodes one batch of `timelines` records, keeping those of `space` (all when undefined). */
+function* timelinesIn(records: unknown[], bigint: boolean, space: number | undefined): Generator<EntityTimeline> {
+  for (const rec of records) {
+    const tl = decodeTimeline(rec as Buffer, bigint);
+    if (space === undefined || tl.spaceId === space) yield tl;
+  }
+}
+
+/**
+ * entities(): every timeline (of `space`, or all), in key order, from one snapshot taken at
+ * the first step, fetched ENTITY_BATCH at a time on the pool. Ending the loop early releases it.
+ */
+export async function* entityTimelines(handle: NativeHandle, bigint: boolean, space: number | undefined): AsyncGenerator<EntityTimeline> {
+  const it = native.iterator(handle, 'timelines', {});
+  try {
+    for (;;) {
+      const [records, ended] = await native.iteratorNext(handle, it, ENTITY_BATCH, 0, false, true, false, false);
+      yield* timelinesIn(records, bigint, space);
+      if (ended) return;
+    }
+  } finally {
+    native.iteratorClose(it);
+  }
+}
+
+/** entitiesSync(): {@link entityTimelines} on the main thread. */
+export function* entityTimelinesSync(handle: NativeHandle, bigint: boolean, space: number | undefined): Generator<EntityTimeline> {
+  const it = native.iterator(handle, 'timelines', {});
+  try {
+    for (;;) {
+      const [records, ended] = native.iteratorNextSync(handle, it, ENTITY_BATCH, 0, false, true, false, false);
+      yield* timelinesIn(records, bigint, space);
+      if (ended) return;
+    }
+  } finally {
+    native.iteratorClose(it);
+  }
+}
 
 /** Validates a checkpoint target and creates its parent; returns the absolute path. */
 export function checkCheckpointDir(dir: unknown): string {
-  if (typeof dir !== 'string' || dir.length === 0) throw invalidArgument('dir must be a non-empty string');
-  const abs = path.resolve(dir);
+  const abs = path.resolve(checkNonEmptyString(dir, 'dir'));
   if (fs.existsSync(abs)) throw invalidArgument(`dir ${dir} already exists; a checkpoint needs a new directory`);
   try {
     fs.mkdirSync(path.dirname(abs), { recursive: true });

@@ -2,7 +2,7 @@
 // space/format records of the `default` column family.
 import { decode } from 'cbor-x';
 import { makeError } from './errors';
-import { toOutput } from './validate';
+import { toOutput } from './ints';
 import type { EntityTimeline } from './types';
 
 function field(rec: Record<string, unknown>, name: string, what: string): number | bigint {

@@ -1,4 +1,5 @@
-// Public data shapes of the API (SPEC §3).
+// Public data shapes of the API: what HotStore's methods take and return, verify's
+// report included.
 
 /** An integer argument: a number must be a safe integer; a bigint may use the full 64-bit domain. */
 export type IntLike = number | bigint;
@@ -120,4 +121,66 @@ export interface StoreStats {
    */
   bloom: { useful: number; fullPositive: number; fullTruePositive: number; prefixChecked: number; prefixUseful: number };
   spaces: SpaceInfo[];
+}
+
+/** What kind of disagreement or damage an issue describes. */
+export type VerifyIssueKind =
+  | 'timeline-mismatch'     // stored timeline disagrees with the vectors (count, first, last, ids)
+  | 'timeline-missing'      // vectors exist without a timeline
+  | 'timeline-orphan'       // a timeline exists without vectors
+  | 'timeline-undecodable'  // timeline value is not a valid CBOR timeline record
+  | 'vector-undecodable'    // vector value is empty, not whole f32s, of the wrong dimension, or non-finite
+  | 'key-undecodable';      // a key of the wrong length (vectors: 20 bytes, timelines: 12)
+
+/** A timeline as verify computes or reads it. */
+export interface TimelineSummary {
+  entityId: number | bigint;
+  spaceId: number;
+  firstSeen: number | bigint;
+  lastSeen: number | bigint;
+  pointCount: number | bigint;
+  keyframeInterval: number;
+}
+
+export interface VerifyIssue {
+  kind: VerifyIssueKind;
+  columnFamily: 'vectors' | 'timelines';
+  /** The raw RocksDB key. */
+  key: Buffer;
+  /** Decoded from the key when it has the right length. */
+  entityId?: number | bigint;
+  spaceId?: number;
+  /** Only for vectors keys. */
+  timestamp?: number | bigint;
+  message: string;
+  /** The stored timeline, when there is one and it decodes. */
+  stored?: TimelineSummary;
+  /** The timeline the vectors imply (what repair writes). */
+  expected?: TimelineSummary;
+}
+
+export interface VerifyReport {
+  /** True when no issue was found. For repair(): what was found before repairing. */
+  ok: boolean;
+  vectorsScanned: number;
+  timelinesScanned: number;
+  /** (entity, space) series with at least one vector. */
+  series: number;
+  /** Number of issues found, including those beyond `maxIssues`. */
+  issueCount: number;
+  /** The first `maxIssues` issues, in key order. */
+  issues: VerifyIssue[];
+  truncated: boolean;
+  /** What repair() changed; all zero for verify(). */
+  repaired: { timelinesWritten: number; timelinesDeleted: number; vectorsDeleted: number };
+}
+
+export interface VerifyOptions {
+  /** Most issues listed in the report (all are counted). Default 1000. */
+  maxIssues?: number;
+}
+
+export interface RepairOptions extends VerifyOptions {
+  /** Also delete undecodable vectors and wrong-length keys (default false: report only). */
+  dropUndecodable?: boolean;
 }

@@ -1,13 +1,11 @@
-// Argument validation for the public API. Everything a caller passes is checked here,
-// before anything reaches the shim, so a refused call never touches the store; each
-// message names the argument. The shim re-checks types only so it can never crash.
-import { invalidArgument, makeError } from './errors';
+// Argument validation for the public API, each rule and its message in one place. Here
+// every argument's shape and type is checked, naming the argument, before anything reaches
+// the shim, so a refused call never touches the store. The shim re-checks only what memory
+// safety needs, plus the data-dependent rules only the engine side can know: finite values
+// on the data it has copied, and one dimension per space.
+import { invalidArgument } from './errors';
+import { I64_MAX, I64_MIN, U32_MAX, U64_MAX } from './ints';
 import type { GetManyOptions, IntLike, PointInput, PointKey, RangeColumnsOptions, RangeOptions } from './types';
-
-const U64_MAX = (1n << 64n) - 1n;
-const I64_MIN = -(1n << 63n);
-const I64_MAX = (1n << 63n) - 1n;
-const U32_MAX = 0xffffffff;
 /** Largest accepted vector dimension (256 KiB of f32 per vector). */
 export const MAX_DIM = 65536;
 
@@ -52,13 +50,29 @@ export function toU32(v: unknown, name: string): number {
   throw invalidArgument(`${name} must be an integer in [0, 2^32-1], got ${describe(v)}`);
 }
 
+/** A non-empty string argument (a path or a directory). */
+export function checkNonEmptyString(v: unknown, name: string): string {
+  if (typeof v !== 'string' || v.length === 0) throw invalidArgument(`${name} must be a non-empty string`);
+  return v;
+}
+
+/** Refuses a Float32Array the shim would read in place while another thread could change it. */
+export function checkNotShared(v: Float32Array, name: string): void {
+  if (typeof SharedArrayBuffer !== 'undefined' && v.buffer instanceof SharedArrayBuffer) {
+    throw invalidArgument(`${name} is backed by a SharedArrayBuffer, which another thread could change mid-write; copy it first`);
+  }
+}
+
+/** Refuses an empty Float32Array: a zero-length vector, or one whose buffer was transferred away. */
+function checkNotEmpty(v: Float32Array, name: string): void {
+  if (v.length === 0) throw invalidArgument(`${name} is empty (or its buffer was detached)`);
+}
+
 /** Turns an accepted vector into the Float32Array the shim reads in place. */
 export function toVector(v: unknown, name: string): Float32Array {
   let out: Float32Array;
   if (v instanceof Float32Array) {
-    if (typeof SharedArrayBuffer !== 'undefined' && v.buffer instanceof SharedArrayBuffer) {
-      throw invalidArgument(`${name} is backed by a SharedArrayBuffer, which another thread could change mid-write; copy it first`);
-    }
+    checkNotShared(v, name);
     out = v;
   } else if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) {
     const arr = v as ArrayLike<unknown>;
@@ -69,7 +83,7 @@ export function toVector(v: unknown, name: string): Float32Array {
   } else {
     throw invalidArgument(`${name} must be a Float32Array or an array of numbers, got ${describe(v)}`);
   }
-  if (out.length === 0) throw invalidArgument(`${name} is empty (or its buffer was detached)`);
+  checkNotEmpty(out, name);
   if (out.length > MAX_DIM) throw invalidArgument(`${name} has ${out.length} elements; the maximum dimension is ${MAX_DIM}`);
   return out;
 }
@@ -137,7 +151,7 @@ function checkInto(v: unknown, allowed: boolean): Float32Array | undefined {
   if (v === undefined) return undefined;
   if (!allowed) throw invalidArgument('options.into is taken by rangeColumnsSync and getManySync only');
   if (!(v instanceof Float32Array)) throw invalidArgument(`options.into must be a Float32Array, got ${describe(v)}`);
-  if (v.length === 0) throw invalidArgument('options.into is empty (or its buffer was detached)');
+  checkNotEmpty(v, 'options.into');
   return v;
 }
 
@@ -147,7 +161,7 @@ export function checkGetManyOptions(options: unknown, intoAllowed: boolean): Flo
 }
 
 /** False when no options were passed; throws unless they are an object. */
-function checkOptionsObject(options: unknown): options is object {
+export function checkOptionsObject(options: unknown): options is object {
   if (options === undefined) return false;
   if (options === null || typeof options !== 'object') throw invalidArgument(`options must be an object, got ${describe(options)}`);
   return true;
@@ -157,12 +171,4 @@ export function checkBoolean(v: unknown, name: string, fallback: boolean): boole
   if (v === undefined) return fallback;
   if (typeof v !== 'boolean') throw invalidArgument(`${name} must be a boolean, got ${describe(v)}`);
   return v;
-}
-
-/** Converts a stored 64-bit value to the caller's chosen integer type, never rounding. */
-export function toOutput(v: number | bigint, asBigint: boolean, what: string): number | bigint {
-  if (asBigint) return BigInt(v);
-  if (typeof v === 'number') return v;
-  if (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
-  throw makeError('CVX_UNSAFE_INTEGER', `${what} ${v} is outside the safe-integer range; open the store with { bigint: true } to read it`);
 }

@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import { InvalidArgumentError } from 'commander';
 import { HotStore, HotStoreError } from '../index';
+import { I64_MAX, I64_MIN, isSafeBigint, narrow, U32_MAX, U64_MAX } from '../ints';
 import type { HotStoreOptions } from '../types';
 
 export const EXIT_OK = 0;
@@ -22,21 +23,21 @@ const INT = /^-?\d+$/;
 export function parseId(v: string): number | bigint {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a non-negative integer');
   const b = BigInt(v);
-  if (b >= 1n << 64n) throw new InvalidArgumentError('expected an integer below 2^64');
-  return b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
+  if (b > U64_MAX) throw new InvalidArgumentError('expected an integer below 2^64');
+  return narrow(b);
 }
 
 /** A signed 64-bit timestamp: a number when safe, a bigint beyond. */
 export function parseTimestamp(v: string): number | bigint {
   if (!INT.test(v)) throw new InvalidArgumentError('expected an integer');
   const b = BigInt(v);
-  if (b < -(1n << 63n) || b >= 1n << 63n) throw new InvalidArgumentError('expected a signed 64-bit integer');
-  return b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
+  if (b < I64_MIN || b > I64_MAX) throw new InvalidArgumentError('expected a signed 64-bit integer');
+  return narrow(b);
 }
 
 /** A space id (u32). */
 export function parseSpace(v: string): number {
-  if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) throw new InvalidArgumentError('expected an integer in [0, 2^32-1]');
+  if (!/^\d+$/.test(v) || Number(v) > U32_MAX) throw new InvalidArgumentError('expected an integer in [0, 2^32-1]');
   return Number(v);
 }
 
@@ -81,7 +82,7 @@ export function f32(v: number): number {
 /** JSON with bigints as numbers when safe and as strings (exact) otherwise; f32 vectors shortest. */
 export function toJson(v: unknown, indent?: number): string {
   return JSON.stringify(v, (_k, x) => {
-    if (typeof x === 'bigint') return x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x.toString();
+    if (typeof x === 'bigint') return isSafeBigint(x) ? Number(x) : x.toString();
     if (x instanceof Float32Array) return Array.from(x, f32);
     if (x && x.type === 'Buffer' && Array.isArray(x.data)) return Buffer.from(x.data).toString('hex'); // keys, as hex
     return x;

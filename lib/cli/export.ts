@@ -2,17 +2,14 @@
 // that `cvx-hot import` reads back: a header item, then one map per point
 // { entityId, spaceId, timestamp, vector } with the vector as a CBOR typed array (f32 LE).
 import { Encoder } from 'cbor-x';
+import { I64_MAX, I64_MIN, narrow } from '../ints';
 import type { HotStore } from '../store';
 import { write } from './common';
 
 export const EXPORT_MAGIC = 'cvx-hot-export';
 export const EXPORT_VERSION = 1;
 
-const I64_MIN = -(1n << 63n);
-const I64_MAX = (1n << 63n) - 1n;
-
-const small = (v: number | bigint) =>
-  typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+const small = (v: number | bigint) => (typeof v === 'bigint' ? narrow(v) : v);
 
 /** Streams the export to `out`, honouring backpressure; resolves with the number of points. */
 export async function exportStore(store: HotStore, out: NodeJS.WritableStream, space?: number): Promise<number> {

@@ -6,6 +6,7 @@ import * as readline from 'readline';
 import { Readable } from 'stream';
 import { SingleBar } from 'cli-progress';
 import { DecoderStream } from 'cbor-x';
+import { I64_MAX, I64_MIN, narrow, U32_MAX, U64_MAX } from '../ints';
 import type { HotStore } from '../store';
 import type { PointInput } from '../types';
 import { CliError, describeError } from './common';
@@ -36,10 +37,6 @@ interface Rec {
   error?: string;
 }
 
-const U64_MAX = (1n << 64n) - 1n;
-const I64_MIN = -(1n << 63n);
-const I64_MAX = (1n << 63n) - 1n;
-
 /** An integer field: safe number, bigint, or a decimal string (for ids beyond 2^53 in JSON). */
 function intField(v: unknown, name: string, min: bigint, max: bigint): number | bigint {
   let b: bigint | undefined;
@@ -50,7 +47,7 @@ function intField(v: unknown, name: string, min: bigint, max: bigint): number | 
   else if (typeof v === 'string' && /^-?\d+$/.test(v)) b = BigInt(v);
   if (b === undefined) throw new Error(`${name} must be an integer, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
   if (b < min || b > max) throw new Error(`${name} ${b} is out of range`);
-  return b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
+  return narrow(b);
 }
 
 /** Checks one record; returns its space and point or throws with what is wrong. */
@@ -58,7 +55,7 @@ function toPoint(v: unknown, defaultSpace: number, dims: Map<number, number>): {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('expected an object {entityId, spaceId?, timestamp, vector}');
   const o = v as Record<string, unknown>;
   const entityId = intField(o.entityId, 'entityId', 0n, U64_MAX);
-  const space = o.spaceId === undefined ? defaultSpace : Number(intField(o.spaceId, 'spaceId', 0n, 0xffffffffn));
+  const space = o.spaceId === undefined ? defaultSpace : Number(intField(o.spaceId, 'spaceId', 0n, BigInt(U32_MAX)));
   const timestamp = intField(o.timestamp, 'timestamp', I64_MIN, I64_MAX);
   const raw = o.vector;
   if (!(Array.isArray(raw) || raw instanceof Float32Array || raw instanceof Float64Array)) throw new Error('vector must be an array of numbers');

@@ -1,6 +1,13 @@
-// Output shaping of the reading commands: points as json / ndjson / csv, and plain tables.
+// Output of the commands: lines on stdout, points and timelines as json / ndjson / csv, and
+// plain tables.
 import type { EntityTimeline, TemporalPoint } from '../types';
 import { f32, toJson, write } from './common';
+
+/** Where the commands' data goes (errors go to stderr). */
+export const stdout = process.stdout;
+
+/** Writes `s` to stdout as one line (adding the newline when it has none). */
+export const print = (s: string) => stdout.write(s.endsWith('\n') ? s : s + '\n');
 
 export type PointFormat = 'json' | 'ndjson' | 'csv';
 export const POINT_FORMATS: readonly PointFormat[] = ['json', 'ndjson', 'csv'];
