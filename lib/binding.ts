@@ -92,7 +92,31 @@ type PutManyArgs = [
   dim: number,
 ];
 
+/**
+ * The named bits that stand for the binding's yes/no arguments (native/flags.h owns the values):
+ * e.g. `native.range(…, limit, flags.reverse | flags.timestampsAsNumbers)`.
+ */
+export interface NativeFlags {
+  /** range: newest first. */
+  readonly reverse: number;
+  /** range: timestamps as a Float64Array (number mode) instead of a BigInt64Array. */
+  readonly timestampsAsNumbers: number;
+  /** iteratorNext: return each entry's key. */
+  readonly keys: number;
+  /** iteratorNext: return each entry's value. */
+  readonly values: number;
+  /** iteratorNext: keys as UTF-8 strings instead of Buffers. */
+  readonly keysAsString: number;
+  /** iteratorNext, rawGet: values as UTF-8 strings instead of Buffers. */
+  readonly valuesAsString: number;
+  /** verify: repair what is wrong. */
+  readonly repair: number;
+  /** verify: with repair, also delete undecodable records. */
+  readonly dropUndecodable: number;
+}
+
 export interface NativeBinding {
+  readonly flags: NativeFlags;
   openSync(path: string, options: NativeOpenOptions): NativeHandle;
   open(path: string, options: NativeOpenOptions): Promise<NativeHandle>;
   closeSync(h: NativeHandle): void;
@@ -129,11 +153,11 @@ export interface NativeBinding {
   /** With `into`, the vectors are written there and the answer has no `vectors` of its own. */
   rangeSync(
     h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId,
-    limit: number, reverse: boolean, timestampsAsNumbers: boolean, into?: Float32Array,
+    limit: number, flags: number, into?: Float32Array,
   ): NativeRange<BigInt64Array | Float64Array>;
   range(
     h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId,
-    limit: number, reverse: boolean, timestampsAsNumbers: boolean,
+    limit: number, flags: number,
   ): Promise<NativeRange<BigInt64Array | Float64Array>>;
   getTimelineSync(h: NativeHandle, entityId: NativeId, spaceId: number): Buffer | undefined;
   getTimeline(h: NativeHandle, entityId: NativeId, spaceId: number): Promise<Buffer | undefined>;
@@ -143,18 +167,16 @@ export interface NativeBinding {
   flush(h: NativeHandle): void;
   iterator(h: NativeHandle, cf: ColumnFamilyName, range: NativeRangeOptions): NativeIterator;
   iteratorNext(
-    h: NativeHandle, it: NativeIterator, size: number, maxBytes: number,
-    keys: boolean, values: boolean, keysAsString: boolean, valuesAsString: boolean,
+    h: NativeHandle, it: NativeIterator, size: number, maxBytes: number, flags: number,
   ): Promise<[RawValue[], boolean]>;
   iteratorNextSync(
-    h: NativeHandle, it: NativeIterator, size: number, maxBytes: number,
-    keys: boolean, values: boolean, keysAsString: boolean, valuesAsString: boolean,
+    h: NativeHandle, it: NativeIterator, size: number, maxBytes: number, flags: number,
   ): [RawValue[], boolean];
   iteratorSeek(h: NativeHandle, it: NativeIterator, target: string | Uint8Array): void;
   iteratorClose(it: NativeIterator): void;
-  rawGet(h: NativeHandle, cf: ColumnFamilyName, key: string | Uint8Array, asString: boolean): Promise<RawValue | undefined>;
-  rawGet(h: NativeHandle, cf: ColumnFamilyName, keys: Array<string | Uint8Array>, asString: boolean): Promise<Array<RawValue | undefined>>;
-  rawGetSync(h: NativeHandle, cf: ColumnFamilyName, key: string | Uint8Array, asString: boolean): RawValue | undefined;
+  rawGet(h: NativeHandle, cf: ColumnFamilyName, key: string | Uint8Array, flags: number): Promise<RawValue | undefined>;
+  rawGet(h: NativeHandle, cf: ColumnFamilyName, keys: Array<string | Uint8Array>, flags: number): Promise<Array<RawValue | undefined>>;
+  rawGetSync(h: NativeHandle, cf: ColumnFamilyName, key: string | Uint8Array, flags: number): RawValue | undefined;
   rawWrite(
     h: NativeHandle, cf: ColumnFamilyName, puts: boolean[], keys: Array<string | Uint8Array>, values: Array<string | Uint8Array | undefined>,
   ): Promise<void>;
@@ -176,8 +198,8 @@ export interface NativeBinding {
   encodeTimelineNative(
     entityId: NativeId, spaceId: number, firstSeen: NativeId, lastSeen: NativeId, pointCount: NativeId, keyframeInterval: number,
   ): Buffer;
-  verifySync(h: NativeHandle, repair: boolean, dropUndecodable: boolean, maxIssues: number): NativeVerifyReport;
-  verify(h: NativeHandle, repair: boolean, dropUndecodable: boolean, maxIssues: number): Promise<NativeVerifyReport>;
+  verifySync(h: NativeHandle, flags: number, maxIssues: number): NativeVerifyReport;
+  verify(h: NativeHandle, flags: number, maxIssues: number): Promise<NativeVerifyReport>;
   /** TEST TOOLING ONLY: writes raw bytes into a column family, bypassing every check. */
   _rawPut(h: NativeHandle, columnFamily: string, key: Uint8Array, value: Uint8Array): void;
   /** TEST TOOLING ONLY: deletes a raw key, bypassing timeline upkeep. */
@@ -212,3 +234,6 @@ function load(): NativeBinding {
 
 /** The loaded addon. */
 export const native: NativeBinding = load();
+
+/** The addon's named flag bits (see {@link NativeFlags}). */
+export const flags: NativeFlags = native.flags;

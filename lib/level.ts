@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AbstractIterator, AbstractKeyIterator, AbstractLevel, AbstractValueIterator } from 'abstract-level';
-import { ColumnFamilyName, native, NativeHandle, NativeIterator, NativeRangeOptions } from './binding';
+import { ColumnFamilyName, flags, native, NativeHandle, NativeIterator, NativeRangeOptions } from './binding';
 import { invalidArgument, makeError, storeClosed } from './errors';
 import { HotStore } from './store';
 import { checkBoolean, checkNonEmptyString, checkOptionsObject } from './validate';
@@ -32,6 +32,11 @@ export interface HotStoreLevelOptions {
 
 type Range = { gt?: unknown; gte?: unknown; lt?: unknown; lte?: unknown; reverse?: boolean; limit?: number };
 type Enc = { keyEncoding?: string; valueEncoding?: string };
+
+/** Values as UTF-8 strings (native flag) when the caller's value encoding is utf8, else Buffers. */
+function valueFlags(o: Enc): number {
+  return o.valueEncoding === 'utf8' ? flags.valuesAsString : 0;
+}
 
 function rangeOf(o: Range): NativeRangeOptions {
   const r: NativeRangeOptions = { reverse: !!o.reverse };
@@ -147,23 +152,23 @@ export class HotStoreLevel<KDefault = string, VDefault = string> extends Abstrac
   }
 
   async _get(key: string | Buffer, options: Enc): Promise<string | Buffer | undefined> {
-    return native.rawGet(this.#handle, this.columnFamily, key, options.valueEncoding === 'utf8');
+    return native.rawGet(this.#handle, this.columnFamily, key, valueFlags(options));
   }
 
   _getSync(key: string | Buffer, options: Enc): string | Buffer | undefined {
-    return native.rawGetSync(this.#handle, this.columnFamily, key, options.valueEncoding === 'utf8');
+    return native.rawGetSync(this.#handle, this.columnFamily, key, valueFlags(options));
   }
 
   async _getMany(keys: Array<string | Buffer>, options: Enc): Promise<Array<string | Buffer | undefined>> {
-    return native.rawGet(this.#handle, this.columnFamily, keys, options.valueEncoding === 'utf8');
+    return native.rawGet(this.#handle, this.columnFamily, keys, valueFlags(options));
   }
 
   async _has(key: string | Buffer): Promise<boolean> {
-    return (await native.rawGet(this.#handle, this.columnFamily, key, false)) !== undefined;
+    return (await native.rawGet(this.#handle, this.columnFamily, key, 0)) !== undefined;
   }
 
   async _hasMany(keys: Array<string | Buffer>): Promise<boolean[]> {
-    return (await native.rawGet(this.#handle, this.columnFamily, keys, false)).map((v) => v !== undefined);
+    return (await native.rawGet(this.#handle, this.columnFamily, keys, 0)).map((v) => v !== undefined);
   }
 
   async _put(key: string | Buffer, value: string | Buffer): Promise<void> {
@@ -217,8 +222,8 @@ class Batcher {
   readonly #it: NativeIterator;
   readonly #keys: boolean;
   readonly #values: boolean;
-  readonly #keysAsString: boolean;
-  readonly #valuesAsString: boolean;
+  /** What each step asks the shim for (native flags: keys, values, and their encodings). */
+  readonly #flags: number;
   #buffer: unknown[] = [];
   #pos = 0;
   #ended = false;
@@ -230,8 +235,8 @@ class Batcher {
     this.#it = native.iterator(handle, cf, rangeOf(options));
     this.#keys = keys;
     this.#values = values;
-    this.#keysAsString = options.keyEncoding === 'utf8';
-    this.#valuesAsString = options.valueEncoding === 'utf8';
+    this.#flags = (keys ? flags.keys : 0) | (values ? flags.values : 0) |
+      (options.keyEncoding === 'utf8' ? flags.keysAsString : 0) | valueFlags(options);
   }
 
   /** Entries per item: 2 for key+value, 1 otherwise. */
@@ -247,7 +252,7 @@ class Batcher {
         if (this.#ended) break;
         const want = Math.min(Math.max(this.#batch, size - out.length), MAX_BATCH);
         const [flat, ended] = await native.iteratorNext(
-          this.#handle, this.#it, want, MAX_BATCH_BYTES, this.#keys, this.#values, this.#keysAsString, this.#valuesAsString,
+          this.#handle, this.#it, want, MAX_BATCH_BYTES, this.#flags,
         );
         this.#buffer = flat;
         this.#pos = 0;

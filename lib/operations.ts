@@ -3,7 +3,7 @@
 // tickers into StoreStats.
 import * as fs from 'fs';
 import * as path from 'path';
-import { native, NativeCfFacts, NativeHandle, NativeSpaceSummary } from './binding';
+import { flags, native, NativeCfFacts, NativeHandle, NativeSpaceSummary } from './binding';
 import { invalidArgument, makeError } from './errors';
 import { decodeTimeline } from './records';
 import type { ColumnFamilyStats, EntityTimeline, StoreStats } from './types';
@@ -28,7 +28,7 @@ export async function* entityTimelines(handle: NativeHandle, bigint: boolean, sp
   const it = native.iterator(handle, 'timelines', {});
   try {
     for (;;) {
-      const [records, ended] = await native.iteratorNext(handle, it, ENTITY_BATCH, 0, false, true, false, false);
+      const [records, ended] = await native.iteratorNext(handle, it, ENTITY_BATCH, 0, flags.values);
       yield* timelinesIn(records, bigint, space);
       if (ended) return;
     }
@@ -42,7 +42,7 @@ export function* entityTimelinesSync(handle: NativeHandle, bigint: boolean, spac
   const it = native.iterator(handle, 'timelines', {});
   try {
     for (;;) {
-      const [records, ended] = native.iteratorNextSync(handle, it, ENTITY_BATCH, 0, false, true, false, false);
+      const [records, ended] = native.iteratorNextSync(handle, it, ENTITY_BATCH, 0, flags.values);
       yield* timelinesIn(records, bigint, space);
       if (ended) return;
     }

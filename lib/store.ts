@@ -1,7 +1,7 @@
 // The public HotStore class. It only wires the pieces: arguments checked by validate.ts
 // (and packed by columns.ts), one native call per operation, answers shaped by shape.ts;
 // async puts go through its PutCoalescer, opening through open.ts. No engine logic lives here.
-import { native, NativeHandle } from './binding';
+import { flags, native, NativeHandle } from './binding';
 import { PutCoalescer } from './coalescer';
 import { ColumnarBatch, KeyColumns, toColumns, toKeyColumns } from './columns';
 import { storeClosed } from './errors';
@@ -15,6 +15,11 @@ import type {
 } from './types';
 import { verifyAsync, verifySync } from './verify';
 import { checkGetManyOptions, checkI64, checkPoint, checkRange, checkU64, toU32 } from './validate';
+
+/** A range's native flags: its order, and whether timestamps come back as numbers (number mode). */
+function rangeFlags(reverse: boolean, timestampsAsNumbers: boolean): number {
+  return (reverse ? flags.reverse : 0) | (timestampsAsNumbers ? flags.timestampsAsNumbers : 0);
+}
 
 /**
  * The hot tier: time-stamped vectors per entity and embedding space in RocksDB.
@@ -157,7 +162,7 @@ export class HotStore {
   async range(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike, options?: RangeOptions): Promise<TemporalPoint[]> {
     const e = checkU64(entityId, 'entityId');
     const r = checkRange(start, end, options);
-    const cols = await native.range(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, r.reverse, !this.#bigint);
+    const cols = await native.range(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, rangeFlags(r.reverse, !this.#bigint));
     return pointsOf(e, cols, this.#bigint);
   }
 
@@ -165,7 +170,7 @@ export class HotStore {
   rangeSync(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike, options?: RangeOptions): TemporalPoint[] {
     const e = checkU64(entityId, 'entityId');
     const r = checkRange(start, end, options);
-    const cols = native.rangeSync(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, r.reverse, !this.#bigint);
+    const cols = native.rangeSync(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, rangeFlags(r.reverse, !this.#bigint));
     return pointsOf(e, cols, this.#bigint);
   }
 
@@ -173,7 +178,7 @@ export class HotStore {
   async rangeColumns(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike, options?: RangeOptions): Promise<RangeColumns> {
     const e = checkU64(entityId, 'entityId');
     const r = checkRange(start, end, options);
-    return (await native.range(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, r.reverse, false)) as RangeColumns;
+    return (await native.range(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, rangeFlags(r.reverse, false))) as RangeColumns;
   }
 
   /**
@@ -194,7 +199,7 @@ export class HotStore {
   rangeColumnsSync(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike, options?: RangeColumnsOptions): RangeColumns {
     const e = checkU64(entityId, 'entityId');
     const r = checkRange(start, end, options, true);
-    const cols = native.rangeSync(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, r.reverse, false, r.into);
+    const cols = native.rangeSync(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, rangeFlags(r.reverse, false), r.into);
     if (r.into) cols.vectors = r.into.subarray(0, cols.count * cols.dim);
     return cols as RangeColumns;
   }

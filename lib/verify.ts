@@ -2,20 +2,20 @@
 // The shim returns ids as bigint (a corrupt record can hold any 64-bit value); here they
 // become numbers when the store is in number mode and the value is safe, bigint otherwise,
 // because a report must never throw on the very corruption it is describing.
-import { native, NativeHandle, NativeTimeline, NativeVerifyReport } from './binding';
+import { flags, native, NativeHandle, NativeTimeline, NativeVerifyReport } from './binding';
 import { invalidArgument } from './errors';
 import { narrow as narrowExact } from './ints';
 import { decodeKey, KEY_SIZE, PREFIX_SIZE } from './keys';
 import type { RepairOptions, TimelineSummary, VerifyIssue, VerifyReport } from './types';
 import { checkBoolean, checkOptionsObject, toU32 } from './validate';
 
-/** Native arguments after the handle: (repair, dropUndecodable, maxIssues). */
-export function verifyArgs(options: unknown, repair: boolean): [boolean, boolean, number] {
+/** Native arguments after the handle: (flags: repair, dropUndecodable; maxIssues). */
+export function verifyArgs(options: unknown, repair: boolean): [number, number] {
   const o = (checkOptionsObject(options) ? options : {}) as RepairOptions;
   const maxIssues = o.maxIssues === undefined ? 1000 : toU32(o.maxIssues, 'options.maxIssues');
   const drop = checkBoolean(o.dropUndecodable, 'options.dropUndecodable', false);
   if (drop && !repair) throw invalidArgument('options.dropUndecodable is only meaningful for repair()');
-  return [repair, drop, maxIssues];
+  return [(repair ? flags.repair : 0) | (drop ? flags.dropUndecodable : 0), maxIssues];
 }
 
 function narrow(v: bigint, asBigint: boolean): number | bigint {

@@ -1,6 +1,7 @@
 // Module entry point. Context-aware (per-env AddonData), so it loads in worker threads.
 #include <napi.h>
 
+#include "flags.h"
 #include "js_register.h"
 #include "js_support.h"
 
@@ -8,6 +9,7 @@ namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new cvx::AddonData());
+  cvx::RegisterFlags(env, exports);
   cvx::RegisterLifetime(env, exports);
   cvx::RegisterWrites(env, exports);
   cvx::RegisterReads(env, exports);

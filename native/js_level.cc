@@ -4,6 +4,7 @@
 // close() frees it before RocksDB closes, and each step is an admitted operation (a Job),
 // so close() also waits for a step that is running.
 #include "cursor.h"
+#include "flags.h"
 #include "job.h"
 #include "js_register.h"
 #include "raw.h"
@@ -89,7 +90,7 @@ IteratorBox* IteratorOf(const Napi::CallbackInfo& info) {
   return box;
 }
 
-// (store, iterator, size, maxBytes, keys, values, keysAsString, valuesAsString)
+// (store, iterator, size, maxBytes, flags: kKeys | kValues | kKeysAsString | kValuesAsString)
 //   → [flat entries, ended]: [k0, v0, k1, v1, …], or only keys / only values.
 struct IteratorNextJob {
   static constexpr const char* kName = "cvx.iteratorNext";
@@ -107,10 +108,11 @@ struct IteratorNextJob {
     cursor = box->cursor.get();
     size = ReadU32(info[2], "size");
     max_bytes = ReadU32(info[3], "maxBytes");
-    want_keys = ReadBool(info[4], "keys");
-    want_values = ReadBool(info[5], "values");
-    keys_str = ReadBool(info[6], "keysAsString");
-    values_str = ReadBool(info[7], "valuesAsString");
+    const uint32_t flags = ReadFlags(info[4], kKeys | kValues | kKeysAsString | kValuesAsString, "flags");
+    want_keys = flags & kKeys;
+    want_values = flags & kValues;
+    keys_str = flags & kKeysAsString;
+    values_str = flags & kValuesAsString;
     if (size == 0) ThrowInvalid(info.Env(), "size must be at least 1");
   }
   Status Run(Store&) { return cursor->Next(size, max_bytes ? max_bytes : SIZE_MAX, want_keys, want_values, &keys, &values, &ended); }
@@ -150,7 +152,7 @@ Napi::Value IteratorClose(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// (store, cf, key | keys[], asString) → value | undefined, or an array of them.
+// (store, cf, key | keys[], flags: kValuesAsString) → value | undefined, or an array of them.
 struct RawGetJob {
   static constexpr const char* kName = "cvx.rawGet";
   static constexpr Hooks kHooks = Hooks::kNone;
@@ -170,7 +172,7 @@ struct RawGetJob {
     } else {
       keys.push_back(ReadBytes(info[2], "key"));
     }
-    as_string = ReadBool(info[3], "asString");
+    as_string = ReadFlags(info[3], kValuesAsString, "flags") & kValuesAsString;
   }
   Status Run(Store& s) { return RawGetMany(s, s.CfByName(cf), keys, &values); }
   Napi::Value Result(Napi::Env env) {

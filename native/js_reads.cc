@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "engine.h"
+#include "flags.h"
 #include "job.h"
 #include "js_register.h"
 
@@ -52,17 +53,18 @@ struct RangeJob {
   std::optional<JsVectorSink> in_js;  // where a sync scan writes
   IntoBuffer into;
 
-  // (handle, entityId, spaceId, start, end, limit (0 = none), reverse, timestampsAsNumbers[, into]).
-  // lib/ refuses start > end; RangeScan answers such a window as empty.
+  // (handle, entityId, spaceId, start, end, limit (0 = none), flags: kReverse | kTimestampsAsNumbers
+  // [, into]). lib/ refuses start > end; RangeScan answers such a window as empty.
   explicit RangeJob(const Napi::CallbackInfo& info) {
     q.entity = ReadU64(info[1], "entityId");
     q.space = ReadU32(info[2], "spaceId");
     q.start = ReadI64(info[3], "start");
     q.end = ReadI64(info[4], "end");
     q.limit = ReadU64(info[5], "options.limit");
-    q.reverse = ReadBool(info[6], "options.reverse");
-    ts_numbers = ReadBool(info[7], "timestampsAsNumbers");
-    into.Read(info, 8);
+    const uint32_t flags = ReadFlags(info[6], kReverse | kTimestampsAsNumbers, "flags");
+    q.reverse = flags & kReverse;
+    ts_numbers = flags & kTimestampsAsNumbers;
+    into.Read(info, 7);
   }
   Status Run(Store& s) {
     if (into.given) return into.RefusedAsync();

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "flags.h"
+
 namespace cvx {
 namespace {
 
@@ -214,6 +216,26 @@ StoreBox* UnwrapStore(const Napi::Value& handle) {
   void* p = nullptr;
   NAPI_THROW_IF_FAILED(env, napi_unwrap(env, handle, &p), nullptr);
   return static_cast<StoreBox*>(p);
+}
+
+uint32_t ReadFlags(const Napi::Value& v, uint32_t allowed, const char* name) {
+  const uint32_t bits = ReadU32(v, name);
+  if (bits & ~allowed) ThrowInvalid(v.Env(), std::string(name) + " has bits this call does not take");
+  return bits;
+}
+
+void RegisterFlags(Napi::Env env, Napi::Object exports) {
+  Napi::Object flags = Napi::Object::New(env);
+  flags.Set("reverse", Napi::Number::New(env, kReverse));
+  flags.Set("timestampsAsNumbers", Napi::Number::New(env, kTimestampsAsNumbers));
+  flags.Set("keys", Napi::Number::New(env, kKeys));
+  flags.Set("values", Napi::Number::New(env, kValues));
+  flags.Set("keysAsString", Napi::Number::New(env, kKeysAsString));
+  flags.Set("valuesAsString", Napi::Number::New(env, kValuesAsString));
+  flags.Set("repair", Napi::Number::New(env, kRepair));
+  flags.Set("dropUndecodable", Napi::Number::New(env, kDropUndecodable));
+  flags.Freeze();
+  exports.Set("flags", flags);
 }
 
 }  // namespace cvx

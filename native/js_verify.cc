@@ -1,6 +1,7 @@
 // verify / verifySync / repair as a Job (see job.h): options read on the main thread, the
 // scan in verify.cc, the report shaped into a plain object here. Ids and timestamps go out
 // as BigInt because a corrupt record may hold any 64-bit value; lib/verify.ts narrows them.
+#include "flags.h"
 #include "job.h"
 #include "js_register.h"
 #include "verify.h"
@@ -25,11 +26,12 @@ struct VerifyJob {
   VerifyOptions opts;
   VerifyReport report;
 
-  // (handle, repair, dropUndecodable, maxIssues)
+  // (handle, flags: kRepair | kDropUndecodable, maxIssues)
   explicit VerifyJob(const Napi::CallbackInfo& info) {
-    opts.repair = ReadBool(info[1], "repair");
-    opts.drop_undecodable = ReadBool(info[2], "options.dropUndecodable");
-    opts.max_issues = ReadU32(info[3], "options.maxIssues");
+    const uint32_t flags = ReadFlags(info[1], kRepair | kDropUndecodable, "flags");
+    opts.repair = flags & kRepair;
+    opts.drop_undecodable = flags & kDropUndecodable;
+    opts.max_issues = ReadU32(info[2], "options.maxIssues");
   }
   Status Run(Store& s) { return VerifyStore(s, opts, &report); }
   Napi::Value Result(Napi::Env env) {
