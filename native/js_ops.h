@@ -7,5 +7,4 @@ void RegisterOps(Napi::Env env, Napi::Object exports);
 void RegisterLifetime(Napi::Env env, Napi::Object exports);
 void RegisterLevel(Napi::Env env, Napi::Object exports);
 void RegisterAdmin(Napi::Env env, Napi::Object exports);
-void RegisterCodec(Napi::Env env, Napi::Object exports);
 }  // namespace cvx

@@ -1,9 +1,8 @@
-// Registration of verify/repair (js_verify.cc) and of the test-only raw record tools
-// (js_raw_tools.cc). Kept apart from js_ops.h so these files stay self-contained.
+// Registration of verify/repair (js_verify.cc). Kept apart from js_ops.h so these files stay
+// self-contained.
 #pragma once
 #include <napi.h>
 
 namespace cvx {
 void RegisterVerify(Napi::Env env, Napi::Object exports);
-void RegisterRawTools(Napi::Env env, Napi::Object exports);
 }  // namespace cvx
