@@ -23,6 +23,9 @@
         "native/verify.cc",
         "native/writer.cc",
         "native/writes.cc"
+      ],
+      "dependencies": [
+        "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"
       ]
     }
   ]

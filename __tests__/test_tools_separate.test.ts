@@ -25,10 +25,9 @@ test('the addon users load exports none of the test tools', () => {
 test('no shipped source names a test tool', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
   expect(pkg.files.filter((f) => f === 'test' || f.startsWith('test/'))).toEqual([]);
-  const shipped = [
-    path.join(ROOT, 'binding.gyp'),
-    ...fs.readdirSync(path.join(ROOT, 'native')).map((f) => path.join(ROOT, 'native', f)),
-  ];
+  const files = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  const shipped = [path.join(ROOT, 'binding.gyp'), ...files(path.join(ROOT, 'native'))];
   expect(shipped.length).toBeGreaterThan(20);
   // A binary built from these (a prebuilt one too) cannot export a name none of them holds.
   const mentions = shipped.flatMap((file) => {

@@ -3,10 +3,8 @@
 # the Store objects the addon made, from its own copy of the same sources, so both must be
 # compiled with exactly these settings for the objects to have one layout. Included inside
 # each target (not as target_defaults), so these flags come after node-gyp's own and win.
+# node-addon-api (with C++ exceptions) is added by each project: see test/native/binding.gyp.
 {
-  "dependencies": [
-    "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"
-  ],
   "defines": ["NAPI_VERSION=8", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
   "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "<!@(pkg-config --cflags rocksdb)"],
   "libraries": ["<!@(pkg-config --libs rocksdb)"],

@@ -19,7 +19,14 @@
         "../../native/store.cc",
         "../../native/writer.cc"
       ],
-      "include_dirs": ["../../native"]
+      "include_dirs": ["../../native", "<!(node -p \"require('node-addon-api').include_dir\")"],
+      # What the root project's node_addon_api_except dependency adds (node-addon-api's
+      # except.gypi), spelled out: gyp writes a dependency's makefile next to its .gyp file,
+      # inside node_modules, with paths relative to the project configuring it, so two
+      # projects depending on that target break each other's builds.
+      "defines": ["NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"]
     }
   ]
 }
