@@ -2,8 +2,8 @@
 // over the whole u64/u32/i64 domains, and C++ and TypeScript produce identical bytes.
 import fc from 'fast-check';
 import { decodeKey, encodeKey, encodePrefix, HotStoreError } from '../lib';
-import { native } from '../lib/binding';
 import { decodeTimeline } from '../lib/records';
+import { testTools } from './helpers/test_tools';
 
 const u64 = fc.bigUint({ max: (1n << 64n) - 1n });
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
@@ -34,7 +34,7 @@ test('byte order of keys equals numeric order of (entity, space, timestamp)', ()
 test('C++ and TypeScript encode identical key bytes', () => {
   fc.assert(
     fc.property(u64Edgy, u32, i64Edgy, (e, s, t) => {
-      expect(native.encodeKeyNative(e, s, t).equals(encodeKey(e, s, t))).toBe(true);
+      expect(testTools.encodeKeyNative(e, s, t).equals(encodeKey(e, s, t))).toBe(true);
     }),
     { numRuns: 5000 },
   );
@@ -59,7 +59,7 @@ test('golden key bytes match docs/format.md', () => {
 
 test('number and bigint inputs encode the same', () => {
   expect(encodeKey(42, 3, -5).equals(encodeKey(42n, 3, -5n))).toBe(true);
-  expect(native.encodeKeyNative(Number.MAX_SAFE_INTEGER, 3, -5).equals(encodeKey(BigInt(Number.MAX_SAFE_INTEGER), 3, -5n))).toBe(true);
+  expect(testTools.encodeKeyNative(Number.MAX_SAFE_INTEGER, 3, -5).equals(encodeKey(BigInt(Number.MAX_SAFE_INTEGER), 3, -5n))).toBe(true);
 });
 
 test('the codec refuses out-of-domain input', () => {
@@ -72,7 +72,7 @@ test('the codec refuses out-of-domain input', () => {
 });
 
 test('timeline record golden bytes match docs/format.md and decode with cbor-x', () => {
-  const rec = native.encodeTimelineNative(42, 0, 1000, 2000, 2, 10);
+  const rec = testTools.encodeTimelineNative(42, 0, 1000, 2000, 2, 10);
   expect(rec.toString('hex')).toBe(
     'a6' +
       '68656e746974794964182a' +
@@ -83,7 +83,7 @@ test('timeline record golden bytes match docs/format.md and decode with cbor-x',
       '706b65796672616d65496e74657276616c' + '0a',
   );
   expect(decodeTimeline(rec, false)).toEqual({ entityId: 42, spaceId: 0, firstSeen: 1000, lastSeen: 2000, pointCount: 2, keyframeInterval: 10 });
-  const big = native.encodeTimelineNative((1n << 64n) - 1n, 5, -(1n << 63n), (1n << 63n) - 1n, 3, 10);
+  const big = testTools.encodeTimelineNative((1n << 64n) - 1n, 5, -(1n << 63n), (1n << 63n) - 1n, 3, 10);
   expect(decodeTimeline(big, true)).toEqual({
     entityId: (1n << 64n) - 1n, spaceId: 5, firstSeen: -(1n << 63n), lastSeen: (1n << 63n) - 1n, pointCount: 3, keyframeInterval: 10,
   });

@@ -1,5 +1,5 @@
 // verify() finds every kind of damage a store can carry and repair() fixes it. The damage
-// is done through RocksDB itself (test-only _rawPut/_rawDelete), never by editing files.
+// is done through RocksDB itself (the test-tools addon's _rawPut/_rawDelete), never by editing files.
 import { HotStore } from '../lib';
 import { dump, f32bytes, rawDelete, rawPut, timelineBytes, tkey, vkey } from './helpers/raw';
 import { tempStore } from './helpers/tmp';

@@ -193,19 +193,8 @@ export interface NativeBinding {
   deleteRange(h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId): Promise<number>;
   deleteRangeSync(h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId): number;
 
-  /** C++ codecs, exposed so tests can compare them byte for byte with lib/keys.ts. */
-  encodeKeyNative(entityId: NativeId, spaceId: number, timestamp: NativeId): Buffer;
-  encodeTimelineNative(
-    entityId: NativeId, spaceId: number, firstSeen: NativeId, lastSeen: NativeId, pointCount: NativeId, keyframeInterval: number,
-  ): Buffer;
   verifySync(h: NativeHandle, flags: number, maxIssues: number): NativeVerifyReport;
   verify(h: NativeHandle, flags: number, maxIssues: number): Promise<NativeVerifyReport>;
-  /** TEST TOOLING ONLY: writes raw bytes into a column family, bypassing every check. */
-  _rawPut(h: NativeHandle, columnFamily: string, key: Uint8Array, value: Uint8Array): void;
-  /** TEST TOOLING ONLY: deletes a raw key, bypassing timeline upkeep. */
-  _rawDelete(h: NativeHandle, columnFamily: string, key: Uint8Array): void;
-  /** TEST TOOLING ONLY: every [key, value] of a column family, in key order. */
-  _rawScan(h: NativeHandle, columnFamily: string): Array<[Buffer, Buffer]>;
   setErrorFactory(factory: (code: string, message: string) => Error): void;
   /** Lets every store's writer thread finish its queued writes and end (process 'exit'). */
   quiesceWriters(): void;

@@ -15,9 +15,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   cvx::RegisterReads(env, exports);
   cvx::RegisterLevel(env, exports);
   cvx::RegisterAdmin(env, exports);
-  cvx::RegisterCodec(env, exports);
   cvx::RegisterVerify(env, exports);
-  cvx::RegisterRawTools(env, exports);
   return exports;
 }
 

@@ -10,6 +10,4 @@ void RegisterReads(Napi::Env env, Napi::Object exports);     // js_reads.cc
 void RegisterLevel(Napi::Env env, Napi::Object exports);     // js_level.cc
 void RegisterAdmin(Napi::Env env, Napi::Object exports);     // js_admin.cc
 void RegisterVerify(Napi::Env env, Napi::Object exports);    // js_verify.cc
-void RegisterCodec(Napi::Env env, Napi::Object exports);     // js_codec.cc
-void RegisterRawTools(Napi::Env env, Napi::Object exports);  // js_raw_tools.cc (test tooling)
 }  // namespace cvx

@@ -7,6 +7,8 @@
 #   - scripts/memcheck.supp suppresses known V8 internals only; each entry is explained.
 #   - the workload runs once natively first: it must pass on its own, and that run fills the
 #     TypeScript transpile cache so valgrind never has to run the compiler.
+# The workload corrupts a store through the test-tools addon (test/native), built here first
+# (in the flavour the workload loads, CVX_NATIVE_BUILD) so the valgrind run never compiles.
 # Takes ~40 s. Needs valgrind (apt-get install valgrind). Log: $MEMCHECK_LOG (default
 # build/memcheck.log).
 set -euo pipefail
@@ -16,6 +18,7 @@ log="${MEMCHECK_LOG:-build/memcheck.log}"
 mkdir -p "$(dirname "$log")"
 run=(--expose-gc -r ./__tests__/children/ts-hook.js __tests__/children/memcheck_workload.ts)
 
+node test/native/build.js >/dev/null
 node "${run[@]}"
 echo "==> valgrind memcheck (log: $log)"
 status=0

@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { native } from '../../lib/binding';
 import { HotStore } from '../../lib';
+import { testTools } from '../helpers/test_tools';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cvx-memcheck-'));
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -61,7 +62,7 @@ async function main() {
   try { s.rangeColumnsSync(12, 2, 0, 1000, { into: into.subarray(0, 10 * 256 + 5) }); } catch { /* CVX_INVALID_ARGUMENT */ }
   s.getManySync(2, many.slice(0, 90), { into });
   try { s.getManySync(2, many, { into }); } catch { /* CVX_INVALID_ARGUMENT: 1100 keys do not fit */ }
-  native._rawDelete(s._handle, 'timelines', new Uint8Array(native.encodeKeyNative(12, 2, 0).subarray(0, 12)));
+  testTools._rawDelete(s._handle, 'timelines', new Uint8Array(testTools.encodeKeyNative(12, 2, 0).subarray(0, 12)));
   s.rangeColumnsSync(12, 2, 0, 1000);
   s.deleteSync(9, 0, 0);
   await s.delete(9, 0, 39);
@@ -71,11 +72,11 @@ async function main() {
   // corrupt through RocksDB, then verify and repair
   const prefix = Buffer.alloc(12);
   prefix.writeBigUInt64BE(9n, 0);
-  native._rawDelete(s._handle, 'timelines', new Uint8Array(prefix));
+  testTools._rawDelete(s._handle, 'timelines', new Uint8Array(prefix));
   const key = Buffer.alloc(20);
   key.writeBigUInt64BE(3n, 0);
-  native._rawPut(s._handle, 'vectors', new Uint8Array(key), new Uint8Array([1, 2, 3]));
-  native._rawPut(s._handle, 'timelines', new Uint8Array(Buffer.from('odd')), new Uint8Array([0xff]));
+  testTools._rawPut(s._handle, 'vectors', new Uint8Array(key), new Uint8Array([1, 2, 3]));
+  testTools._rawPut(s._handle, 'timelines', new Uint8Array(Buffer.from('odd')), new Uint8Array([0xff]));
   if (s.verifySync().ok) throw new Error('verify missed the damage');
   await s.verify({ maxIssues: 1 });
   s.repairSync({ dropUndecodable: true });

@@ -1,18 +1,18 @@
-// TEST TOOLING: corrupt a store through RocksDB itself (the addon's _rawPut/_rawDelete),
-// and read a whole store back, for tests that must prove nothing changed or that
-// verify()/repair() find and fix damage.
+// TEST TOOLING: corrupt a store through RocksDB itself (the test-tools addon's
+// _rawPut/_rawDelete), and read a whole store back, for tests that must prove nothing changed
+// or that verify()/repair() find and fix damage.
 import { encode } from 'cbor-x';
-import { native } from '../../lib/binding';
 import { encodeKey, encodePrefix, HotStore } from '../../lib';
+import { testTools } from './test_tools';
 
 export type Cf = 'default' | 'vectors' | 'timelines';
 
 export function rawPut(store: HotStore, cf: Cf, key: Uint8Array, value: Uint8Array): void {
-  native._rawPut(store._handle, cf, new Uint8Array(key), new Uint8Array(value));
+  testTools._rawPut(store._handle, cf, new Uint8Array(key), new Uint8Array(value));
 }
 
 export function rawDelete(store: HotStore, cf: Cf, key: Uint8Array): void {
-  native._rawDelete(store._handle, cf, new Uint8Array(key));
+  testTools._rawDelete(store._handle, cf, new Uint8Array(key));
 }
 
 export const vkey = (e: number, s: number, t: number | bigint) => encodeKey(e, s, t);
@@ -33,7 +33,7 @@ export function f32bytes(values: number[]): Uint8Array {
 export function dump(store: HotStore): Record<Cf, string[]> {
   const out = {} as Record<Cf, string[]>;
   for (const cf of ['default', 'vectors', 'timelines'] as Cf[]) {
-    out[cf] = native._rawScan(store._handle, cf).map(([k, v]) => `${k.toString('hex')}=${v.toString('hex')}`);
+    out[cf] = testTools._rawScan(store._handle, cf).map(([k, v]) => `${k.toString('hex')}=${v.toString('hex')}`);
   }
   return out;
 }

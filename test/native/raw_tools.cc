@@ -1,25 +1,22 @@
 // TEST TOOLING ONLY: _rawPut / _rawDelete write bytes straight into a column family,
 // bypassing validation, timelines and the write mutex; _rawScan lists a whole column family
 // (so a test can prove a refused call changed nothing). They exist so tests can corrupt a
-// store *through RocksDB* and prove verify()/repair() find and fix it. The leading
-// underscore and the absence from HotStore's API say it: never use them on real data.
+// store *through RocksDB* and prove verify()/repair() find and fix it. They live in the
+// test-tools addon only (addon.cc): never use them on real data.
 #include <memory>
 
 #include <rocksdb/db.h>
 
-#include "job.h"
-#include "js_verify.h"
+#include "js_support.h"
+#include "store.h"
+#include "tools.h"
 
 namespace cvx {
 namespace {
 
-rocksdb::ColumnFamilyHandle* Cf(Napi::Env env, Store& s, const Napi::Value& v) {
-  if (!v.IsString()) ThrowInvalid(env, "columnFamily must be a string");
-  std::string name = v.As<Napi::String>().Utf8Value();
-  if (name == "default") return s.system_cf();
-  if (name == "vectors") return s.vectors_cf();
-  if (name == "timelines") return s.timelines_cf();
-  ThrowInvalid(env, "columnFamily must be one of default, vectors, timelines");
+// Called after Enter(): a column family handle is valid only while the store is open.
+rocksdb::ColumnFamilyHandle* Cf(Store& s, const Napi::Value& v) {
+  return s.CfByName(ReadCfName(v, "columnFamily"));
 }
 
 std::string Bytes(Napi::Env env, const Napi::Value& v, const char* name) {
@@ -34,14 +31,12 @@ std::string Bytes(Napi::Env env, const Napi::Value& v, const char* name) {
 Napi::Value Raw(const Napi::CallbackInfo& info, bool del) {
   Napi::Env env = info.Env();
   Store& s = *UnwrapStore(info[0])->store;
-  Status st = s.Enter();
-  if (!st.ok()) Throw(env, st);
-  struct Leave { Store& s; ~Leave() { s.Leave(); } } leave{s};
-  rocksdb::ColumnFamilyHandle* cf = Cf(env, s, info[1]);
+  Admission admission(env, s);
+  rocksdb::ColumnFamilyHandle* cf = Cf(s, info[1]);
   std::string key = Bytes(env, info[2], "key");
   rocksdb::Status rs = del ? s.db()->Delete(s.write_options(), cf, key)
                            : s.db()->Put(s.write_options(), cf, key, Bytes(env, info[3], "value"));
-  st = Status::FromRocks(rs, del ? "_rawDelete" : "_rawPut");
+  Status st = Status::FromRocks(rs, del ? "_rawDelete" : "_rawPut");
   if (!st.ok()) Throw(env, st);
   return env.Undefined();
 }
@@ -50,12 +45,10 @@ Napi::Value Raw(const Napi::CallbackInfo& info, bool del) {
 Napi::Value RawScan(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Store& s = *UnwrapStore(info[0])->store;
-  Status st = s.Enter();
-  if (!st.ok()) Throw(env, st);
-  struct Leave { Store& s; ~Leave() { s.Leave(); } } leave{s};
+  Admission admission(env, s);
   rocksdb::ReadOptions ro;
   ro.total_order_seek = true;
-  std::unique_ptr<rocksdb::Iterator> it(s.db()->NewIterator(ro, Cf(env, s, info[1])));
+  std::unique_ptr<rocksdb::Iterator> it(s.db()->NewIterator(ro, Cf(s, info[1])));
   Napi::Array out = Napi::Array::New(env);
   uint32_t i = 0;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -64,7 +57,7 @@ Napi::Value RawScan(const Napi::CallbackInfo& info) {
     kv.Set(1u, Napi::Buffer<char>::Copy(env, it->value().data(), it->value().size()));
     out.Set(i++, kv);
   }
-  st = Status::FromRocks(it->status(), "_rawScan");
+  Status st = Status::FromRocks(it->status(), "_rawScan");
   if (!st.ok()) Throw(env, st);
   return out;
 }

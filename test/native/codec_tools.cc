@@ -1,10 +1,9 @@
-// Exposes the native key codec to JavaScript so tests can prove that C++ and
-// lib/keys.ts produce identical bytes (the store never needs this on its hot paths).
-#include <cstring>
-
+// TEST TOOLING: exposes the native key and timeline codecs to JavaScript so tests can prove
+// that C++ and lib/keys.ts, lib/records.ts produce identical bytes. The store itself never
+// needs them in JavaScript, so they live in the test-tools addon only (addon.cc).
 #include "codec.h"
-#include "js_register.h"
 #include "js_support.h"
+#include "tools.h"
 
 namespace cvx {
 namespace {
@@ -29,7 +28,7 @@ Napi::Value EncodeTimelineNative(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void RegisterCodec(Napi::Env env, Napi::Object exports) {
+void RegisterCodecTools(Napi::Env env, Napi::Object exports) {
   exports.Set("encodeKeyNative", Napi::Function::New(env, EncodeKeyNative, "encodeKeyNative"));
   exports.Set("encodeTimelineNative", Napi::Function::New(env, EncodeTimelineNative, "encodeTimelineNative"));
 }

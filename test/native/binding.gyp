@@ -1,0 +1,32 @@
+# The TEST-ONLY addon (see addon.cc), a gyp project of its own so that `npm install`'s
+# `node-gyp rebuild` of the root binding.gyp never builds it. Built by build.js into
+# test/native/build/<Release|Debug>/cvx_test_tools.node. It compiles only the store and
+# support code its tools reach, from native/, with the addon's own settings.
+{
+  "targets": [
+    {
+      "target_name": "cvx_test_tools",
+      "includes": ["../../native/build_flags.gypi"],
+      "sources": [
+        "addon.cc",
+        "codec_tools.cc",
+        "raw_tools.cc",
+        "../../native/codec.cc",
+        "../../native/js_support.cc",
+        "../../native/options.cc",
+        "../../native/result_pool.cc",
+        "../../native/status.cc",
+        "../../native/store.cc",
+        "../../native/writer.cc"
+      ],
+      "include_dirs": ["../../native", "<!(node -p \"require('node-addon-api').include_dir\")"],
+      # What the root project's node_addon_api_except dependency adds (node-addon-api's
+      # except.gypi), spelled out: gyp writes a dependency's makefile next to its .gyp file,
+      # inside node_modules, with paths relative to the project configuring it, so two
+      # projects depending on that target break each other's builds.
+      "defines": ["NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"]
+    }
+  ]
+}
