@@ -24,10 +24,11 @@ function nodeIncludeDir(): string {
   return found;
 }
 
-/** The cvx_native target's defines and C++ standard from binding.gyp, so the fixtures see what the addon sees. */
+/** The addon's defines and C++ standard (native/build_flags.gypi), so the fixtures see what the addon sees. */
 function compileFlags(): string[] {
-  const gyp = JSON.parse(fs.readFileSync(path.join(root, 'binding.gyp'), 'utf8'));
-  const target = gyp.targets.find((t: { target_name: string }) => t.target_name === 'cvx_native');
+  const gypi = fs.readFileSync(path.join(root, 'native', 'build_flags.gypi'), 'utf8');
+  // gyp files are JSON with `#` comment lines.
+  const target = JSON.parse(gypi.split('\n').filter((l) => !l.trimStart().startsWith('#')).join('\n'));
   const std = (target.cflags_cc as string[]).filter((f) => f.startsWith('-std='));
   const rocksdb = execFileSync('pkg-config', ['--cflags', 'rocksdb'], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
   return [
