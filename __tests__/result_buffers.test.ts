@@ -75,7 +75,7 @@ test('kept small windows of a long series pin no large pooled buffers', async ()
   expect(m.virtualGrowthMB).toBeLessThan(1024);
 });
 
-// Sync ranges scan straight into the memory of the Float32Array they return (native/js_ops.cc,
+// Sync ranges scan straight into the memory of the Float32Array they return (native/js_results.h,
 // JsVectorSink), sized from the timeline's expectation, which can be far off either way.
 describe('sync range results written straight into JS memory', () => {
   const WIDE = 768;

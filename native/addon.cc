@@ -1,7 +1,6 @@
 // Module entry point. Context-aware (per-env AddonData), so it loads in worker threads.
 #include <napi.h>
 
-#include "flags.h"
 #include "js_register.h"
 #include "js_support.h"
 

@@ -187,7 +187,7 @@ Status RunAndLeave(Job& job, Store& store) {
   Status st = RunGuarded(job, store);
   if constexpr (JobHooks<Job>::kPins) {
     if (st.ok()) job.Detach();
-    else job.Unpin();  // a failed run may have pinned before it failed
+    job.Unpin();  // after Detach's copy, or a failed run that may have pinned before it failed
   }
   store.Leave();
   return st;

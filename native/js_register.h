@@ -4,6 +4,7 @@
 #include <napi.h>
 
 namespace cvx {
+void RegisterFlags(Napi::Env env, Napi::Object exports);     // js_support.cc (flags.h's bits)
 void RegisterLifetime(Napi::Env env, Napi::Object exports);  // js_lifetime.cc
 void RegisterWrites(Napi::Env env, Napi::Object exports);    // js_writes.cc
 void RegisterReads(Napi::Env env, Napi::Object exports);     // js_reads.cc

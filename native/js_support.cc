@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "flags.h"
+#include "js_register.h"
 
 namespace cvx {
 namespace {
@@ -226,14 +227,9 @@ uint32_t ReadFlags(const Napi::Value& v, uint32_t allowed, const char* name) {
 
 void RegisterFlags(Napi::Env env, Napi::Object exports) {
   Napi::Object flags = Napi::Object::New(env);
-  flags.Set("reverse", Napi::Number::New(env, kReverse));
-  flags.Set("timestampsAsNumbers", Napi::Number::New(env, kTimestampsAsNumbers));
-  flags.Set("keys", Napi::Number::New(env, kKeys));
-  flags.Set("values", Napi::Number::New(env, kValues));
-  flags.Set("keysAsString", Napi::Number::New(env, kKeysAsString));
-  flags.Set("valuesAsString", Napi::Number::New(env, kValuesAsString));
-  flags.Set("repair", Napi::Number::New(env, kRepair));
-  flags.Set("dropUndecodable", Napi::Number::New(env, kDropUndecodable));
+#define CVX_FLAG_EXPORT(id, name, bit) flags.Set(name, Napi::Number::New(env, id));
+  CVX_FLAGS(CVX_FLAG_EXPORT)
+#undef CVX_FLAG_EXPORT
   flags.Freeze();
   exports.Set("flags", flags);
 }

@@ -4,6 +4,7 @@
 #include "flags.h"
 #include "job.h"
 #include "js_register.h"
+#include "options.h"
 #include "verify.h"
 
 namespace cvx {
@@ -46,7 +47,7 @@ struct VerifyJob {
       const Issue& is = report.issues[i];
       Napi::Object o = Napi::Object::New(env);
       o.Set("kind", Napi::String::New(env, IssueKindName(is.kind)));
-      o.Set("columnFamily", Napi::String::New(env, is.in_vectors ? "vectors" : "timelines"));
+      o.Set("columnFamily", Napi::String::New(env, is.in_vectors ? kVectorsCf : kTimelinesCf));
       o.Set("key", Napi::Buffer<char>::Copy(env, is.key.data(), is.key.size()));
       o.Set("message", Napi::String::New(env, is.message));
       if (is.has_stored) o.Set("stored", TimelineObject(env, is.stored));

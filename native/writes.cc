@@ -1,6 +1,7 @@
-// Write path: put/putMany/delete. The timeline read-modify-write happens under the
-// store's write mutex and lands in the same WriteBatch as the vectors, so a point and its
-// timeline are never written apart and an overwrite never counts a point twice.
+// Write path: put, putMany, coalesced put groups, delete and deleteRange. The timeline
+// read-modify-write happens under the store's write mutex and lands in the same WriteBatch as
+// the vectors, so a point and its timeline are never written apart and an overwrite never
+// counts a point twice.
 #include <cstring>
 #include <map>
 #include <string_view>
