@@ -47,6 +47,12 @@ function load(file) {
   return addon;
 }
 
+// A forward, timestamps-as-numbers range in either build's argument form: named flag bits
+// (native/flags.h) in current builds, two booleans (reverse, timestampsAsNumbers) before them.
+function rangeArgs(m) {
+  return m.flags ? [m.flags.timestampsAsNumbers] : [false, true];
+}
+
 const OPS = {
   getSync: (m, h, w, n) => {
     const sample = w.getSample().slice(0, n);
@@ -57,18 +63,20 @@ const OPS = {
   },
   rangeSync: (m, h, w, n) => {
     const entities = w.rangeSample().slice(0, Math.ceil(n / w.P));
+    const flags = rangeArgs(m);
     return () => {
       let points = 0;
-      for (const e of entities) points += m.rangeSync(h, e, 0, w.firstTs, w.lastTs, 0, false, true).count;
+      for (const e of entities) points += m.rangeSync(h, e, 0, w.firstTs, w.lastTs, 0, ...flags).count;
       return points;
     };
   },
   rangePoints: (m, h, w, n) => {
     const entities = w.rangeSample().slice(0, Math.ceil(n / w.P));
+    const flags = rangeArgs(m);
     return () => {
       let points = 0;
       for (const e of entities) {
-        const { count, dim, timestamps, vectors } = m.rangeSync(h, e, 0, w.firstTs, w.lastTs, 0, false, true);
+        const { count, dim, timestamps, vectors } = m.rangeSync(h, e, 0, w.firstTs, w.lastTs, 0, ...flags);
         const out = new Array(count);
         for (let i = 0; i < count; i++) out[i] = { entityId: e, timestamp: timestamps[i], vector: vectors.subarray(i * dim, (i + 1) * dim) };
         points += out.length;
