@@ -1,7 +1,7 @@
 // Hostile input, table-driven: every public method against wrong types, out-of-range ids,
 // timestamps and space ids, bad ranges and limits, bad vectors (NaN, empty, oversized,
-// detached, SharedArrayBuffer-backed, wrong dimension), bad options, and paths/directories
-// that are not stores. Each case must fail with its HotStoreError code, a message naming
+// detached, SharedArrayBuffer-backed however hidden, wrong dimension), bad options, Proxies
+// (revoked ones too) and getters that throw, and paths/directories that are not stores. Each case must fail with its HotStoreError code, a message naming
 // the argument, and leave the store byte-for-byte as it was (read back through RocksDB),
 // for both the *Sync and the promise form.
 import { execFileSync } from 'child_process';
@@ -24,7 +24,27 @@ function detached(): Float32Array {
   return f;
 }
 const shared = () => new Float32Array(new SharedArrayBuffer(12));
+/** A Float32Array on a SharedArrayBuffer whose subclass's `buffer` getter shows a plain one. */
+function hidingShared(): Float32Array {
+  class Hiding extends Float32Array {}
+  Object.defineProperty(Hiding.prototype, 'buffer', { get: () => new ArrayBuffer(12) });
+  return new Hiding(new SharedArrayBuffer(12) as unknown as ArrayBuffer);
+}
 const ok = (over: Record<string, unknown> = {}) => ({ entityId: 1, timestamp: 5, vector: new Float32Array([1, 2, 3]), ...over });
+/** A Proxy already revoked: every operation on it throws a TypeError. */
+function revoked(): object {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+}
+/** `base` with a getter for `key` that throws. */
+function throwing<T extends object>(base: T, key: string): T {
+  return Object.defineProperty(base, key, { get() { throw new Error(`${key} getter failed`); }, enumerable: true });
+}
+const trapsThrow = <T extends object>(target: T) => new Proxy(target, {
+  get() { throw new Error('get trap failed'); },
+  has() { throw new Error('has trap failed'); },
+});
 
 type Case = [name: string, method: string, args: unknown[], code: string, names: RegExp];
 
@@ -55,6 +75,12 @@ const BAD_VECTORS: Array<[string, unknown, string]> = [
   ['a DataView', new DataView(new ArrayBuffer(12)), 'CVX_INVALID_ARGUMENT'],
   ['a detached Float32Array', detached(), 'CVX_INVALID_ARGUMENT'],
   ['a SharedArrayBuffer-backed Float32Array', shared(), 'CVX_INVALID_ARGUMENT'],
+  ['a Float32Array subclass whose buffer getter hides its SharedArrayBuffer', hidingShared(), 'CVX_INVALID_ARGUMENT'],
+  ['a Float64Array on a SharedArrayBuffer', new Float64Array(new SharedArrayBuffer(24)), 'CVX_INVALID_ARGUMENT'],
+  ['a Proxy around a Float32Array', new Proxy(new Float32Array([1, 2, 3]), {}), 'CVX_INVALID_ARGUMENT'],
+  ['a revoked Proxy', revoked(), 'CVX_INVALID_ARGUMENT'],
+  ['a Proxy around an array whose traps throw', trapsThrow([1, 2, 3]), 'CVX_INVALID_ARGUMENT'],
+  ['an array whose element getter throws', throwing([1, 2, 3], '1'), 'CVX_INVALID_ARGUMENT'],
   ['the wrong dimension (4 in a dim-3 space)', [1, 2, 3, 4], 'CVX_DIMENSION_MISMATCH'],
 ];
 const BAD_RANGE_OPTIONS: Array<[string, unknown, RegExp]> = [
@@ -65,6 +91,10 @@ const BAD_RANGE_OPTIONS: Array<[string, unknown, RegExp]> = [
   // rangeColumnsSync alone takes a Float32Array `into`; every form names it.
   ['into a Float64Array', { into: new Float64Array(4) }, /options\.into/], ['into an array', { into: [1, 2] }, /options\.into/],
   ['into an empty Float32Array', { into: new Float32Array(0) }, /options\.into/],
+  ['into a Proxy around a Float32Array', { into: new Proxy(new Float32Array(64), {}) }, /options\.into/],
+  ['into a getter that throws', throwing({}, 'into'), /options\.into/],
+  ['limit a getter that throws', throwing({}, 'limit'), /options\.limit/],
+  ['options a revoked Proxy', revoked(), /options/], ['options a Proxy whose traps throw', trapsThrow({}), /options/],
 ];
 
 const cases: Case[] = [];
@@ -117,6 +147,23 @@ cases.push(
   ['putMany: points null', 'putMany', [0, null], 'CVX_INVALID_ARGUMENT', /points/],
   ['putMany: points a number', 'putMany', [0, 7], 'CVX_INVALID_ARGUMENT', /points/],
   ['putMany: points[1] null', 'putMany', [0, [ok(), null]], 'CVX_INVALID_ARGUMENT', /points\[1\]/],
+  ['put: point a revoked Proxy', 'put', [0, revoked()], 'CVX_INVALID_ARGUMENT', /point/],
+  ['put: point a Proxy whose traps throw', 'put', [0, trapsThrow(ok())], 'CVX_INVALID_ARGUMENT', /point\.entityId/],
+  ['put: point.entityId a getter that throws', 'put', [0, throwing(ok(), 'entityId')], 'CVX_INVALID_ARGUMENT', /point\.entityId/],
+  ['put: point.vector a getter that throws', 'put', [0, throwing(ok(), 'vector')], 'CVX_INVALID_ARGUMENT', /point\.vector/],
+  ['putMany: points a revoked Proxy', 'putMany', [0, revoked()], 'CVX_INVALID_ARGUMENT', /points/],
+  ['putMany: points a Proxy whose traps throw', 'putMany', [0, trapsThrow([ok()])], 'CVX_INVALID_ARGUMENT', /points/],
+  ['putMany: points whose iterator cannot be made', 'putMany', [0, { [Symbol.iterator]() { throw new Error('no iterator'); } }], 'CVX_INVALID_ARGUMENT', /points/],
+  ['putMany: points[1] a revoked Proxy', 'putMany', [0, [ok(), revoked()]], 'CVX_INVALID_ARGUMENT', /points\[1\]/],
+  ['putMany: columnar vectors a getter that throws', 'putMany', [0, throwing({ entityIds: [1], timestamps: [1], vectors: new Float32Array(3), dim: 3 }, 'vectors')], 'CVX_INVALID_ARGUMENT', /batch\.vectors/],
+  ['putMany: columnar vectors a Proxy around a Float32Array', 'putMany', [0, { entityIds: [1], timestamps: [1], vectors: new Proxy(new Float32Array(3), {}), dim: 3 }], 'CVX_INVALID_ARGUMENT', /batch\.vectors/],
+  ['putMany: columnar vectors hiding their SharedArrayBuffer', 'putMany', [0, { entityIds: [1], timestamps: [1], vectors: hidingShared(), dim: 3 }], 'CVX_INVALID_ARGUMENT', /batch\.vectors/],
+  ['putMany: columnar entityIds a revoked Proxy', 'putMany', [0, { entityIds: revoked(), timestamps: [1], vectors: new Float32Array(3), dim: 3 }], 'CVX_INVALID_ARGUMENT', /batch\.entityIds/],
+  ['putMany: columnar timestamps[0] a getter that throws', 'putMany', [0, { entityIds: [1], timestamps: throwing([1], '0'), vectors: new Float32Array(3), dim: 3 }], 'CVX_INVALID_ARGUMENT', /batch\.timestamps\[0\]/],
+  ['getMany: keys a revoked Proxy', 'getMany', [0, revoked()], 'CVX_INVALID_ARGUMENT', /keys/],
+  ['getMany: keys a Proxy whose traps throw', 'getMany', [0, trapsThrow([{ entityId: 1, timestamp: 5 }])], 'CVX_INVALID_ARGUMENT', /keys/],
+  ['getMany: keys[0].entityId a getter that throws', 'getMany', [0, [throwing({ entityId: 1, timestamp: 5 }, 'entityId')]], 'CVX_INVALID_ARGUMENT', /keys\[0\]\.entityId/],
+  ['getMany: key columns whose entityIds getter throws', 'getMany', [0, throwing({ entityIds: [1], timestamps: [5] }, 'entityIds')], 'CVX_INVALID_ARGUMENT', /keys\.entityIds/],
   ['putMany: mixed dimensions inside the batch', 'putMany', [0, [ok({ timestamp: 100 }), ok({ vector: [1, 2] })]], 'CVX_DIMENSION_MISMATCH', /points\[1\]\.vector/],
   ['putMany: a new space with mixed dimensions', 'putMany', [9, [ok({ vector: [1, 2] }), ok({ vector: [1] })]], 'CVX_DIMENSION_MISMATCH', /points\[1\]\.vector/],
   ['putMany: columnar dim 0', 'putMany', [0, { entityIds: [1], timestamps: [1], vectors: new Float32Array(3), dim: 0 }], 'CVX_INVALID_ARGUMENT', /batch\.dim/],
@@ -139,6 +186,8 @@ cases.push(
   ['checkpoint: dir empty', 'checkpoint', [''], 'CVX_INVALID_ARGUMENT', /dir/],
   ['verify: maxIssues -1', 'verify', [{ maxIssues: -1 }], 'CVX_INVALID_ARGUMENT', /options\.maxIssues/],
   ['repair: dropUndecodable "yes"', 'repair', [{ dropUndecodable: 'yes' }], 'CVX_INVALID_ARGUMENT', /options\.dropUndecodable/],
+  ['verify: options a revoked Proxy', 'verify', [revoked()], 'CVX_INVALID_ARGUMENT', /options/],
+  ['verify: options.maxIssues a getter that throws', 'verify', [throwing({}, 'maxIssues')], 'CVX_INVALID_ARGUMENT', /options\.maxIssues/],
 );
 
 /** Calls `method` or `methodSync` on the store, turning a synchronous throw into a rejection. */
@@ -248,6 +297,7 @@ describe('bad paths and directories that hold something else', () => {
     ['keyframeInterval 1.5', { keyframeInterval: 1.5 }, /options\.keyframeInterval/],
     ['readOnly "yes"', { readOnly: 'yes' }, /options\.readOnly/], ['bigint 1', { bigint: 1 }, /options\.bigint/],
     ['sync "true"', { sync: 'true' }, /options\.sync/], ['createIfMissing 0', { createIfMissing: 0 }, /options\.createIfMissing/],
+    ['options a revoked Proxy', revoked(), /options/], ['readOnly a getter that throws', throwing({}, 'readOnly'), /options\.readOnly/],
   ])('%s → CVX_INVALID_ARGUMENT and no directory is created', async (_what, options, names) => {
     const p = path.join(root, `opts-${Math.random()}`);
     await openFails(p, options, 'CVX_INVALID_ARGUMENT', names);

@@ -41,8 +41,8 @@ export class PutCoalescer {
   put(space: number, p: CheckedPoint): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (this.#queued.length === 0) queueMicrotask(() => this.flush());
-      const at = this.#stage(p.vector);
-      const queued = { space, entityId: p.entityId, timestamp: p.timestamp, at, length: p.vector.length, resolve, reject };
+      const at = this.#stage(p.vector, p.dim);
+      const queued = { space, entityId: p.entityId, timestamp: p.timestamp, at, length: p.dim, resolve, reject };
       // A full group goes now: several groups in flight let the pool write one while the
       // main thread gathers the next, and keep each main-thread step short.
       if (this.#queued.push(queued) >= MAX_PUT_GROUP) this.flush();
@@ -84,16 +84,19 @@ export class PutCoalescer {
     }
   }
 
-  /** Copies a vector to the end of the staging buffer (grown when full); returns its offset. */
-  #stage(vector: Float32Array): number {
+  /**
+   * Copies a vector of `dim` floats (its checked length: validate.ts reads it from the array's
+   * own slot, as set() does) to the end of the staging buffer, grown when full; returns its offset.
+   */
+  #stage(vector: Float32Array, dim: number): number {
     const at = this.#staged;
-    if (at + vector.length > this.#staging.length) {
-      const grown = new Float32Array(Math.max(2 * this.#staging.length, at + vector.length, 1024));
+    if (at + dim > this.#staging.length) {
+      const grown = new Float32Array(Math.max(2 * this.#staging.length, at + dim, 1024));
       grown.set(this.#staging.subarray(0, at));
       this.#staging = grown;
     }
     this.#staging.set(vector, at);
-    this.#staged = at + vector.length;
+    this.#staged = at + dim;
     return at;
   }
 }

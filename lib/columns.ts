@@ -3,7 +3,8 @@
 // putMany, getMany and the put coalescer share.
 import { invalidArgument, makeError } from './errors';
 import type { IntLike, PointInput, PointKey } from './types';
-import { checkI64, checkKey, checkNotShared, checkPoint, checkU64, CheckedPoint, MAX_DIM, toU32 } from './validate';
+import { elementCount, plainView, typedArrayKind } from './typed';
+import { checkI64, checkKey, checkNotShared, checkPoint, checkU64, field, MAX_DIM, toU32, unreadable } from './validate';
 
 /** A columnar batch for {@link HotStore.putMany}: point i is `vectors.subarray(i*dim, (i+1)*dim)`. */
 export interface ColumnarBatch {
@@ -59,83 +60,140 @@ function packBigInts<T>(items: ArrayLike<T>, get: IntOf<T>, unsigned: boolean): 
   return out;
 }
 
+/**
+ * `v` as a column the shim takes as it is, or undefined: a Float64Array, or a BigUint64Array
+ * (`unsigned`) / BigInt64Array, in a plain view (typed.ts) so that its `length` and indexing,
+ * here and in HotStore and shape.ts, are the language's own.
+ */
+function typedColumn(v: unknown, unsigned: boolean): IdColumn | TimestampColumn | undefined {
+  switch (typedArrayKind(v)) {
+    case 'Float64Array': return plainView(v as Float64Array, Float64Array);
+    case 'BigUint64Array': return unsigned ? plainView(v as BigUint64Array, BigUint64Array) : undefined;
+    case 'BigInt64Array': return unsigned ? undefined : plainView(v as BigInt64Array, BigInt64Array);
+    default: return undefined;
+  }
+}
+
 /** A column of `n` integers as given: typed arrays pass as they are, others are checked and packed. */
 function intColumn(
   v: unknown, n: number, name: string, check: (x: unknown, name: string) => IntLike, unsigned: boolean,
 ): IdColumn | TimestampColumn {
-  if (v instanceof Float64Array || (unsigned ? v instanceof BigUint64Array : v instanceof BigInt64Array)) {
-    if ((v as ArrayLike<unknown>).length !== n) throw invalidArgument(`${name} must have ${n} elements`);
-    return v as IdColumn | TimestampColumn;
+  const typed = typedColumn(v, unsigned);
+  if (typed) {
+    if (typed.length !== n) throw invalidArgument(`${name} must have ${n} elements`);
+    return typed;
   }
-  if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<unknown>).length !== 'number') {
-    throw invalidArgument(`${name} must be an array or typed array of integers`);
-  }
+  const len = v !== null && typeof v === 'object' ? field(v, 'length', `${name}.length`) : undefined;
+  if (typeof len !== 'number') throw invalidArgument(`${name} must be an array or typed array of integers`);
+  if (len !== n) throw invalidArgument(`${name} must have ${n} elements`);
   const arr = v as ArrayLike<unknown>;
-  if (arr.length !== n) throw invalidArgument(`${name} must have ${n} elements`);
   const checked: IntLike[] = new Array(n);
-  for (let i = 0; i < n; i++) checked[i] = check(arr[i], `${name}[${i}]`);
+  for (let i = 0; i < n; i++) checked[i] = check(field(arr, i, `${name}[${i}]`), `${name}[${i}]`);
   return packInts(checked, itself, unsigned);
 }
 
-function columnsFromBatch(b: ColumnarBatch): Columns {
-  if (!(b.vectors instanceof Float32Array)) throw invalidArgument('batch.vectors must be a Float32Array');
-  checkNotShared(b.vectors, 'batch.vectors');
-  const dim = toU32(b.dim, 'batch.dim');
+function columnsFromBatch(b: object): Columns {
+  const vectors = field(b, 'vectors', 'batch.vectors');
+  const dimArg = field(b, 'dim', 'batch.dim');
+  const entityIds = field(b, 'entityIds', 'batch.entityIds');
+  const timestamps = field(b, 'timestamps', 'batch.timestamps');
+  if (typedArrayKind(vectors) !== 'Float32Array') throw invalidArgument('batch.vectors must be a Float32Array');
+  const v = vectors as Float32Array;
+  checkNotShared(v, 'batch.vectors');
+  const dim = toU32(dimArg, 'batch.dim');
   if (dim < 1 || dim > MAX_DIM) throw invalidArgument(`batch.dim must be in [1, ${MAX_DIM}]`);
-  if (b.vectors.length % dim !== 0) throw invalidArgument('batch.vectors length must be a multiple of batch.dim');
-  const n = b.vectors.length / dim;
-  const ids = intColumn(b.entityIds, n, 'batch.entityIds', checkU64, true) as IdColumn;
-  const tss = intColumn(b.timestamps, n, 'batch.timestamps', checkI64, false) as TimestampColumn;
-  return [ids, tss, b.vectors, dim];
+  const floats = elementCount(v);
+  if (floats % dim !== 0) throw invalidArgument('batch.vectors length must be a multiple of batch.dim');
+  const n = floats / dim;
+  const ids = intColumn(entityIds, n, 'batch.entityIds', checkU64, true) as IdColumn;
+  const tss = intColumn(timestamps, n, 'batch.timestamps', checkI64, false) as TimestampColumn;
+  // Packing the columns may have run the caller's code (an element's getter), which could have
+  // detached or resized the vectors' buffer since their length was checked.
+  if (elementCount(v) !== floats) throw invalidArgument('batch.vectors changed while the batch was read');
+  return [ids, tss, v, dim];
 }
 
+/** Most floats reserved up front from an array's length, which a Proxy could make up. */
+const MAX_RESERVED_FLOATS = 1 << 26;
+
 function columnsFromPoints(points: unknown): Columns {
-  if (points === null || typeof points !== 'object' || typeof (points as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+  if (points === null || typeof points !== 'object' || typeof field(points, Symbol.iterator, 'points') !== 'function') {
     throw invalidArgument('points must be an iterable of { entityId, timestamp, vector } or a columnar batch');
   }
-  const checked: CheckedPoint[] = [];
+  const ids: IntLike[] = [];
+  const tss: IntLike[] = [];
+  let vectors = new Float32Array(0);
+  let dim = 1;
   let i = 0;
-  for (const p of points as Iterable<unknown>) {
-    const c = checkPoint(p, `points[${i}]`);
-    if (checked.length > 0 && c.vector.length !== checked[0].vector.length) {
-      throw makeError(
-        'CVX_DIMENSION_MISMATCH',
-        `points[${i}].vector has dimension ${c.vector.length} but points[0].vector has ${checked[0].vector.length}`,
-      );
+  try {
+    // An array's length sizes the vectors' buffer once; a Proxy's may be made up, hence the cap.
+    const hint = Array.isArray(points) ? points.length : 0;
+    for (const p of points as Iterable<unknown>) {
+      const c = checkPoint(p, `points[${i}]`);
+      if (i === 0) {
+        dim = c.dim;
+        const reserve = Number.isSafeInteger(hint) && hint > 0 ? hint * dim : dim;
+        vectors = new Float32Array(Math.min(reserve, Math.max(MAX_RESERVED_FLOATS, dim)));
+      } else if (c.dim !== dim) {
+        throw makeError('CVX_DIMENSION_MISMATCH', `points[${i}].vector has dimension ${c.dim} but points[0].vector has ${dim}`);
+      }
+      if ((i + 1) * dim > vectors.length) {
+        const grown = new Float32Array(2 * vectors.length);
+        grown.set(vectors);
+        vectors = grown;
+      }
+      // Copied now, before the iterator's next step runs the caller's code, which could change
+      // this vector; its length is the one checked (set() reads the same slot).
+      vectors.set(c.vector, i * dim);
+      ids.push(c.entityId);
+      tss.push(c.timestamp);
+      i++;
     }
-    checked.push(c);
-    i++;
+  } catch (e) {
+    throw unreadable(`points[${i}]`, e);
   }
-  const n = checked.length;
-  const dim = n ? checked[0].vector.length : 1;
-  const vectors = new Float32Array(n * dim);
-  for (let k = 0; k < n; k++) vectors.set(checked[k].vector, k * dim);
-  return [packInts(checked, entityIdOf, true), packInts(checked, timestampOf, false), vectors, dim];
+  return [packInts(ids, itself, true), packInts(tss, itself, false), vectors.subarray(0, i * dim), dim];
 }
 
 /** putMany's points (objects or a {@link ColumnarBatch}) as the columns the shim reads. */
 export function toColumns(points: Iterable<PointInput> | ColumnarBatch): Columns {
-  if (points !== null && typeof points === 'object' && 'vectors' in points && 'dim' in points) {
-    return columnsFromBatch(points as ColumnarBatch);
+  if (points !== null && typeof points === 'object' && hasFields(points, 'vectors', 'dim', 'points')) {
+    return columnsFromBatch(points);
   }
   return columnsFromPoints(points);
+}
+
+/** `a in obj && b in obj`, with whatever a Proxy's `has` trap throws refused as `name`. */
+function hasFields(obj: object, a: string, b: string, name: string): boolean {
+  try {
+    return a in obj && b in obj;
+  } catch (e) {
+    throw unreadable(name, e);
+  }
 }
 
 /** getMany's keys (objects or {@link KeyColumns}) as the two columns the shim reads. */
 export function toKeyColumns(keys: Iterable<PointKey> | KeyColumns): KeyCols {
   let ids: unknown;
   let tss: unknown;
-  if (keys !== null && typeof keys === 'object' && 'entityIds' in keys && 'timestamps' in keys) {
-    ({ entityIds: ids, timestamps: tss } = keys as KeyColumns);
-  } else if (keys !== null && typeof keys === 'object' && typeof (keys as Iterable<unknown>)[Symbol.iterator] === 'function') {
+  if (keys !== null && typeof keys === 'object' && hasFields(keys, 'entityIds', 'timestamps', 'keys')) {
+    ids = field(keys, 'entityIds', 'keys.entityIds');
+    tss = field(keys, 'timestamps', 'keys.timestamps');
+  } else if (keys !== null && typeof keys === 'object' && typeof field(keys, Symbol.iterator, 'keys') === 'function') {
     // Each key is checked once here, so its columns need no second pass.
     const checked: PointKey[] = [];
-    for (const k of keys as Iterable<unknown>) checked.push(checkKey(k, `keys[${checked.length}]`));
+    try {
+      for (const k of keys as Iterable<unknown>) checked.push(checkKey(k, `keys[${checked.length}]`));
+    } catch (e) {
+      throw unreadable(`keys[${checked.length}]`, e);
+    }
     return [packInts(checked, entityIdOf, true), packInts(checked, timestampOf, false)];
   } else {
     throw invalidArgument('keys must be an iterable of { entityId, timestamp } or { entityIds, timestamps } columns');
   }
-  const n = ids !== null && typeof ids === 'object' ? (ids as ArrayLike<unknown>).length : undefined;
+  let n: unknown;
+  if (typedArrayKind(ids) !== undefined) n = elementCount(ids as ArrayBufferView);
+  else if (ids !== null && typeof ids === 'object') n = field(ids, 'length', 'keys.entityIds.length');
   if (typeof n !== 'number') throw invalidArgument('keys.entityIds must be an array or typed array of integers');
   return [
     intColumn(ids, n, 'keys.entityIds', checkU64, true) as IdColumn,

@@ -5,7 +5,7 @@ import { dirname as pathDirname, resolve as pathResolve } from 'path';
 import type { NativeOpenOptions } from './binding';
 import { invalidArgument, makeError } from './errors';
 import type { HotStoreOptions } from './types';
-import { checkBoolean, checkNonEmptyString, checkOptionsObject, toU32 } from './validate';
+import { checkBoolean, checkNonEmptyString, readOptions, toU32 } from './validate';
 
 /** What open() needs: the shim's options, and whether answers carry ids as bigints. */
 export interface ResolvedOpen {
@@ -16,7 +16,7 @@ export interface ResolvedOpen {
 /** Checks `path` and `options`, and creates the directory when the options allow it. */
 export function resolveOptions(path: unknown, options: unknown): ResolvedOpen {
   const dir = checkNonEmptyString(path, 'path');
-  const o = (checkOptionsObject(options) ? options : {}) as HotStoreOptions;
+  const o = readOptions<HotStoreOptions>(options, ['keyframeInterval', 'createIfMissing', 'readOnly', 'sync', 'bigint']);
   const keyframeInterval = o.keyframeInterval === undefined ? 10 : toU32(o.keyframeInterval, 'options.keyframeInterval');
   if (keyframeInterval === 0) throw invalidArgument('options.keyframeInterval must be at least 1');
   const resolved: NativeOpenOptions = {

@@ -2,10 +2,14 @@
 // every argument's shape and type is checked, naming the argument, before anything reaches
 // the shim, so a refused call never touches the store. The shim re-checks only what memory
 // safety needs, plus the data-dependent rules only the engine side can know: finite values
-// on the data it has copied, and one dimension per space.
-import { invalidArgument } from './errors';
+// on the data it has copied, and one dimension per space. Typed arrays are read through the
+// language's own accessors (typed.ts), and whatever reading an argument throws (a getter, a
+// Proxy trap, a revoked Proxy, an iterator) becomes a refusal naming it: nothing but a
+// HotStoreError leaves argument handling.
+import { HotStoreError, invalidArgument } from './errors';
 import { I64_MAX, I64_MIN, U32_MAX, U64_MAX } from './ints';
-import type { GetManyOptions, IntLike, PointInput, PointKey, RangeColumnsOptions, RangeOptions } from './types';
+import { elementCount, isShared, plainView, typedArrayKind } from './typed';
+import type { GetManyOptions, IntLike, PointKey, RangeColumnsOptions, RangeOptions } from './types';
 /** Largest accepted vector dimension (256 KiB of f32 per vector). */
 export const MAX_DIM = 65536;
 
@@ -13,8 +17,51 @@ function describe(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n`;
   if (typeof v === 'number') return String(v);
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
+  if (isArray(v)) return 'an array';
   return `a ${typeof v}`;
+}
+
+/** Array.isArray, which throws for a revoked Proxy: such a value is no array. */
+function isArray(v: unknown): v is unknown[] {
+  try {
+    return Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
+/** What an error thrown by the caller's code says, without trusting it to say it safely. */
+function messageOf(e: unknown): string {
+  try {
+    return e instanceof Error ? e.message : String(e);
+  } catch {
+    return 'an exception that cannot be described';
+  }
+}
+
+/**
+ * The refusal of an argument whose reading threw: a getter, a Proxy trap, a revoked Proxy,
+ * an iterator. A HotStoreError (a refusal from a nested check) passes through unchanged; any
+ * other error is kept as the refusal's `cause`.
+ */
+export function unreadable(name: string, e: unknown): HotStoreError {
+  try {
+    if (e instanceof HotStoreError) return e;
+  } catch {
+    // e is a revoked Proxy: not ours
+  }
+  const err = invalidArgument(`${name} could not be read: ${messageOf(e)}`);
+  Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
+  return err;
+}
+
+/** `obj[key]`, with whatever a getter or Proxy trap throws turned into a refusal naming `name`. */
+export function field(obj: object, key: PropertyKey, name: string): unknown {
+  try {
+    return (obj as Record<PropertyKey, unknown>)[key];
+  } catch (e) {
+    throw unreadable(name, e);
+  }
 }
 
 /** An unsigned 64-bit id; returned unchanged (number or bigint) for the shim. */
@@ -56,60 +103,90 @@ export function checkNonEmptyString(v: unknown, name: string): string {
   return v;
 }
 
-/** Refuses a Float32Array the shim would read in place while another thread could change it. */
-export function checkNotShared(v: Float32Array, name: string): void {
-  if (typeof SharedArrayBuffer !== 'undefined' && v.buffer instanceof SharedArrayBuffer) {
+/**
+ * Refuses a typed array in shared memory: another thread could change it while the call copies
+ * it, so what is stored could be a mix of values no thread ever wrote. The caller copies it at
+ * a moment of its choosing instead. Read through the array's own slot, so a subclass or an own
+ * `buffer` property cannot hide it.
+ */
+export function checkNotShared(v: ArrayBufferView, name: string): void {
+  if (isShared(v)) {
     throw invalidArgument(`${name} is backed by a SharedArrayBuffer, which another thread could change mid-write; copy it first`);
   }
 }
 
-/** Refuses an empty Float32Array: a zero-length vector, or one whose buffer was transferred away. */
-function checkNotEmpty(v: Float32Array, name: string): void {
-  if (v.length === 0) throw invalidArgument(`${name} is empty (or its buffer was detached)`);
+/** Refuses a vector of no elements, or of more than MAX_DIM. */
+function checkDim(n: number, name: string): void {
+  if (n === 0) throw invalidArgument(`${name} is empty (or its buffer was detached)`);
+  if (n > MAX_DIM) throw invalidArgument(`${name} has ${n} elements; the maximum dimension is ${MAX_DIM}`);
 }
 
-/** Turns an accepted vector into the Float32Array the shim reads in place. */
-export function toVector(v: unknown, name: string): Float32Array {
-  let out: Float32Array;
-  if (v instanceof Float32Array) {
-    checkNotShared(v, name);
-    out = v;
-  } else if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) {
-    const arr = v as ArrayLike<unknown>;
-    for (let i = 0; i < arr.length; i++) {
-      if (typeof arr[i] !== 'number') throw invalidArgument(`${name}[${i}] must be a number, got ${describe(arr[i])}`);
+/** n elements of `arr` as a new Float32Array: each read once, so what is checked is what is kept. */
+function copyNumbers(arr: ArrayLike<unknown>, n: number, name: string): Float32Array {
+  checkDim(n, name);
+  const out = new Float32Array(n);
+  let i = 0;
+  try {
+    for (; i < n; i++) {
+      const x = arr[i];
+      if (typeof x !== 'number') throw invalidArgument(`${name}[${i}] must be a number, got ${describe(x)}`);
+      out[i] = x;
     }
-    out = Float32Array.from(arr as ArrayLike<number>);
-  } else {
-    throw invalidArgument(`${name} must be a Float32Array or an array of numbers, got ${describe(v)}`);
+  } catch (e) {
+    throw unreadable(`${name}[${i}]`, e);
   }
-  checkNotEmpty(out, name);
-  if (out.length > MAX_DIM) throw invalidArgument(`${name} has ${out.length} elements; the maximum dimension is ${MAX_DIM}`);
   return out;
 }
 
-/** A validated point: ids kept as given, vector as Float32Array. */
+/**
+ * Turns an accepted vector into the Float32Array the shim reads: a Float32Array as it is (the
+ * shim reads its elements through the same slots as here), any other vector copied.
+ */
+export function toVector(v: unknown, name: string): Float32Array {
+  const kind = typedArrayKind(v);
+  if (kind === 'Float32Array') {
+    const vector = v as Float32Array;
+    checkNotShared(vector, name);
+    checkDim(elementCount(vector), name);
+    return vector;
+  }
+  if (kind !== undefined) {
+    checkNotShared(v as ArrayBufferView, name);
+    return copyNumbers(v as ArrayLike<unknown>, elementCount(v as ArrayBufferView), name);
+  }
+  if (isArray(v)) {
+    // A Proxy around an array may answer any length: one too large is refused before allocating.
+    const n = field(v, 'length', `${name}.length`);
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw invalidArgument(`${name} has no valid length`);
+    return copyNumbers(v, n, name);
+  }
+  throw invalidArgument(`${name} must be a Float32Array or an array of numbers, got ${describe(v)}`);
+}
+
+/** A validated point: ids kept as given, vector as Float32Array and its dimension. */
 export interface CheckedPoint {
   entityId: IntLike;
   timestamp: IntLike;
   vector: Float32Array;
+  /** The vector's element count, as its own slot says (never a `length` getter). */
+  dim: number;
 }
 
 export function checkPoint(p: unknown, name: string): CheckedPoint {
   if (p === null || typeof p !== 'object') throw invalidArgument(`${name} must be an object { entityId, timestamp, vector }, got ${describe(p)}`);
-  const q = p as PointInput;
-  return {
-    entityId: checkU64(q.entityId, `${name}.entityId`),
-    timestamp: checkI64(q.timestamp, `${name}.timestamp`),
-    vector: toVector(q.vector, `${name}.vector`),
-  };
+  const entityId = checkU64(field(p, 'entityId', `${name}.entityId`), `${name}.entityId`);
+  const timestamp = checkI64(field(p, 'timestamp', `${name}.timestamp`), `${name}.timestamp`);
+  const vector = toVector(field(p, 'vector', `${name}.vector`), `${name}.vector`);
+  return { entityId, timestamp, vector, dim: elementCount(vector) };
 }
 
 /** A {@link PointKey} argument, checked; ids and timestamps returned unchanged for the shim. */
 export function checkKey(k: unknown, name: string): { entityId: IntLike; timestamp: IntLike } {
   if (k === null || typeof k !== 'object') throw invalidArgument(`${name} must be an object { entityId, timestamp }, got ${describe(k)}`);
-  const q = k as PointKey;
-  return { entityId: checkU64(q.entityId, `${name}.entityId`), timestamp: checkI64(q.timestamp, `${name}.timestamp`) };
+  return {
+    entityId: checkU64(field(k, 'entityId', `${name}.entityId`), `${name}.entityId`),
+    timestamp: checkI64(field(k, 'timestamp', `${name}.timestamp`), `${name}.timestamp`),
+  };
 }
 
 export interface CheckedRange {
@@ -130,34 +207,52 @@ export function checkRange(start: unknown, end: unknown, options: unknown, intoA
   let reverse = false;
   let into: Float32Array | undefined;
   if (checkOptionsObject(options)) {
-    const o = options as RangeOptions;
-    if (o.limit !== undefined) {
-      if (typeof o.limit !== 'number' || !Number.isSafeInteger(o.limit) || o.limit < 1) {
-        throw invalidArgument(`options.limit must be a positive integer, got ${describe(o.limit)}`);
+    const l = field(options, 'limit' satisfies keyof RangeOptions, 'options.limit');
+    if (l !== undefined) {
+      if (typeof l !== 'number' || !Number.isSafeInteger(l) || l < 1) {
+        throw invalidArgument(`options.limit must be a positive integer, got ${describe(l)}`);
       }
-      limit = o.limit;
+      limit = l;
     }
-    if (o.reverse !== undefined) {
-      if (typeof o.reverse !== 'boolean') throw invalidArgument(`options.reverse must be a boolean, got ${describe(o.reverse)}`);
-      reverse = o.reverse;
+    const r = field(options, 'reverse' satisfies keyof RangeOptions, 'options.reverse');
+    if (r !== undefined) {
+      if (typeof r !== 'boolean') throw invalidArgument(`options.reverse must be a boolean, got ${describe(r)}`);
+      reverse = r;
     }
-    into = checkInto((o as RangeColumnsOptions).into, intoAllowed);
+    into = checkInto(field(options, 'into' satisfies keyof RangeColumnsOptions, 'options.into'), intoAllowed);
   }
   return { start: s, end: e, limit, reverse, into };
 }
 
-/** An options.into: a non-empty Float32Array, taken only where `allowed` (the sync reads). */
+/**
+ * An options.into: a non-empty Float32Array, taken only where `allowed` (the sync reads).
+ * Returned as a plain Float32Array over the same memory (typed.ts, plainView), so the views
+ * the answer is made of are carved by the language, never by a subclass's code. It may be
+ * shared memory: it is only written, never trusted.
+ */
 function checkInto(v: unknown, allowed: boolean): Float32Array | undefined {
   if (v === undefined) return undefined;
   if (!allowed) throw invalidArgument('options.into is taken by rangeColumnsSync and getManySync only');
-  if (!(v instanceof Float32Array)) throw invalidArgument(`options.into must be a Float32Array, got ${describe(v)}`);
-  checkNotEmpty(v, 'options.into');
-  return v;
+  if (typedArrayKind(v) !== 'Float32Array') throw invalidArgument(`options.into must be a Float32Array, got ${describe(v)}`);
+  const into = v as Float32Array;
+  if (elementCount(into) === 0) throw invalidArgument('options.into is empty (or its buffer was detached)');
+  return plainView(into, Float32Array);
 }
 
 /** getMany's options; `options.into` is refused unless `intoAllowed`. */
 export function checkGetManyOptions(options: unknown, intoAllowed: boolean): Float32Array | undefined {
-  return checkOptionsObject(options) ? checkInto((options as GetManyOptions).into, intoAllowed) : undefined;
+  if (!checkOptionsObject(options)) return undefined;
+  return checkInto(field(options, 'into' satisfies keyof GetManyOptions, 'options.into'), intoAllowed);
+}
+
+/**
+ * The named fields of an options argument, each read once through {@link field} (so a getter
+ * or a Proxy that throws is refused, naming `options.<key>`); empty when none was passed.
+ */
+export function readOptions<T extends object>(options: unknown, keys: ReadonlyArray<keyof T & string>): Partial<T> {
+  const out: Partial<T> = {};
+  if (checkOptionsObject(options)) for (const k of keys) out[k] = field(options, k, `options.${k}`) as T[typeof k];
+  return out;
 }
 
 /** False when no options were passed; throws unless they are an object. */

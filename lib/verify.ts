@@ -7,11 +7,11 @@ import { invalidArgument } from './errors';
 import { narrow as narrowExact } from './ints';
 import { decodeKey, KEY_SIZE, PREFIX_SIZE } from './keys';
 import type { RepairOptions, TimelineSummary, VerifyIssue, VerifyReport } from './types';
-import { checkBoolean, checkOptionsObject, toU32 } from './validate';
+import { checkBoolean, readOptions, toU32 } from './validate';
 
 /** Native arguments after the handle: (flags: repair, dropUndecodable; maxIssues). */
 export function verifyArgs(options: unknown, repair: boolean): [number, number] {
-  const o = (checkOptionsObject(options) ? options : {}) as RepairOptions;
+  const o = readOptions<RepairOptions>(options, ['maxIssues', 'dropUndecodable']);
   const maxIssues = o.maxIssues === undefined ? 1000 : toU32(o.maxIssues, 'options.maxIssues');
   const drop = checkBoolean(o.dropUndecodable, 'options.dropUndecodable', false);
   if (drop && !repair) throw invalidArgument('options.dropUndecodable is only meaningful for repair()');

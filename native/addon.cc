@@ -7,7 +7,9 @@
 namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  env.SetInstanceData(new cvx::AddonData());
+  auto* data = new cvx::AddonData();
+  env.SetInstanceData(data);
+  data->slab.CaptureAllocators(env);  // now: later changes to the globals do not reach them
   cvx::RegisterFlags(env, exports);
   cvx::RegisterLifetime(env, exports);
   cvx::RegisterWrites(env, exports);

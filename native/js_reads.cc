@@ -75,7 +75,9 @@ struct RangeJob {
   Status RunSync(Napi::Env env, Store& s) {
     if (!into.given) {
       in_js.emplace(env);
-      return Scan(s, &*in_js);
+      Status st = Scan(s, &*in_js);
+      // A scan stopped for want of memory answers that (CVX_IO), not the stop it caused.
+      return in_js->status().ok() ? st : in_js->status();
     }
     IntoSink sink(into.data, into.bytes);
     Status st = Scan(s, &sink);

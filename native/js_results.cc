@@ -1,35 +1,103 @@
-// See js_results.h: the result slab, result buffers and arrays, pooled memory handed to JS,
-// and options.into's reader.
+// See js_results.h: the result slab and the allocators result memory is made with, result
+// buffers and arrays, pooled memory handed to JS, and options.into's reader.
 #include "js_results.h"
 
 #include "js_support.h"
 
 namespace cvx {
 
-Napi::ArrayBuffer ResultSlab::Carve(Napi::Env env, size_t bytes, size_t* offset) {
+namespace {
+
+// What an allocation that could not be had answers, in the words the async reads use.
+Status OutOfMemory(size_t bytes) {
+  return Status::Make(Code::kIo, "out of memory: a result of " + std::to_string(bytes) + " bytes could not be allocated");
+}
+
+// Calls a captured allocator: `new fn(bytes)` or `fn(bytes)`. A JS exception (the RangeError of
+// an allocation that failed) is taken off the env and answered as CVX_IO.
+Status CallAllocator(Napi::Env env, const Napi::FunctionReference& fn, bool construct, size_t bytes, napi_value* out) {
+  napi_value arg = Napi::Number::New(env, static_cast<double>(bytes));
+  napi_status st = construct ? napi_new_instance(env, fn.Value(), 1, &arg, out)
+                             : napi_call_function(env, env.Undefined(), fn.Value(), 1, &arg, out);
+  if (st == napi_ok) return Status::Ok();
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
+    napi_value ignored;
+    napi_get_and_clear_last_exception(env, &ignored);
+  }
+  return OutOfMemory(bytes);
+}
+
+}  // namespace
+
+void ResultSlab::CaptureAllocators(Napi::Env env) {
+  Napi::Object global = env.Global();
+  Napi::Value array_buffer = global.Get("ArrayBuffer");
+  if (array_buffer.IsFunction()) array_buffer_ = Napi::Persistent(array_buffer.As<Napi::Function>());
+  Napi::Value buffer = global.Get("Buffer");
+  if (!buffer.IsObject()) return;
+  Napi::Value slow = buffer.As<Napi::Object>().Get("allocUnsafeSlow");
+  if (slow.IsFunction()) alloc_unsafe_slow_ = Napi::Persistent(slow.As<Napi::Function>());
+}
+
+Status ResultSlab::Carve(Napi::Env env, size_t bytes, Napi::ArrayBuffer* out, size_t* offset) {
   const size_t need = (bytes + 7) & ~size_t{7};
   Napi::ArrayBuffer slab;
   if (!slab_.IsEmpty()) slab = slab_.Value();
   // A caller may have transferred (detached) the slab through one of its results.
   if (slab_.IsEmpty() || slab.IsDetached() || used_ + need > kSlabBytes) {
     // Zero-filled: padding and the unused tail must not show what the heap held before.
-    slab = Napi::ArrayBuffer::New(env, kSlabBytes);
+    if (array_buffer_.IsEmpty()) {
+      slab = Napi::ArrayBuffer::New(env, kSlabBytes);  // a runtime without a global ArrayBuffer
+    } else {
+      napi_value made;
+      Status st = CallAllocator(env, array_buffer_, true, kSlabBytes, &made);
+      if (!st.ok()) return st;
+      slab = Napi::ArrayBuffer(env, made);
+    }
     slab_ = Napi::Persistent(slab);
     used_ = 0;
   }
+  *out = slab;
   *offset = used_;
   used_ += need;
-  return slab;
+  return Status::Ok();
+}
+
+Status ResultSlab::NewBuffer(Napi::Env env, size_t bytes, Napi::Buffer<uint8_t>* out) {
+  if (alloc_unsafe_slow_.IsEmpty()) {
+    *out = Napi::Buffer<uint8_t>::New(env, bytes);  // a runtime without Node's Buffer
+    return Status::Ok();
+  }
+  napi_value made;
+  Status st = CallAllocator(env, alloc_unsafe_slow_, false, bytes, &made);
+  if (!st.ok()) return st;
+  *out = Napi::Buffer<uint8_t>(env, made);
+  return Status::Ok();
+}
+
+Status TryNewResultBuffer(Napi::Env env, size_t bytes, ResultBuffer* out) {
+  ResultSlab& slab = env.GetInstanceData<AddonData>()->slab;
+  if (bytes <= ResultSlab::kMaxPiece) {
+    size_t offset = 0;
+    Napi::ArrayBuffer piece;
+    Status st = slab.Carve(env, bytes, &piece, &offset);
+    if (!st.ok()) return st;
+    *out = ResultBuffer{piece, offset, static_cast<char*>(piece.Data()) + offset};
+    return Status::Ok();
+  }
+  Napi::Buffer<uint8_t> node_buffer;
+  Status st = slab.NewBuffer(env, bytes, &node_buffer);
+  if (!st.ok()) return st;
+  *out = ResultBuffer{node_buffer.ArrayBuffer(), node_buffer.ByteOffset(), reinterpret_cast<char*>(node_buffer.Data())};
+  return Status::Ok();
 }
 
 ResultBuffer NewResultBuffer(Napi::Env env, size_t bytes) {
-  if (bytes <= ResultSlab::kMaxPiece) {
-    size_t offset = 0;
-    Napi::ArrayBuffer slab = env.GetInstanceData<AddonData>()->slab.Carve(env, bytes, &offset);
-    return ResultBuffer{slab, offset, static_cast<char*>(slab.Data()) + offset};
-  }
-  Napi::Buffer<uint8_t> node_buffer = Napi::Buffer<uint8_t>::New(env, bytes);
-  return ResultBuffer{node_buffer.ArrayBuffer(), node_buffer.ByteOffset(), reinterpret_cast<char*>(node_buffer.Data())};
+  ResultBuffer out{Napi::ArrayBuffer(), 0, nullptr};
+  Status st = TryNewResultBuffer(env, bytes, &out);
+  if (!st.ok()) Throw(env, st);
+  return out;
 }
 
 Napi::TypedArray ResultView(Napi::Env env, const ResultBuffer& b, napi_typedarray_type type, size_t count) {

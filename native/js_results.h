@@ -22,16 +22,27 @@ namespace cvx {
 // as with Buffer.allocUnsafe's pool: a result's `.buffer` is shared, so transferring it
 // detaches its neighbours too (docs/api.md says so), and a kept result pins its slab.
 // One per environment, in AddonData (js_support.h).
+//
+// It also holds the two JS functions all result memory is made with, taken from the global
+// object when the addon loads (CaptureAllocators): the ArrayBuffer constructor and Node's
+// Buffer.allocUnsafeSlow. Node-API's own napi_create_arraybuffer and napi_create_buffer end in
+// V8 calls that abort the whole process when the memory cannot be had (V8's
+// FatalProcessOutOfMemory: "v8::ArrayBuffer::NewBackingStore Allocation failed"), while the
+// same allocation made by JS throws a RangeError, which becomes CVX_IO.
 class ResultSlab {
  public:
   static constexpr size_t kSlabBytes = 64 * 1024;
   static constexpr size_t kMaxPiece = kSlabBytes / 8;
-  // `bytes` (at most kMaxPiece) at an 8-aligned *offset of the returned buffer.
-  Napi::ArrayBuffer Carve(Napi::Env env, size_t bytes, size_t* offset);
+  void CaptureAllocators(Napi::Env env);
+  // `bytes` (at most kMaxPiece) at an 8-aligned *offset of *out; CVX_IO when no new slab can be had.
+  Status Carve(Napi::Env env, size_t bytes, Napi::ArrayBuffer* out, size_t* offset);
+  // A Node Buffer of `bytes`, not zero-filled; CVX_IO when the memory cannot be had.
+  Status NewBuffer(Napi::Env env, size_t bytes, Napi::Buffer<uint8_t>* out);
 
  private:
   Napi::Reference<Napi::ArrayBuffer> slab_;
   size_t used_ = 0;
+  Napi::FunctionReference array_buffer_, alloc_unsafe_slow_;
 };
 
 // Memory for a result, not initialised: the caller writes it. Small pieces come from the
@@ -42,6 +53,9 @@ struct ResultBuffer {
   size_t offset;  // where the piece starts in `buffer`
   char* data;     // the same place, for writing
 };
+// CVX_IO ("out of memory …") when the memory cannot be had: the process never aborts.
+Status TryNewResultBuffer(Napi::Env env, size_t bytes, ResultBuffer* out);
+// The same, throwing the CVX_IO error (for Result(), which runs where a throw is the answer).
 ResultBuffer NewResultBuffer(Napi::Env env, size_t bytes);
 // A TypedArray of `count` elements of `type` over the start of `b`.
 Napi::TypedArray ResultView(Napi::Env env, const ResultBuffer& b, napi_typedarray_type type, size_t count);
@@ -87,11 +101,14 @@ class JsVectorSink : public VectorSink {
   }
   bool Append(const char* data, size_t size) override {
     const size_t need = used_ + size;
-    if (need > capacity_) Grow(need <= expected_ ? expected_ : std::max(need, 2 * capacity_));
+    if (need > capacity_ && !Grow(need <= expected_ ? expected_ : std::max(need, 2 * capacity_))) return false;
     memcpy(memory_.data + used_, data, size);
     used_ = need;
     return true;
   }
+  // Not ok once memory for the result could not be had: the scan stopped, and this status,
+  // CVX_IO, is the call's answer (RunSync), not the scan's.
+  const Status& status() const { return status_; }
   Napi::Value Floats() {
     if (used_ == 0 || MuchLarger(capacity_, used_)) {
       return FloatsToJs(env_, rocksdb::Slice(memory_.data, used_));
@@ -102,16 +119,21 @@ class JsVectorSink : public VectorSink {
   }
 
  private:
-  void Grow(size_t bytes) {
-    ResultBuffer bigger = NewResultBuffer(env_, bytes);
+  bool Grow(size_t bytes) {
+    if (!status_.ok()) return false;
+    ResultBuffer bigger{Napi::ArrayBuffer(), 0, nullptr};
+    status_ = TryNewResultBuffer(env_, bytes, &bigger);
+    if (!status_.ok()) return false;
     if (used_) memcpy(bigger.data, memory_.data, used_);
     memory_ = bigger;
     capacity_ = bytes;
+    return true;
   }
 
   Napi::Env env_;
   ResultBuffer memory_{Napi::ArrayBuffer(), 0, nullptr};
   size_t capacity_ = 0, used_ = 0, expected_ = 0;
+  Status status_;
 };
 
 // options.into of a sync read (rangeColumnsSync, getManySync): where the caller's Float32Array's
