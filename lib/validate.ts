@@ -56,6 +56,17 @@ export function checkNonEmptyString(v: unknown, name: string): string {
   return v;
 }
 
+/**
+ * A file-system path: a non-empty string, without a NUL byte (the system would read the path
+ * only up to it, naming another directory) and not only whitespace (almost surely a mistake).
+ */
+export function checkPath(v: unknown, name: string): string {
+  const s = checkNonEmptyString(v, name);
+  if (s.includes('\0')) throw invalidArgument(`${name} must not contain a NUL byte`);
+  if (s.trim().length === 0) throw invalidArgument(`${name} must not be only whitespace`);
+  return s;
+}
+
 /** Refuses a Float32Array the shim would read in place while another thread could change it. */
 export function checkNotShared(v: Float32Array, name: string): void {
   if (typeof SharedArrayBuffer !== 'undefined' && v.buffer instanceof SharedArrayBuffer) {
