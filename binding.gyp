@@ -8,6 +8,7 @@
         "native/admin.cc",
         "native/codec.cc",
         "native/cursor.cc",
+        "native/dir_identity.cc",
         "native/js_admin.cc",
         "native/js_level.cc",
         "native/js_lifetime.cc",

@@ -8,7 +8,7 @@ import { AbstractIterator, AbstractKeyIterator, AbstractLevel, AbstractValueIter
 import { ColumnFamilyName, flags, native, NativeHandle, NativeIterator, NativeRangeOptions } from './binding';
 import { invalidArgument, makeError, storeClosed } from './errors';
 import { HotStore } from './store';
-import { checkBoolean, checkNonEmptyString, checkOptionsObject } from './validate';
+import { checkBoolean, checkOptionsObject, checkPath } from './validate';
 import type { HotStoreOptions } from './types';
 
 const COLUMN_FAMILIES: readonly ColumnFamilyName[] = ['default', 'vectors', 'timelines'];
@@ -96,7 +96,7 @@ export class HotStoreLevel<KDefault = string, VDefault = string> extends Abstrac
     if (!owns && !(storeOrLocation instanceof HotStore)) {
       throw invalidArgument('storeOrLocation must be an open HotStore or a directory path');
     }
-    if (owns) checkNonEmptyString(storeOrLocation, 'location');
+    if (owns) checkPath(storeOrLocation, 'location');
     if (!owns && options.store !== undefined) {
       throw invalidArgument('options.store only applies when the adapter opens its own store from a path');
     }

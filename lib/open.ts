@@ -1,21 +1,26 @@
-// Opening a store: HotStore's open options checked and resolved into the shim's open
-// options, and the store directory created (one level at a time) when it may be.
+// Opening a store: HotStore's path and open options checked and resolved into the shim's open
+// options, the store directory created (one level at a time) when it may be, and removed
+// again, with every parent this open created, when the open then fails.
 import * as fs from 'fs';
 import { dirname as pathDirname, resolve as pathResolve } from 'path';
 import type { NativeOpenOptions } from './binding';
 import { invalidArgument, makeError } from './errors';
 import type { HotStoreOptions } from './types';
-import { checkBoolean, checkNonEmptyString, readOptions, toU32 } from './validate';
+import { checkBoolean, checkPath, readOptions, toU32 } from './validate';
 
-/** What open() needs: the shim's options, and whether answers carry ids as bigints. */
+/**
+ * What open() needs: the shim's options, whether answers carry ids as bigints, and the
+ * directories this open created (outermost first), for {@link undoCreated}.
+ */
 export interface ResolvedOpen {
   native: NativeOpenOptions;
   bigint: boolean;
+  created: string[];
 }
 
 /** Checks `path` and `options`, and creates the directory when the options allow it. */
 export function resolveOptions(path: unknown, options: unknown): ResolvedOpen {
-  const dir = checkNonEmptyString(path, 'path');
+  const dir = checkPath(path, 'path');
   const o = readOptions<HotStoreOptions>(options, ['keyframeInterval', 'createIfMissing', 'readOnly', 'sync', 'bigint']);
   const keyframeInterval = o.keyframeInterval === undefined ? 10 : toU32(o.keyframeInterval, 'options.keyframeInterval');
   if (keyframeInterval === 0) throw invalidArgument('options.keyframeInterval must be at least 1');
@@ -33,22 +38,45 @@ export function resolveOptions(path: unknown, options: unknown): ResolvedOpen {
     stat = undefined;
   }
   if (stat && !stat.isDirectory()) throw invalidArgument(`path ${path} is a file, not a directory`);
+  const created: string[] = [];
   if (!stat && resolved.createIfMissing && !resolved.readOnly) {
     try {
-      makeDirs(dir);
+      makeDirs(dir, created);
     } catch (e) {
+      removeEmptyDirs(created);
       throw makeError('CVX_IO', `path ${path} could not be created: ${(e as Error).message}`);
     }
   }
-  return { native: resolved, bigint };
+  return { native: resolved, bigint, created };
 }
 
 /**
- * mkdir -p without `fs.mkdirSync(p, { recursive: true })`, which on Node 20 spins forever
- * (100% CPU, never returns) for a path under /proc such as /proc/self/db. Creating one
- * level at a time lets the kernel's ENOENT/ENOTDIR/EACCES surface as an error instead.
+ * After the native open failed with `error`: removes the directories resolveOptions created,
+ * deepest first, each only while still empty. Not after CVX_LOCKED: then another open of this
+ * process holds the directory, and may not have written its first file yet.
  */
-function makeDirs(p: string): void {
+export function undoCreated(o: ResolvedOpen, error: unknown): void {
+  if ((error as { code?: unknown } | null)?.code !== 'CVX_LOCKED') removeEmptyDirs(o.created);
+}
+
+/** rmdir of each of `dirs` (outermost first), deepest first; one that is not empty stays. */
+function removeEmptyDirs(dirs: string[]): void {
+  for (const d of [...dirs].reverse()) {
+    try {
+      fs.rmdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return; // not empty: nor are its parents
+    }
+  }
+}
+
+/**
+ * mkdir -p, recording in `created` each directory it made (outermost first). Not
+ * `fs.mkdirSync(p, { recursive: true })`, which on Node 20 spins forever (100% CPU, never
+ * returns) for a path under /proc such as /proc/self/db. Creating one level at a time lets the
+ * kernel's ENOENT/ENOTDIR/EACCES surface as an error instead.
+ */
+function makeDirs(p: string, created: string[]): void {
   const missing: string[] = [];
   for (let cur = pathResolve(p); !fs.existsSync(cur); cur = pathDirname(cur)) {
     missing.push(cur);
@@ -57,6 +85,7 @@ function makeDirs(p: string): void {
   for (const d of missing.reverse()) {
     try {
       fs.mkdirSync(d);
+      created.push(d);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; // made concurrently: fine
     }

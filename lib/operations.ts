@@ -4,10 +4,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { flags, native, NativeCfFacts, NativeHandle, NativeSpaceSummary } from './binding';
-import { invalidArgument, makeError } from './errors';
+import { invalidArgument } from './errors';
 import { decodeTimeline } from './records';
 import type { ColumnFamilyStats, EntityTimeline, StoreStats } from './types';
-import { checkNonEmptyString } from './validate';
+import { checkPath } from './validate';
 
 /** Timelines fetched per native call by entities(): one crossing per few hundred items. */
 const ENTITY_BATCH = 512;
@@ -51,15 +51,14 @@ export function* entityTimelinesSync(handle: NativeHandle, bigint: boolean, spac
   }
 }
 
-/** Validates a checkpoint target and creates its parent; returns the absolute path. */
+/**
+ * Validates a checkpoint target; returns the absolute path. Creates nothing: the engine
+ * (MakeCheckpoint, native/admin.cc) first refuses a target inside the store, on the resolved
+ * path, and only then creates the missing parents.
+ */
 export function checkCheckpointDir(dir: unknown): string {
-  const abs = path.resolve(checkNonEmptyString(dir, 'dir'));
+  const abs = path.resolve(checkPath(dir, 'dir'));
   if (fs.existsSync(abs)) throw invalidArgument(`dir ${dir} already exists; a checkpoint needs a new directory`);
-  try {
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-  } catch (e) {
-    throw makeError('CVX_IO', `dir ${dir}: its parent could not be created: ${(e as Error).message}`);
-  }
   return abs;
 }
 

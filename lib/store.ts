@@ -5,7 +5,7 @@ import { flags, native, NativeHandle } from './binding';
 import { PutCoalescer } from './coalescer';
 import { ColumnarBatch, KeyColumns, toColumns, toKeyColumns } from './columns';
 import { storeClosed } from './errors';
-import { resolveOptions } from './open';
+import { resolveOptions, undoCreated } from './open';
 import { checkCheckpointDir, collectStats, entityTimelines, entityTimelinesSync } from './operations';
 import { decodeTimeline } from './records';
 import { pointOf, pointsAt, pointsOf, viewsOf } from './shape';
@@ -51,13 +51,27 @@ export class HotStore {
   /** Opens (creating by default) the store in `path`, on the thread pool. */
   static async open(path: string, options?: HotStoreOptions): Promise<HotStore> {
     const o = resolveOptions(path, options);
-    return new HotStore(await native.open(path, o.native), path, o.bigint);
+    let handle: NativeHandle;
+    try {
+      handle = await native.open(path, o.native);
+    } catch (e) {
+      undoCreated(o, e);
+      throw e;
+    }
+    return new HotStore(handle, path, o.bigint);
   }
 
   /** Synchronous {@link HotStore.open}. */
   static openSync(path: string, options?: HotStoreOptions): HotStore {
     const o = resolveOptions(path, options);
-    return new HotStore(native.openSync(path, o.native), path, o.bigint);
+    let handle: NativeHandle;
+    try {
+      handle = native.openSync(path, o.native);
+    } catch (e) {
+      undoCreated(o, e);
+      throw e;
+    }
+    return new HotStore(handle, path, o.bigint);
   }
 
   /** True until close() has been called. */
@@ -334,9 +348,12 @@ export class HotStore {
 
   /**
    * Writes a consistent copy of the store to `dir` (which must not exist; its parent is
-   * created) while the store stays open: a RocksDB checkpoint, hard-linking SST files when
-   * `dir` is on the same filesystem. The copy opens with {@link HotStore.open}. It holds every
-   * async write called before this call, awaited or not, and none called after.
+   * created) while the store stays open. A `dir` that is this store's directory or lies inside
+   * it, under any spelling (relative, through a symlink, with `..`), is refused with
+   * `CVX_INVALID_ARGUMENT` before anything is created. The copy is a RocksDB checkpoint,
+   * hard-linking SST files when `dir` is on the same filesystem, and opens with
+   * {@link HotStore.open}. It holds every async write called before this call, awaited or not,
+   * and none called after.
    *
    * @example
    * ```ts

@@ -104,6 +104,17 @@ export function checkNonEmptyString(v: unknown, name: string): string {
 }
 
 /**
+ * A file-system path: a non-empty string, without a NUL byte (the system would read the path
+ * only up to it, naming another directory) and not only whitespace (almost surely a mistake).
+ */
+export function checkPath(v: unknown, name: string): string {
+  const s = checkNonEmptyString(v, name);
+  if (s.includes('\0')) throw invalidArgument(`${name} must not contain a NUL byte`);
+  if (s.trim().length === 0) throw invalidArgument(`${name} must not be only whitespace`);
+  return s;
+}
+
+/**
  * Refuses a typed array in shared memory: another thread could change it while the call copies
  * it, so what is stored could be a mix of values no thread ever wrote. The caller copies it at
  * a moment of its choosing instead. Read through the array's own slot, so a subclass or an own

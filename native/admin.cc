@@ -8,6 +8,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 
 #include "codec.h"
+#include "dir_identity.h"
 
 namespace cvx {
 namespace {
@@ -74,11 +75,18 @@ Status CompactAll(Store& s) {
 }
 
 Status MakeCheckpoint(Store& s, const std::string& dir) {
+  const std::string what = "checkpoint(" + dir + ")";
+  // Into the store's own directory, a checkpoint would mix its files with the live ones. Judged
+  // here, on the resolved path, before anything is created.
+  Status outside = CheckOutsideStore(s.dir_id(), dir, what);
+  if (!outside.ok()) return outside;
+  Status parents = MakeParentDirs(dir, what);
+  if (!parents.ok()) return parents;
   rocksdb::Checkpoint* raw = nullptr;
-  Status st = Status::FromRocks(rocksdb::Checkpoint::Create(s.db(), &raw), "checkpoint(" + dir + ")");
+  Status st = Status::FromRocks(rocksdb::Checkpoint::Create(s.db(), &raw), what);
   if (!st.ok()) return st;
   std::unique_ptr<rocksdb::Checkpoint> cp(raw);
-  return Status::FromRocks(cp->CreateCheckpoint(dir), "checkpoint(" + dir + ")");
+  return Status::FromRocks(cp->CreateCheckpoint(dir), what);
 }
 
 }  // namespace cvx

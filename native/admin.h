@@ -33,7 +33,8 @@ Status ColumnFamilyFacts(Store& s, std::vector<CfFacts>* out);
 Status CompactAll(Store& s);
 
 // A consistent, openable copy of the store in `dir` (which must not exist yet), made
-// with hard links where possible while the store stays open.
+// with hard links where possible while the store stays open. Its missing parents are created;
+// a `dir` inside the store's own directory, under any spelling, is refused before that.
 Status MakeCheckpoint(Store& s, const std::string& dir);
 
 }  // namespace cvx

@@ -131,6 +131,15 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
   s->path_ = path;
   s->opts_ = opts;
   s->write_opts_.sync = opts.sync;
+  // One writable store per directory, whatever the path's spelling: claimed before anything
+  // reads or writes it. Read-only opens take no lock (RocksDB's OpenForReadOnly takes none).
+  const bool may_create = opts.create_if_missing && !opts.read_only;
+  Status id = IdentifyStoreDir(path, may_create, &s->dir_id_);
+  if (!id.ok()) return id;
+  if (!opts.read_only) {
+    Status claimed = s->claim_.Take(s->dir_id_, path);
+    if (!claimed.ok()) return claimed;
+  }
   const bool fresh = !FileExists(path + "/CURRENT");
   if (!fresh) {
     std::vector<std::string> names;
@@ -276,6 +285,7 @@ Status Store::Close() {
     result = Status::FromRocks(db_->Close(), "close(" + path_ + ")");
     db_.reset();
   }
+  claim_.Release();  // after RocksDB let go of its LOCK file: the next open finds both free
   return result;
 }
 

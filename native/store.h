@@ -13,6 +13,7 @@
 
 #include <rocksdb/db.h>
 
+#include "dir_identity.h"
 #include "result_pool.h"
 #include "status.h"
 
@@ -71,6 +72,8 @@ class Store {
   const rocksdb::WriteOptions& write_options() const { return write_opts_; }
   const OpenOptions& options() const { return opts_; }
   const std::string& path() const { return path_; }
+  // The directory's device and inode, whatever spelling opened it (dir_identity.h).
+  const DirId& dir_id() const { return dir_id_; }
   // The handle of a column family named as CfIndex() knows it; nullptr for any other name.
   rocksdb::ColumnFamilyHandle* CfByName(const std::string& name) const;
 
@@ -92,6 +95,10 @@ class Store {
 
   std::string path_;
   OpenOptions opts_;
+  DirId dir_id_;
+  // A writable store's hold on its directory in this process; released by Close() once RocksDB
+  // has let go of it (declared before db_, so it also outlives db_ on destruction).
+  DirClaim claim_;
   rocksdb::DBOptions db_opts_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

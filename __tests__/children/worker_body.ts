@@ -36,6 +36,10 @@ async function main() {
     parentPort!.postMessage('opening');
     void HotStore.open(dir); // terminated while the open runs on the pool
     for (;;) await new Promise((r) => setTimeout(r, 1000));
+  } else if (task === 'hold') {
+    const s = await HotStore.open(dir);
+    parentPort!.postMessage('held');
+    while (s.isOpen) await new Promise((r) => setTimeout(r, 1000)); // until the thread is terminated
   } else if (task === 'open-locked') {
     try {
       HotStore.openSync(dir);

@@ -1,7 +1,8 @@
 // worker_threads scenarios, in their own process (argv[2] = base dir, argv[3] = scenario):
 // one store per thread; a worker terminated with thousands of ops in flight; a worker
 // terminated while its open() runs on the pool; a directory open in the main thread is
-// CVX_LOCKED in a worker. Prints a JSON result.
+// CVX_LOCKED in a worker; one directory under two spellings across threads (CVX_LOCKED both
+// ways, and free again once the holding worker is terminated). Prints a JSON result.
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { HotStore } from '../../lib';
@@ -20,6 +21,16 @@ function message(w: Worker): Promise<unknown> {
     w.once('message', resolve);
     w.once('error', reject);
   });
+}
+
+/** 'ok', or the code of the HotStoreError `f` threw. */
+function codeOf(f: () => void): string {
+  try {
+    f();
+    return 'ok';
+  } catch (e) {
+    return String((e as { code?: string }).code);
+  }
 }
 
 async function main() {
@@ -64,6 +75,16 @@ async function main() {
     const w = start(dir, 'open-locked');
     out.worker = await message(w);
     s.closeSync();
+  } else if (scenario === 'locked-spelling') {
+    const dir = path.join(base, 'spelling');
+    const s = HotStore.openSync(dir);
+    out.workerWhileMainHolds = await message(start(`${dir}//`, 'open-locked'));
+    s.closeSync();
+    const holder = start(dir, 'hold');
+    await message(holder);
+    out.mainWhileWorkerHolds = codeOf(() => HotStore.openSync(`${dir}/`));
+    await holder.terminate(); // the worker's env cleanup closes its store and frees the directory
+    out.mainAfterTerminate = codeOf(() => HotStore.openSync(`${dir}/`).closeSync());
   }
   process.stdout.write(JSON.stringify(out));
 }

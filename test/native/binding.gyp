@@ -12,6 +12,7 @@
         "codec_tools.cc",
         "raw_tools.cc",
         "../../native/codec.cc",
+        "../../native/dir_identity.cc",
         "../../native/js_support.cc",
         "../../native/options.cc",
         "../../native/result_pool.cc",
