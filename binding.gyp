@@ -8,6 +8,8 @@
         "native/admin.cc",
         "native/codec.cc",
         "native/cursor.cc",
+        "native/error_recovery.cc",
+        "native/info_log.cc",
         "native/js_admin.cc",
         "native/js_level.cc",
         "native/js_lifetime.cc",

@@ -12,7 +12,9 @@
 #include <vector>
 
 #include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
 
+#include "error_recovery.h"
 #include "result_pool.h"
 #include "status.h"
 
@@ -69,6 +71,9 @@ class Store {
   rocksdb::ColumnFamilyHandle* vectors_cf() const { return handles_[1]; }
   rocksdb::ColumnFamilyHandle* timelines_cf() const { return handles_[2]; }
   const rocksdb::WriteOptions& write_options() const { return write_opts_; }
+  // Every write of a batch goes through here: after a background error (a full disk) the
+  // first write since then resumes the store (error_recovery.h). `what` names the operation.
+  Status Write(rocksdb::WriteBatch* batch, const std::string& what);
   const OpenOptions& options() const { return opts_; }
   const std::string& path() const { return path_; }
   // The handle of a column family named as CfIndex() knows it; nullptr for any other name.
@@ -96,6 +101,7 @@ class Store {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::WriteOptions write_opts_;
+  std::shared_ptr<ErrorRecovery> recovery_;  // writable stores only
 
   std::mutex write_mu_;
   std::mutex dims_mu_;

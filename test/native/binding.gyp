@@ -12,6 +12,8 @@
         "codec_tools.cc",
         "raw_tools.cc",
         "../../native/codec.cc",
+        "../../native/error_recovery.cc",
+        "../../native/info_log.cc",
         "../../native/js_support.cc",
         "../../native/options.cc",
         "../../native/result_pool.cc",
