@@ -9,6 +9,8 @@
         "native/codec.cc",
         "native/cursor.cc",
         "native/dir_identity.cc",
+        "native/error_recovery.cc",
+        "native/info_log.cc",
         "native/js_admin.cc",
         "native/js_level.cc",
         "native/js_lifetime.cc",

@@ -9,11 +9,13 @@
 #include <rocksdb/table.h>
 
 #include "codec.h"
+#include "info_log.h"
 
 namespace cvx {
 
-rocksdb::DBOptions MakeDbOptions(bool create_if_missing) {
+rocksdb::DBOptions MakeDbOptions(bool create_if_missing, const std::string& info_log_dir) {
   rocksdb::DBOptions o;
+  if (!info_log_dir.empty()) o.info_log = NewBoundedInfoLog(info_log_dir, o.info_log_level);
   o.create_if_missing = create_if_missing;
   o.create_missing_column_families = create_if_missing;
   // Tickers prove the bloom filters work and feed stats(); timers are left off because

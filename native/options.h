@@ -12,7 +12,10 @@ namespace cvx {
 constexpr const char* kVectorsCf = "vectors";
 constexpr const char* kTimelinesCf = "timelines";
 
-rocksdb::DBOptions MakeDbOptions(bool create_if_missing);
+// `info_log_dir` is the store's directory for a writable open, where the bounded info log
+// (info_log.h) writes LOG; empty for a read-only open, for which RocksDB writes no log file
+// and neither do we (a read-only open must leave a directory as it found it).
+rocksdb::DBOptions MakeDbOptions(bool create_if_missing, const std::string& info_log_dir);
 rocksdb::ColumnFamilyOptions VectorsCfOptions();
 rocksdb::ColumnFamilyOptions TimelinesCfOptions();
 // default, vectors, timelines: the order the handle vector uses everywhere.

@@ -46,7 +46,7 @@ Status RawWrite(Store& s, rocksdb::ColumnFamilyHandle* cf, const std::vector<Raw
     rocksdb::Status st = op.put ? batch.Put(cf, op.key, op.value) : batch.Delete(cf, op.key);
     if (!st.ok()) return Status::FromRocks(st, "batch");
   }
-  return Status::FromRocks(s.db()->Write(s.write_options(), &batch), "write");
+  return s.Write(&batch, "write");
 }
 
 Status RawClear(Store& s, rocksdb::ColumnFamilyHandle* cf, const CursorRange& range, uint64_t limit) {
@@ -69,7 +69,7 @@ Status RawClear(Store& s, rocksdb::ColumnFamilyHandle* cf, const CursorRange& ra
     if (!keys.empty()) {
       rocksdb::WriteBatch batch;
       for (const auto& k : keys) batch.Delete(cf, k);
-      st = Status::FromRocks(s.db()->Write(s.write_options(), &batch), "clear");
+      st = s.Write(&batch, "clear");
       if (!st.ok()) return st;
       removed += keys.size();
     }

@@ -30,6 +30,10 @@ Status Status::FromRocks(const rocksdb::Status& s, const std::string& what) {
                         raw.find("While lock file") != std::string::npos)) {
     return Make(Code::kLocked, what + ": the store is already open (" + raw + ")");
   }
+  // A full disk: RocksDB's NoSpace, or ENOSPC's text in a status made from errno elsewhere.
+  if (s.IsNoSpace() || raw.find("No space left on device") != std::string::npos) {
+    return Make(Code::kIo, what + ": the disk is full (" + raw + ")");
+  }
   if (s.IsNotSupported() && raw.find("read only") != std::string::npos) {
     return Make(Code::kReadOnly, text);
   }

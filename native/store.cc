@@ -170,7 +170,11 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
                                        (opts.read_only ? "readOnly is set" : "createIfMissing is false"));
   }
 
-  s->db_opts_ = MakeDbOptions(opts.create_if_missing && !opts.read_only);
+  s->db_opts_ = MakeDbOptions(opts.create_if_missing && !opts.read_only, opts.read_only ? "" : path);
+  if (!opts.read_only) {
+    s->recovery_ = std::make_shared<ErrorRecovery>();
+    s->db_opts_.listeners.push_back(s->recovery_);
+  }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status st = opts.read_only
       ? rocksdb::DB::OpenForReadOnly(s->db_opts_, path, ColumnFamilies(), &s->handles_, &raw)
@@ -278,15 +282,25 @@ Status Store::Close() {
   result_pool_->Close();
   Status result;
   if (db_) {
+    // A store a background error stopped (a full disk) resumes if it now can, to close
+    // cleanly; if it cannot, close reports that error, not RocksDB's "Seen error" text.
+    if (recovery_) (void)recovery_->ResumeIfStopped(db_.get());
     for (auto* h : handles_) {
       if (h) db_->DestroyColumnFamilyHandle(h);
     }
     handles_.clear();
-    result = Status::FromRocks(db_->Close(), "close(" + path_ + ")");
+    const rocksdb::Status closed = db_->Close();
+    result = Status::FromRocks(recovery_ && !closed.ok() ? recovery_->Cause(closed) : closed, "close(" + path_ + ")");
     db_.reset();
   }
   claim_.Release();  // after RocksDB let go of its LOCK file: the next open finds both free
   return result;
+}
+
+Status Store::Write(rocksdb::WriteBatch* batch, const std::string& what) {
+  // Resume()'s own answer is not the caller's: the write below reports whether it worked.
+  if (recovery_) (void)recovery_->ResumeIfStopped(db_.get());
+  return Status::FromRocks(db_->Write(write_opts_, batch), what);
 }
 
 Status Store::Track(Resource* r) {

@@ -12,8 +12,10 @@
 #include <vector>
 
 #include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
 
 #include "dir_identity.h"
+#include "error_recovery.h"
 #include "result_pool.h"
 #include "status.h"
 
@@ -70,6 +72,9 @@ class Store {
   rocksdb::ColumnFamilyHandle* vectors_cf() const { return handles_[1]; }
   rocksdb::ColumnFamilyHandle* timelines_cf() const { return handles_[2]; }
   const rocksdb::WriteOptions& write_options() const { return write_opts_; }
+  // Every write of a batch goes through here: after a background error (a full disk) the
+  // first write since then resumes the store (error_recovery.h). `what` names the operation.
+  Status Write(rocksdb::WriteBatch* batch, const std::string& what);
   const OpenOptions& options() const { return opts_; }
   const std::string& path() const { return path_; }
   // The directory's device and inode, whatever spelling opened it (dir_identity.h).
@@ -103,6 +108,7 @@ class Store {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::WriteOptions write_opts_;
+  std::shared_ptr<ErrorRecovery> recovery_;  // writable stores only
 
   std::mutex write_mu_;
   std::mutex dims_mu_;

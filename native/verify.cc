@@ -221,7 +221,7 @@ class Verifier {
 
   Status Flush() {
     if (batch_.Count() == 0) return Status::Ok();
-    Status st = Status::FromRocks(s_.db()->Write(s_.write_options(), &batch_), "repair: writing batch");
+    Status st = s_.Write(&batch_, "repair: writing batch");
     batch_.Clear();
     return st;
   }

@@ -118,7 +118,7 @@ class BatchBuilder {
       batch_.Put(s_.timelines_cf(), prefix, EncodeTimeline(pending.tl));
     }
     for (const auto& [space, dim] : new_dims_) batch_.Put(s_.system_cf(), SpaceKey(space), EncodeSpaceRecord(dim));
-    Status st = Status::FromRocks(s_.db()->Write(s_.write_options(), &batch_), "writing batch");
+    Status st = s_.Write(&batch_, "writing batch");
     if (st.ok()) {
       for (const auto& [space, dim] : new_dims_) s_.SetSpaceDim(space, dim);
     }
@@ -222,7 +222,7 @@ Status DeletePoint(Store& s, uint64_t entity, uint32_t space, int64_t ts, bool* 
       batch.Put(s.timelines_cf(), prefix, EncodeTimeline(tl));
     }
   }
-  return Status::FromRocks(s.db()->Write(s.write_options(), &batch), "writing delete");
+  return s.Write(&batch, "writing delete");
 }
 
 Status DeletePointRange(Store& s, uint64_t entity, uint32_t space, int64_t start, int64_t end, uint64_t* removed) {
@@ -278,7 +278,7 @@ Status DeletePointRange(Store& s, uint64_t entity, uint32_t space, int64_t start
       batch.Put(s.timelines_cf(), prefix, EncodeTimeline(tl));
     }
   }
-  return Status::FromRocks(s.db()->Write(s.write_options(), &batch), "writing deleteRange");
+  return s.Write(&batch, "writing deleteRange");
 }
 
 }  // namespace cvx

@@ -1,5 +1,5 @@
 'use strict';
-// Builds the C++ limit program (limit.cc + the addon's own native/options.cc and native/codec.cc)
+// Builds the C++ limit program (limit.cc + the addon's own native/options.cc, codec.cc, info_log.cc)
 // with g++ against the system RocksDB, into benchmarks/native/build/limit. Rebuilds only when a
 // source is newer than the binary. Usable on its own (`node benchmarks/native/build.js`) and
 // called by the runner before any C++ job.
@@ -13,8 +13,9 @@ const sources = [
   path.join(__dirname, 'limit.cc'),
   path.join(root, 'native', 'options.cc'),
   path.join(root, 'native', 'codec.cc'),
+  path.join(root, 'native', 'info_log.cc'),
 ];
-const headers = [path.join(root, 'native', 'options.h'), path.join(root, 'native', 'codec.h')];
+const headers = ['options.h', 'codec.h', 'info_log.h'].map((h) => path.join(root, 'native', h));
 
 function mtime(f) {
   try {

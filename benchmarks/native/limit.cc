@@ -102,9 +102,9 @@ struct Db {
   Db(const std::string& dir, bool sync, bool read_only = false) {
     rocksdb::DB* raw = nullptr;
     if (read_only) {
-      Check(rocksdb::DB::OpenForReadOnly(cvx::MakeDbOptions(false), dir, cvx::ColumnFamilies(), &cfs, &raw), "open");
+      Check(rocksdb::DB::OpenForReadOnly(cvx::MakeDbOptions(false, ""), dir, cvx::ColumnFamilies(), &cfs, &raw), "open");
     } else {
-      Check(rocksdb::DB::Open(cvx::MakeDbOptions(true), dir, cvx::ColumnFamilies(), &cfs, &raw), "open");
+      Check(rocksdb::DB::Open(cvx::MakeDbOptions(true, dir), dir, cvx::ColumnFamilies(), &cfs, &raw), "open");
     }
     db.reset(raw);
     wo.sync = sync;

@@ -13,6 +13,8 @@
         "raw_tools.cc",
         "../../native/codec.cc",
         "../../native/dir_identity.cc",
+        "../../native/error_recovery.cc",
+        "../../native/info_log.cc",
         "../../native/js_support.cc",
         "../../native/options.cc",
         "../../native/result_pool.cc",
