@@ -1,38 +1,16 @@
 // cvx-hot driven as a child process, as a user would: help on every command, exit codes
 // (0 ok / 1 failure / 2 usage), a missing database, malformed input (stop and skip), a file
 // piped on stdin, export → import round trip, checkpoint/compact, bench passthrough, demo.
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { HotStore } from '../lib';
+import { cli, ndjson, writeTemp } from './helpers/cli';
 import { CLI, ensureDist } from './helpers/dist';
 import { rawDelete, rawPut, tkey, vkey } from './helpers/raw';
 import { tempPath } from './helpers/tmp';
 
 beforeAll(() => ensureDist());
-
-interface Run { code: number | null; stdout: string; stderr: string; }
-
-function cli(args: string[], input?: string | Buffer, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c) => out.push(c));
-    child.stderr.on('data', (c) => err.push(c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-    if (input !== undefined) child.stdin.end(input); else child.stdin.end();
-  });
-}
-
-function writeTemp(name: string, content: string | Buffer): string {
-  const file = path.join(path.dirname(tempPath('in')), name);
-  fs.writeFileSync(file, content);
-  return file;
-}
-
-const ndjson = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
 const COMMANDS = ['demo', 'ingest', 'import', 'export', 'get', 'range', 'timeline', 'entities', 'spaces', 'stats', 'verify', 'repair', 'compact', 'checkpoint', 'bench'];
 
@@ -218,10 +196,14 @@ test('export → import round trip (file and pipe) reproduces every point and ti
 });
 
 test('a corrupt CBOR input stops with its item number', async () => {
+  // Item 1 is well-formed but no point ({"a": 1}); item 2 is a stray break byte.
   const file = writeTemp('bad.cbor', Buffer.from([0xa1, 0x61, 0x61, 0x01, 0xff, 0xff, 0x1c]));
   const r = await cli(['import', tempPath('badcbor'), file]);
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(/item 1: /);
+  expect(r.stderr).toMatch(/^cvx-hot: item 1: entityId must be an integer, got nothing; stopped after writing 0 points/);
+  const skip = await cli(['import', tempPath('badcbor-skip'), file, '--on-error', 'skip']);
+  expect(skip.code).toBe(1);
+  expect(skip.stderr).toBe('item 1: entityId must be an integer, got nothing (skipped)\ncvx-hot: item 2: invalid CBOR (a break outside an indefinite-length item); stopped after writing 0 points\n');
 });
 
 test('checkpoint and compact', async () => {

@@ -57,14 +57,31 @@ export async function openStore(dir: string, mode: 'read' | 'write', extra: HotS
   return HotStore.open(dir, mode === 'read' ? { ...extra, readOnly: true, createIfMissing: false, bigint: true } : { ...extra, bigint: true });
 }
 
-/** Runs `fn` with an open store and closes it whatever happens. */
-export async function withStore<T>(dir: string, mode: 'read' | 'write', fn: (s: HotStore) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with an open store and closes it whatever happens. When closing fails too, the
+ * message keeps `fn`'s error first (the cause) and adds `progress()`, so that a full disk
+ * reports what failed and how far the command got, not only the failed close.
+ */
+export async function withStore<T>(dir: string, mode: 'read' | 'write', fn: (s: HotStore) => Promise<T>, progress?: () => string): Promise<T> {
   const store = await openStore(dir, mode);
+  const sofar = () => (progress ? `; ${progress()}` : '');
+  let result: T;
   try {
-    return await fn(store);
-  } finally {
-    await store.close();
+    result = await fn(store);
+  } catch (e) {
+    try {
+      await store.close();
+    } catch (closeError) {
+      throw new CliError(`${describeError(e)}; closing the store then failed too: ${describeError(closeError)}${sofar()}`, e instanceof CliError ? e.exitCode : EXIT_FAILURE);
+    }
+    throw e;
   }
+  try {
+    await store.close();
+  } catch (closeError) {
+    throw new CliError(`closing the store failed: ${describeError(closeError)}${sofar()}`);
+  }
+  return result;
 }
 
 /**

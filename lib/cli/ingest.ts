@@ -1,96 +1,49 @@
-// `cvx-hot ingest` / `import`: streams points from NDJSON or a CBOR sequence (a file or
-// stdin) into a store through putMany batches, with a progress bar, reporting each bad
-// record with its line (NDJSON) or item (CBOR) number and then stopping or skipping it.
-import * as fs from 'fs';
+// `cvx-hot ingest` / `import`: streams points from NDJSON or a CBOR sequence (a staged
+// input, staging.ts) into a store through putMany batches, with a progress bar, reporting
+// each bad record with its line (NDJSON) or item (CBOR) number and then stopping or skipping it.
 import * as readline from 'readline';
 import { Readable } from 'stream';
 import { SingleBar } from 'cli-progress';
-import { DecoderStream } from 'cbor-x';
-import { I64_MAX, I64_MIN, narrow, U32_MAX, U64_MAX } from '../ints';
 import type { HotStore } from '../store';
 import type { PointInput } from '../types';
+import { cborItems, decodeItem, FramingError } from './cbor_items';
 import { CliError, describeError } from './common';
-import { EXPORT_MAGIC, EXPORT_VERSION } from './export';
-
-export type InputFormat = 'auto' | 'ndjson' | 'cbor';
+import { EXPORT_VERSION, exportItemKind, UNVERIFIABLE_VERSION } from './export_format';
+import { withoutBom } from './input';
+import { toPoint } from './point_record';
+import type { StagedInput } from './staging';
 
 export interface IngestOptions {
   space: number;
-  format: InputFormat;
   batch: number;
   onError: 'stop' | 'skip';
   progress: boolean;
-  /** Where the bar and bad-record reports go. */
+  /** Where the bar, warnings and bad-record reports go. */
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-export interface IngestResult {
+/** How far an ingest got; kept current, so a failure (or a failed close) can report it. */
+export interface IngestProgress {
   written: number;
   skipped: number;
-  seconds: number;
+  /** The line (NDJSON) or item (CBOR) number of the last record read. */
+  at: number;
+  what: 'line' | 'item';
 }
+
+export const newProgress = (): IngestProgress => ({ written: 0, skipped: 0, at: 0, what: 'line' });
 
 /** One input record: its position (line or item number) and either a value or why not. */
 interface Rec {
   n: number;
   value?: unknown;
   error?: string;
+  /** The input cannot be read past this record (broken CBOR framing). */
+  broken?: boolean;
 }
 
-/** An integer field: safe number, bigint, or a decimal string (for ids beyond 2^53 in JSON). */
-function intField(v: unknown, name: string, min: bigint, max: bigint): number | bigint {
-  let b: bigint | undefined;
-  if (typeof v === 'number') {
-    if (!Number.isSafeInteger(v)) throw new Error(`${name} must be an integer within ±2^53 (write larger ones as a decimal string), got ${v}`);
-    b = BigInt(v);
-  } else if (typeof v === 'bigint') b = v;
-  else if (typeof v === 'string' && /^-?\d+$/.test(v)) b = BigInt(v);
-  if (b === undefined) throw new Error(`${name} must be an integer, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
-  if (b < min || b > max) throw new Error(`${name} ${b} is out of range`);
-  return narrow(b);
-}
-
-/** Checks one record; returns its space and point or throws with what is wrong. */
-function toPoint(v: unknown, defaultSpace: number, dims: Map<number, number>): { space: number; point: PointInput } {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('expected an object {entityId, spaceId?, timestamp, vector}');
-  const o = v as Record<string, unknown>;
-  const entityId = intField(o.entityId, 'entityId', 0n, U64_MAX);
-  const space = o.spaceId === undefined ? defaultSpace : Number(intField(o.spaceId, 'spaceId', 0n, BigInt(U32_MAX)));
-  const timestamp = intField(o.timestamp, 'timestamp', I64_MIN, I64_MAX);
-  const raw = o.vector;
-  if (!(Array.isArray(raw) || raw instanceof Float32Array || raw instanceof Float64Array)) throw new Error('vector must be an array of numbers');
-  const vector = Float32Array.from(raw as ArrayLike<number>);
-  if (vector.length === 0) throw new Error('vector is empty');
-  for (let i = 0; i < vector.length; i++) {
-    if (typeof (raw as ArrayLike<unknown>)[i] !== 'number' || !Number.isFinite(vector[i])) throw new Error(`vector[${i}] is not a finite number`);
-  }
-  const dim = dims.get(space);
-  if (dim === undefined) dims.set(space, vector.length);
-  else if (dim !== vector.length) throw new Error(`vector has dimension ${vector.length} but space ${space} holds dimension ${dim}`);
-  return { space, point: { entityId, timestamp, vector } };
-}
-
-/** The stream, with its first chunk peeked to tell CBOR from NDJSON. */
-async function sniff(source: Readable, format: InputFormat, name: string): Promise<{ format: 'ndjson' | 'cbor'; stream: Readable }> {
-  const it = source[Symbol.asyncIterator]();
-  const first = await it.next();
-  const stream = Readable.from((async function* () {
-    if (!first.done) yield first.value as Buffer;
-    for (;;) {
-      const n = await it.next();
-      if (n.done) return;
-      yield n.value as Buffer;
-    }
-  })(), { objectMode: false });
-  if (format !== 'auto') return { format, stream };
-  if (/\.(cbor|cborseq|cbors)$/i.test(name)) return { format: 'cbor', stream };
-  const head = first.done ? Buffer.alloc(0) : Buffer.from(first.value as Buffer);
-  const c = head.toString('latin1').trimStart()[0];
-  return { format: c === undefined || c === '{' ? 'ndjson' : 'cbor', stream };
-}
-
-async function* ndjsonRecords(stream: Readable): AsyncGenerator<Rec> {
-  const rl = readline.createInterface({ input: stream, crlfDelay: Infinity });
+async function* ndjsonRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<Rec> {
+  const rl = readline.createInterface({ input: Readable.from(withoutBom(chunks), { objectMode: false }), crlfDelay: Infinity });
   let n = 0;
   for await (const line of rl) {
     n++;
@@ -103,71 +56,75 @@ async function* ndjsonRecords(stream: Readable): AsyncGenerator<Rec> {
   }
 }
 
-async function* cborRecords(stream: Readable): AsyncGenerator<Rec> {
-  const decoder = new DecoderStream({ useRecords: false, mapsAsObjects: true } as never);
-  stream.on('error', (e) => decoder.destroy(e));
-  stream.pipe(decoder);
+async function* cborRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<Rec> {
   let n = 0;
   try {
-    for await (const value of decoder) {
+    for await (const item of cborItems(chunks)) {
       n++;
-      yield { n, value };
+      try {
+        yield { n, value: decodeItem(item) };
+      } catch (e) {
+        yield { n, error: `invalid CBOR (${(e as Error).message})` }; // framed, so the next item is readable
+      }
     }
   } catch (e) {
-    // A broken CBOR sequence cannot be resynchronised: this is always the last record.
-    yield { n: n + 1, error: `invalid CBOR (${(e as Error).message})` };
+    if (!(e instanceof FramingError)) throw e;
+    yield { n: e.item, error: e.message, broken: true };
   }
 }
 
-/** An opened input: the stream, its size in bytes (0 for stdin) and its name. */
-export interface Input {
-  stream: Readable;
-  total: number;
-  name: string;
+/** What an export's header means for this import; throws when it cannot be imported. */
+function exportHeader(v: unknown, input: StagedInput, o: IngestOptions): void {
+  const version = (v as Record<string, unknown>).version;
+  if (version === EXPORT_VERSION) {
+    if (input.verified || input.points !== undefined) return;
+    throw new CliError(`item 1: a version ${EXPORT_VERSION} export header not in its exact bytes (docs/format.md); it cannot be verified, so nothing was written`);
+  }
+  if (version === UNVERIFIABLE_VERSION) {
+    o.stderr.write(`cvx-hot: warning: ${input.name === '-' ? 'stdin' : input.name} is a version ${UNVERIFIABLE_VERSION} export, which has no count or checksum: a cut or damaged file cannot be detected\n`);
+    return;
+  }
+  throw new CliError(`item 1: export format version ${String(version)} is not supported (this cvx-hot reads ${UNVERIFIABLE_VERSION} and ${EXPORT_VERSION})`);
 }
 
-/** Opens `source` ('-' for stdin); checked before the store is opened, so a typo creates nothing. */
-export function openInput(source: string, stdin: Readable = process.stdin): Input {
-  if (source === '-') return { stream: stdin, total: 0, name: '-' };
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(source);
-  } catch {
-    throw new CliError(`input file ${source} does not exist`);
+/** The progress bar, drawn only when asked for and stderr is a terminal. */
+function progressBar(o: IngestOptions, total: number): SingleBar | undefined {
+  if (!o.progress || !o.stderr.isTTY) return undefined;
+  const bar = new SingleBar({
+    stream: o.stderr,
+    format: total ? `ingest [{bar}] {percentage}% | {points} points | {rate} pts/s | ETA {eta_formatted}` : '{points} points | {rate} pts/s',
+    hideCursor: true,
+    etaBuffer: 50,
+  });
+  bar.start(total || 1, 0, { points: 0, rate: 0 });
+  return bar;
+}
+
+/** Counts the bytes read, for the progress bar. */
+async function* counted(chunks: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const c of chunks) {
+    onBytes(c.length);
+    yield c;
   }
-  if (!st.isFile()) throw new CliError(`input ${source} is not a file`);
-  return { stream: fs.createReadStream(source), total: st.size, name: source };
 }
 
 /**
- * Streams the input into `store`. Resolves with counts; rejects with a CliError naming the
- * record that stopped it (the valid records before it are written).
+ * Streams the input into `store`, keeping `progress` current. Resolves when done; rejects
+ * with a CliError naming the record that stopped it (the valid records before it are written).
  */
-export async function ingest(store: HotStore, src: Input, o: IngestOptions): Promise<IngestResult> {
-  const { stream: input, total, name: source } = src;
+export async function ingest(store: HotStore, input: StagedInput, o: IngestOptions, progress: IngestProgress): Promise<void> {
+  const { format, total } = input;
   let consumed = 0;
-  input.on('data', (c: Buffer) => { consumed += c.length; });
-  const { format, stream } = await sniff(input, o.format, source);
-  const what = format === 'ndjson' ? 'line' : 'item';
+  const chunks = counted(input.chunks, (n) => { consumed += n; });
+  const what = (progress.what = format === 'ndjson' ? 'line' : 'item');
 
   const dims = new Map((await store.spaces()).map((s) => [s.spaceId, s.dim] as [number, number]));
   const pending = new Map<number, PointInput[]>();
-  let written = 0;
-  let skipped = 0;
-  let lastN = 0;
   const t0 = performance.now();
-  const bar = o.progress && o.stderr.isTTY
-    ? new SingleBar({
-      stream: o.stderr,
-      format: total ? `ingest [{bar}] {percentage}% | {points} points | {rate} pts/s | ETA {eta_formatted}` : '{points} points | {rate} pts/s',
-      hideCursor: true,
-      etaBuffer: 50,
-    })
-    : undefined;
-  bar?.start(total || 1, 0, { points: 0, rate: 0 });
+  const bar = progressBar(o, total);
   const tick = () => {
     const s = (performance.now() - t0) / 1000;
-    bar?.update(total ? Math.min(consumed, total) : 0, { points: written, rate: s > 0 ? Math.round(written / s) : 0 });
+    bar?.update(total ? Math.min(consumed, total) : 0, { points: progress.written, rate: s > 0 ? Math.round(progress.written / s) : 0 });
   };
 
   // One batch is written on the pool while the next is parsed; never two, so batches land
@@ -177,11 +134,13 @@ export async function ingest(store: HotStore, src: Input, o: IngestOptions): Pro
     const points = pending.get(space);
     if (!points || points.length === 0) return;
     pending.delete(space);
-    const endsAt = lastN;
+    const endsAt = progress.at;
     await inflight; // surfaces the previous batch's failure
     inflight = store.putMany(space, points).then(
-      () => { written += points.length; tick(); },
-      (e) => { throw new CliError(`writing the batch of ${points.length} points ending at ${what} ${endsAt} failed: ${describeError(e)}`); },
+      () => { progress.written += points.length; tick(); },
+      (e) => {
+        throw new CliError(`writing the batch of ${points.length} points ending at ${what} ${endsAt} failed: ${describeError(e)}; ${progress.written} points were written before it`);
+      },
     );
     inflight.catch(() => undefined); // observed by the next await, not an unhandled rejection
   };
@@ -191,47 +150,44 @@ export async function ingest(store: HotStore, src: Input, o: IngestOptions): Pro
   };
 
   try {
-    const records = format === 'ndjson' ? ndjsonRecords(stream) : cborRecords(stream);
+    const records = format === 'ndjson' ? ndjsonRecords(chunks) : cborRecords(chunks);
     for await (const rec of records) {
-      lastN = rec.n;
+      // A checked export ends after its points: the trailer (and a cut tail, with --partial) is not read as records.
+      if (input.points !== undefined && rec.n > input.points + 1) break;
+      progress.at = rec.n;
       let error = rec.error;
-      if (!error && format === 'cbor' && rec.n === 1 && isExportHeader(rec.value)) {
-        const version = (rec.value as Record<string, unknown>).version;
-        if (version !== EXPORT_VERSION) throw new CliError(`${what} 1: export format version ${String(version)} is not supported (expected ${EXPORT_VERSION})`);
+      if (!error && format === 'cbor' && rec.n === 1 && exportItemKind(rec.value) === 'header') {
+        exportHeader(rec.value, input, o);
         continue;
       }
+      let parsed: ReturnType<typeof toPoint> | undefined;
       if (!error) {
         try {
-          const { space, point } = toPoint(rec.value, o.space, dims);
-          let list = pending.get(space);
-          if (!list) pending.set(space, (list = []));
-          list.push(point);
-          if (list.length >= o.batch) await flush(space);
-          continue;
+          parsed = toPoint(rec.value, o.space, dims);
         } catch (e) {
-          if (e instanceof CliError) throw e;
           error = (e as Error).message;
         }
       }
-      const broken = rec.error !== undefined && format === 'cbor'; // no resync possible after it
-      if (o.onError === 'stop' || broken) {
-        await flushAll(); // the records before the bad one are valid: keep them
-        const hint = broken ? '' : ' (use --on-error skip to skip bad records)';
-        throw new CliError(`${what} ${rec.n}: ${error}; stopped after writing ${written} points${hint}`);
+      if (parsed) {
+        let list = pending.get(parsed.space);
+        if (!list) pending.set(parsed.space, (list = []));
+        list.push(parsed.point);
+        if (list.length >= o.batch) await flush(parsed.space); // a failed batch ends the load
+        continue;
       }
-      skipped++;
+      if (o.onError === 'stop' || rec.broken) {
+        await flushAll(); // the records before the bad one are valid: keep them
+        const hint = rec.broken ? '' : ' (use --on-error skip to skip bad records)';
+        throw new CliError(`${what} ${rec.n}: ${error}; stopped after writing ${progress.written} points${hint}`);
+      }
+      progress.skipped++;
       bar?.stop();
       o.stderr.write(`${what} ${rec.n}: ${error} (skipped)\n`);
-      bar?.start(total || 1, 0, { points: written, rate: 0 });
+      bar?.start(total || 1, 0, { points: progress.written, rate: 0 });
     }
     await flushAll();
   } finally {
     tick();
     bar?.stop();
   }
-  return { written, skipped, seconds: (performance.now() - t0) / 1000 };
-}
-
-function isExportHeader(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && (v as Record<string, unknown>).cvx === EXPORT_MAGIC;
 }

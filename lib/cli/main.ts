@@ -15,6 +15,7 @@ import { checkpointCommand, compactCommand } from './commands/maintenance';
 import { getCommand, rangeCommand } from './commands/points';
 import { entitiesCommand, timelineCommand } from './commands/timelines';
 import { repairCommand, verifyCommand } from './commands/verify';
+import { closedPipeEndsQuietly } from './output';
 
 /** The whole command tree; exported for tests of the help texts. */
 export function buildProgram(): Command {
@@ -56,9 +57,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  // A closed pipe (`cvx-hot range … | head`) ends the output, not the tool with a stack trace.
+  // A closed pipe (`cvx-hot range … | head`) ends the output, not the tool with a stack trace;
+  // a command whose output is worthless when cut (export) reports it as a failure itself.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(EXIT_OK);
+    if (e.code === 'EPIPE' && closedPipeEndsQuietly()) process.exit(EXIT_OK);
   });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

@@ -9,6 +9,19 @@ export const stdout = process.stdout;
 /** Writes `s` to stdout as one line (adding the newline when it has none). */
 export const print = (s: string) => stdout.write(s.endsWith('\n') ? s : s + '\n');
 
+let mustComplete = false;
+
+/**
+ * Declares that stdout carries output that is worthless when cut (an export): a closed pipe
+ * then fails the command (the command reports it) instead of ending it quietly.
+ */
+export function stdoutMustComplete(): void {
+  mustComplete = true;
+}
+
+/** Whether a closed stdout pipe ends the command with exit 0 (`cvx-hot range … | head`). */
+export const closedPipeEndsQuietly = (): boolean => !mustComplete;
+
 export type PointFormat = 'json' | 'ndjson' | 'csv';
 export const POINT_FORMATS: readonly PointFormat[] = ['json', 'ndjson', 'csv'];
 
