@@ -284,7 +284,7 @@ Status Store::Close() {
   if (db_) {
     // A store a background error stopped (a full disk) resumes if it now can, to close
     // cleanly; if it cannot, close reports that error, not RocksDB's "Seen error" text.
-    if (recovery_) (void)recovery_->ResumeIfStopped(db_.get());
+    if (recovery_) (void)recovery_->BeforeFlush(db_.get(), handles_);
     for (auto* h : handles_) {
       if (h) db_->DestroyColumnFamilyHandle(h);
     }
@@ -293,14 +293,25 @@ Status Store::Close() {
     result = Status::FromRocks(recovery_ && !closed.ok() ? recovery_->Cause(closed) : closed, "close(" + path_ + ")");
     db_.reset();
   }
+  // The options hold the info log's open file: a store closed but not yet collected would
+  // keep a descriptor into its directory (and its filesystem busy) until garbage collection.
+  db_opts_.info_log.reset();
+  db_opts_.listeners.clear();
   claim_.Release();  // after RocksDB let go of its LOCK file: the next open finds both free
   return result;
 }
 
 Status Store::Write(rocksdb::WriteBatch* batch, const std::string& what) {
-  // Resume()'s own answer is not the caller's: the write below reports whether it worked.
-  if (recovery_) (void)recovery_->ResumeIfStopped(db_.get());
+  if (recovery_) {
+    Status ready = Status::FromRocks(recovery_->BeforeWrite(db_.get(), handles_), what);
+    if (!ready.ok()) return ready;
+  }
   return Status::FromRocks(db_->Write(write_opts_, batch), what);
+}
+
+Status Store::ResumeBeforeFlush(const std::string& what) {
+  if (!recovery_) return Status::Ok();
+  return Status::FromRocks(recovery_->BeforeFlush(db_.get(), handles_), what);
 }
 
 Status Store::Track(Resource* r) {
