@@ -148,9 +148,15 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
     bool has_vectors = std::find(names.begin(), names.end(), kVectorsCf) != names.end();
     bool has_timelines = std::find(names.begin(), names.end(), kTimelinesCf) != names.end();
     bool interrupted = false;
-    if ((!has_vectors || !has_timelines) && !opts.read_only && opts.create_if_missing) {
+    if (!has_vectors || !has_timelines) {
       Status is = IsInterruptedCreation(path, names, &interrupted);
       if (!is.ok()) return is;
+    }
+    // Only a writable open that may create finishes a creation; any other open finds no
+    // store there yet, which is not the same as a foreign database.
+    if (interrupted && (opts.read_only || !opts.create_if_missing)) {
+      return Status::Make(Code::kIo, "open(" + path + "): no store exists there yet: its creation did not finish "
+                                     "(the process creating it ended); a writable open finishes it");
     }
     if ((!has_vectors || !has_timelines) && !interrupted) {
       return Status::Make(Code::kFormat, "open(" + path +
