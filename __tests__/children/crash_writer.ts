@@ -17,6 +17,7 @@ const park = onFailure === 'park';
 const failed = (where: string, e: unknown) => {
   const err = e as { code?: string; message?: string };
   out(`F ${where} ${err.code} ${String(err.message ?? e).replace(/\n/g, ' ')}`);
+  setInterval(() => undefined, 1 << 30); // parked lanes alone would let the process end
   return new Promise<never>(() => undefined); // parked until the parent's SIGKILL
 };
 const rand = rng(Number(seedText));

@@ -4,15 +4,12 @@
 // flight (which then stays in the model), timelines equal to a scan of the vectors, nothing
 // outside the writer's domain, and verify() clean.
 import { HotStore } from '../../lib';
-import { DIMS, ENTITIES_PER_LANE, LANES, Op } from '../children/crash_protocol';
+import { DIMS, ENTITIES, LANES, Model, Op, key, laneView, readAll } from '../children/crash_protocol';
+
+export { Model };
 import { spawnChild, rng } from './child';
 import { dump } from './raw';
 import type { ChildProcess, SpawnOptions } from 'child_process';
-
-export const ENTITIES = LANES * ENTITIES_PER_LANE;
-export type Model = Map<string, number[]>; // `${space}/${entity}/${ts}` → vector
-export const key = (s: number, e: number, t: number) => `${s}/${e}/${t}`;
-const laneOf = (k: string) => Number(k.split('/')[1]) % LANES;
 
 /** Applies an operation to the model; with `check`, a delete's answer must match the model. */
 export function apply(model: Model, op: Op, result: unknown, check: boolean): void {
@@ -23,24 +20,6 @@ export function apply(model: Model, op: Op, result: unknown, check: boolean): vo
   } else {
     for (const p of op.points) model.set(key(op.space, p.e, p.t), p.v);
   }
-}
-
-/** Every point of the writer's domain in the store. */
-export function readAll(store: HotStore): Model {
-  const m: Model = new Map();
-  for (let s = 0; s < DIMS.length; s++) {
-    for (let e = 0; e < ENTITIES; e++) {
-      for (const p of store.rangeSync(e, s, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)) {
-        m.set(key(s, e, p.timestamp as number), Array.from(p.vector));
-      }
-    }
-  }
-  return m;
-}
-
-/** One lane's part of a model, as comparable text. */
-export function laneView(m: Model, lane: number): string {
-  return JSON.stringify([...m].filter(([k]) => laneOf(k) === lane).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** A writer's round, read from its lines: acknowledged ops applied to `model`, the rest pending. */
@@ -120,15 +99,21 @@ export function expectConsistent(store: HotStore, actual: Model, where: string):
 /**
  * Starts a crash-test writer and SIGKILLs it at a random moment: in 10% of rounds (or when
  * `early`) 0-150 ms after it starts opening, i.e. during open or WAL recovery, otherwise
- * 5-205 ms into ingest. `onStart` sees the child (to start companions). Resolves with its lines.
+ * 5-205 ms (or `ingestMs`) into ingest. `onStart` sees the child (to start companions). Resolves with its lines.
  */
 export function crashRound(
   dir: string, sync: boolean, seed: number, forceEarly = false,
-  opts: { allowFailures?: boolean; onStart?: (child: ChildProcess) => void; spawn?: SpawnOptions } = {},
+  opts: {
+    allowFailures?: boolean; // the writer parks a lane whose write fails, instead of exiting
+    onStart?: (child: ChildProcess) => void;
+    spawn?: SpawnOptions;
+    ingestMs?: [number, number]; // the window of the kill after open, when not early (5-205 ms)
+  } = {},
 ): Promise<string[]> {
   const r = rng(seed);
   const early = forceEarly || r() < 0.1;
-  const delay = early ? r() * 150 : 5 + r() * 200;
+  const [lo, hi] = opts.ingestMs ?? [5, 205];
+  const delay = early ? r() * 150 : lo + r() * (hi - lo);
   const trigger = early ? 'S\n' : 'O\n';
   const args = [dir, sync ? 'sync' : 'nosync', String(seed), opts.allowFailures ? 'park' : 'fail'];
   return new Promise((resolve, reject) => {
@@ -138,7 +123,8 @@ export function crashRound(
     let timer: NodeJS.Timeout | undefined;
     child.stdout!.on('data', (d) => {
       buf += d;
-      if (!timer && buf.includes(trigger)) timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      // A writer whose open failed (a full disk) waits for its kill too.
+      if (!timer && (buf.includes(trigger) || buf.includes('F open'))) timer = setTimeout(() => child.kill('SIGKILL'), delay);
     });
     child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', reject);
