@@ -10,10 +10,12 @@
 #include <cassert>
 #include <cstring>
 
+#include <rocksdb/env.h>
 #include <rocksdb/statistics.h>
 
 #include "codec.h"
 #include "options.h"
+#include "table_merge.h"
 
 namespace cvx {
 namespace {
@@ -285,6 +287,15 @@ Status Store::Close() {
     // A store a background error stopped (a full disk) resumes if it now can, to close
     // cleanly; if it cannot, close reports that error, not RocksDB's "Seen error" text.
     if (recovery_) (void)recovery_->ResumeIfStopped(db_.get());
+    // Resources: merge the small table files short sessions leave (table_merge.h). Runs after
+    // anything close flushes, so that flush's file is counted; best effort, see there.
+    if (!opts_.read_only) {
+      const rocksdb::Status merged = MergeSmallTables(db_.get(), handles_);
+      if (!merged.ok()) {
+        rocksdb::Log(rocksdb::InfoLogLevel::WARN_LEVEL, db_opts_.info_log, "cvx: merging small table files at close: %s",
+                     merged.ToString().c_str());
+      }
+    }
     for (auto* h : handles_) {
       if (h) db_->DestroyColumnFamilyHandle(h);
     }
