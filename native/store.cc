@@ -290,10 +290,13 @@ Status Store::Close() {
     // Resources: merge the small table files short sessions leave (table_merge.h). Runs after
     // anything close flushes, so that flush's file is counted; best effort, see there.
     if (!opts_.read_only) {
-      const rocksdb::Status merged = MergeSmallTables(db_.get(), handles_);
+      const rocksdb::Status merged = MergeSmallTables(db_.get(), handles_, path_);
       if (!merged.ok()) {
         rocksdb::Log(rocksdb::InfoLogLevel::WARN_LEVEL, db_opts_.info_log, "cvx: merging small table files at close: %s",
                      merged.ToString().c_str());
+        // A merge that failed on the disk stopped the store like any background error; it
+        // wrote nothing that counts, so resume (as close does above) and close cleanly.
+        if (recovery_) (void)recovery_->ResumeIfStopped(db_.get());
       }
     }
     for (auto* h : handles_) {

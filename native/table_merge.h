@@ -11,6 +11,7 @@
 // (MergeSmallTables). docs/operations.md states it with its cost.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <rocksdb/db.h>
@@ -37,6 +38,9 @@ int CountSmallTables(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf);
 // compaction already running finishes first and none starts behind it. Best effort: a merge
 // that fails (a full disk) keeps its input files, as every failed compaction does, and is
 // tried again at the next close; the answer is for the info log, not for close()'s caller.
-rocksdb::Status MergeSmallTables(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& cfs);
+// A merge that the filesystem of `dir` (the store's directory) has not twice its input's size
+// free for is not started: it would fill a nearly full disk for nothing that cannot wait.
+rocksdb::Status MergeSmallTables(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& cfs,
+                                 const std::string& dir);
 
 }  // namespace cvx

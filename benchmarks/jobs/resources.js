@@ -5,7 +5,8 @@
 // reads. These jobs run only when named: `npm run bench -- --only res` (or one of them). Phases:
 //   open    – a store of the workload (written with putManySync, closed, reopened and settled),
 //             and an empty one: HotStore.openSync and openSync+closeSync against the C++
-//             program's DB::Open (+ Close) of the same directory, in alternating rounds.
+//             program's DB::Open (+ Close) of the same directory, in alternating rounds; and
+//             the format probe our open does first, alone.
 //   stores  – 200 empty stores opened and kept open: total time and the RSS they add, and the
 //             same in C++ (the issue's baseline for the library: 1.5 GB, 13.8 s).
 //   bloom   – C++ only: prefix scans and point gets on a memtable-resident store with the
@@ -80,15 +81,19 @@ async function openPhase(cfg) {
         openRatio: ours.openMs / ref('openMs'), openCloseRatio: ours.openCloseMs / ref('openCloseMs') });
     }
     const m = (f) => median(rounds.map(f));
+    // What the store's open does before its DB::Open (list the column families, the read-only
+    // probe of the format marker), in plain C++: the part of the gap that is not the binding.
+    const probe = cpp(cfg.resources, ['--phase', 'probe', '--dir', dir, '--repeat', OPENS_PER_ROUND]);
     const fig = {
       figure: `res.open.${label}`, store: label === 'empty' ? 'empty' : `${w.total} points × dim ${w.D}`,
       openMs: m((r) => r.ours.openMs), cppOpenMs: m((r) => r.cppOpenMs), openRatio: m((r) => r.openRatio),
       openCloseMs: m((r) => r.ours.openCloseMs), cppOpenCloseMs: m((r) => r.cppOpenCloseMs),
-      openCloseRatio: m((r) => r.openCloseRatio), perRoundOpenRatio: rounds.map((r) => Number(r.openRatio.toFixed(3))),
+      openCloseRatio: m((r) => r.openCloseRatio), cppProbeMs: probe.probeMs, perRoundOpenRatio: rounds.map((r) => Number(r.openRatio.toFixed(3))),
     };
     fig.summary = `open (${fig.store}): openSync ${fig.openMs.toFixed(2)} ms vs C++ DB::Open ${fig.cppOpenMs.toFixed(2)} ms = ` +
       `${fig.openRatio.toFixed(2)}× (target ≤ 1.5×); open+close ${fig.openCloseMs.toFixed(2)} vs ${fig.cppOpenCloseMs.toFixed(2)} ms = ` +
-      `${fig.openCloseRatio.toFixed(2)}×; per round ${fig.perRoundOpenRatio.join(' ')}`;
+      `${fig.openCloseRatio.toFixed(2)}×; per round ${fig.perRoundOpenRatio.join(' ')}; the format probe alone (C++): ` +
+      `${fig.cppProbeMs.toFixed(2)} ms`;
     emit(fig);
   }
 }

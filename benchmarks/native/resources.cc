@@ -4,6 +4,8 @@
 // memtable prefix bloom's effect on reads can be measured at any ratio. Phases:
 //   open    --dir D --repeat K: K opens of an existing store with the store's column
 //           families (DB::Open, writable), each closed again; open and open+close times.
+//   probe   --dir D --repeat K: what the store's open does before its DB::Open (store.cc): list
+//           the column families, open the default one read-only and read the format marker.
 //   stores  --dir D --count N: N new empty stores under D, all kept open; total time and the
 //           resident memory they add (VmRSS after minus before, one warm-up store first).
 //   bloom   --dir D --ratio R --entities E --points P --dim DIM --reads N: writes E×P points
@@ -78,6 +80,25 @@ void PhaseOpen(const std::string& dir, int repeat) {
     total.push_back((t2 - t0) * 1e3);
   }
   printf("{\"figure\":\"cpp.open\",\"repeat\":%d,\"openMs\":%.3f,\"openCloseMs\":%.3f}\n", repeat, Median(open), Median(total));
+}
+
+void PhaseProbe(const std::string& dir, int repeat) {
+  std::vector<double> ms;
+  for (int i = 0; i < repeat; i++) {
+    const double t0 = Now();
+    std::vector<std::string> names;
+    Check(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names), "list");
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    Check(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, {{rocksdb::kDefaultColumnFamilyName, {}}}, &handles, &raw),
+          "probe");
+    std::string v;
+    Check(raw->Get(rocksdb::ReadOptions(), handles[0], cvx::kFormatKey, &v), "format marker");
+    for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+    delete raw;
+    ms.push_back((Now() - t0) * 1e3);
+  }
+  printf("{\"figure\":\"cpp.probe\",\"repeat\":%d,\"probeMs\":%.3f}\n", repeat, Median(ms));
 }
 
 void PhaseStores(const std::string& dir, int count) {
@@ -174,9 +195,10 @@ int main(int argc, char** argv) {
   }
   try {
     if (phase == "open") PhaseOpen(dir, repeat);
+    else if (phase == "probe") PhaseProbe(dir, repeat);
     else if (phase == "stores") PhaseStores(dir, count);
     else if (phase == "bloom") PhaseBloom(b);
-    else { fprintf(stderr, "--phase open|stores|bloom\n"); return 2; }
+    else { fprintf(stderr, "--phase open|probe|stores|bloom\n"); return 2; }
   } catch (const std::exception& e) {
     fprintf(stderr, "resources: %s\n", e.what());
     return 1;
