@@ -75,6 +75,9 @@ class Store {
   // Every write of a batch goes through here: after a background error (a full disk) the
   // first write since then resumes the store (error_recovery.h). `what` names the operation.
   Status Write(rocksdb::WriteBatch* batch, const std::string& what);
+  // Before work that flushes memtables (compact, checkpoint, flush): a store a background
+  // error stopped resumes first, or the work is refused with the cause (error_recovery.h).
+  Status ResumeBeforeFlush(const std::string& what);
   const OpenOptions& options() const { return opts_; }
   const std::string& path() const { return path_; }
   // The directory's device and inode, whatever spelling opened it (dir_identity.h).
