@@ -2,14 +2,11 @@
 // worse: with less free space than twice its input, close() skips it, succeeds, and notes it
 // in the store's LOG; once there is room, a later close merges. On a real tmpfs this test
 // mounts, so it must run as root, as CI does (like disk_full.test.ts).
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { HotStore } from '../lib';
 import { native } from '../lib/binding';
-
-const mounts: string[] = [];
+import { mountTmpfs } from './helpers/tmpfs';
 
 beforeAll(() => {
   if (process.getuid?.() !== 0) {
@@ -17,28 +14,10 @@ beforeAll(() => {
   }
 });
 
-afterAll(() => {
-  for (const dir of mounts.splice(0)) {
-    if (spawnSync('umount', [dir]).status !== 0) spawnSync('umount', ['-l', dir]);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-function mountTmpfs(mib: number): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cvx-mergefull-'));
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${mib}m`, 'tmpfs', root], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    fs.rmSync(root, { recursive: true, force: true });
-    throw new Error(`mount -t tmpfs failed (${(r.stderr || r.error?.message || '').trim()}): this test needs root`);
-  }
-  mounts.push(root);
-  return root;
-}
-
 const tableFiles = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.sst')).sort();
 
 test('on a full disk close() skips the merge and succeeds; with room again, the next close merges', () => {
-  const root = mountTmpfs(16);
+  const { root } = mountTmpfs('16m');
   const dir = path.join(root, 'db');
   const filler = path.join(root, 'filler');
   const s = HotStore.openSync(dir);
