@@ -25,6 +25,7 @@
         "native/result_pool.cc",
         "native/status.cc",
         "native/store.cc",
+        "native/table_merge.cc",
         "native/verify.cc",
         "native/writer.cc",
         "native/writes.cc"

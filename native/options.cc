@@ -34,7 +34,7 @@ rocksdb::ColumnFamilyOptions VectorsCfOptions() {
   rocksdb::ColumnFamilyOptions o;
   o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kPrefixSize));
   o.compression = rocksdb::kNoCompression;
-  o.memtable_prefix_bloom_size_ratio = 0.1;
+  o.memtable_prefix_bloom_size_ratio = kMemtableBloomRatio;
   rocksdb::BlockBasedTableOptions t;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10, false));
   t.whole_key_filtering = true;

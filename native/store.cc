@@ -10,10 +10,12 @@
 #include <cassert>
 #include <cstring>
 
+#include <rocksdb/env.h>
 #include <rocksdb/statistics.h>
 
 #include "codec.h"
 #include "options.h"
+#include "table_merge.h"
 
 namespace cvx {
 namespace {
@@ -290,7 +292,20 @@ Status Store::Close() {
   if (db_) {
     // A store a background error stopped (a full disk) resumes if it now can, to close
     // cleanly; if it cannot, close reports that error, not RocksDB's "Seen error" text.
-    if (recovery_) (void)recovery_->BeforeFlush(db_.get(), handles_);
+    const rocksdb::Status ready = recovery_ ? recovery_->BeforeFlush(db_.get(), handles_) : rocksdb::Status::OK();
+    // Resources: merge the small table files short sessions leave (table_merge.h). Runs after
+    // anything close flushes, so that flush's file is counted; best effort, see there. A store
+    // that is still stopped cannot compact: it merges at a later close.
+    if (!opts_.read_only && ready.ok()) {
+      const rocksdb::Status merged = MergeSmallTables(db_.get(), handles_, path_);
+      if (!merged.ok()) {
+        rocksdb::Log(rocksdb::InfoLogLevel::WARN_LEVEL, db_opts_.info_log, "cvx: merging small table files at close: %s",
+                     merged.ToString().c_str());
+        // A merge that failed on the disk stopped the store like any background error; it
+        // wrote nothing that counts, so resume (as close does above) and close cleanly.
+        if (recovery_) (void)recovery_->BeforeFlush(db_.get(), handles_);
+      }
+    }
     for (auto* h : handles_) {
       if (h) db_->DestroyColumnFamilyHandle(h);
     }

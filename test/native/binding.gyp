@@ -20,6 +20,7 @@
         "../../native/result_pool.cc",
         "../../native/status.cc",
         "../../native/store.cc",
+        "../../native/table_merge.cc",
         "../../native/writer.cc"
       ],
       "include_dirs": ["../../native", "<!(node -p \"require('node-addon-api').include_dir\")"],
