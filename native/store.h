@@ -97,6 +97,8 @@ class Store {
  private:
   Store() = default;
   Status LoadSystem(bool fresh);
+  // Close's flush of every memtable (store.cc says why); OK for a read-only store.
+  rocksdb::Status FlushBeforeClose();
 
   std::string path_;
   OpenOptions opts_;
