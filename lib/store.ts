@@ -10,11 +10,11 @@ import { checkCheckpointDir, collectStats, entityTimelines, entityTimelinesSync 
 import { decodeTimeline } from './records';
 import { pointOf, pointsAt, pointsOf, viewsOf } from './shape';
 import type {
-  EntityTimeline, GetManyOptions, HotStoreOptions, IntLike, PointInput, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, RepairOptions,
-  SpaceInfo, StoreStats, TemporalPoint, VerifyOptions, VerifyReport,
+  EntityTimeline, GetManyOptions, HotStoreOptions, IntLike, PointInput, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, RebuildReport,
+  RepairOptions, SalvageReport, SpaceInfo, StoreStats, TemporalPoint, VerifyOptions, VerifyReport,
 } from './types';
 import { verifyAsync, verifySync } from './verify';
-import { checkGetManyOptions, checkI64, checkPoint, checkRange, checkU64, toU32 } from './validate';
+import { checkGetManyOptions, checkI64, checkPath, checkPoint, checkRange, checkU64, toU32 } from './validate';
 
 /** A range's native flags: its order, and whether timestamps come back as numbers (number mode). */
 function rangeFlags(reverse: boolean, timestampsAsNumbers: boolean): number {
@@ -72,6 +72,55 @@ export class HotStore {
       throw e;
     }
     return new HotStore(handle, path, o.bigint);
+  }
+
+  /**
+   * Rebuilds a store whose MANIFEST is damaged, which an open refuses with CVX_CORRUPTION
+   * ("the MANIFEST is damaged"): RocksDB's repair makes a new MANIFEST from the table files
+   * and WAL files in `path`, then the timelines are recomputed from the vectors. Every point
+   * that is in a readable table file or WAL record comes back. The store must not be open.
+   *
+   * @example
+   * ```ts
+   * import { HotStore } from 'cvx-storage';
+   * const report = await HotStore.rebuild('./data/example');
+   * console.log(`${report.vectors} points in ${report.series} timelines; moved aside: ${report.lost.join(', ') || 'nothing'}`);
+   * const store = await HotStore.open('./data/example');
+   * await store.close();
+   * ```
+   */
+  static async rebuild(path: string): Promise<RebuildReport> {
+    return native.rebuild(checkPath(path, 'path'));
+  }
+
+  /** Synchronous {@link HotStore.rebuild}. */
+  static rebuildSync(path: string): RebuildReport {
+    return native.rebuildSync(checkPath(path, 'path'));
+  }
+
+  /**
+   * What an open with `salvage: true` dropped: the damaged WAL records it skipped and the
+   * timelines it then repaired. Undefined when nothing was dropped (or without `salvage`).
+   *
+   * @example
+   * ```ts
+   * import { HotStore } from 'cvx-storage';
+   * const store = await HotStore.open('./data/example', { salvage: true });
+   * if (store.salvaged) console.warn(`dropped ${store.salvaged.droppedBytes} bytes of ${store.salvaged.walFiles.join(', ')}`);
+   * await store.close();
+   * ```
+   */
+  get salvaged(): SalvageReport | undefined {
+    const r = native.salvageReport(this.#handle);
+    if (!r) return undefined;
+    return {
+      drops: r.drops,
+      walFiles: [...new Set(r.drops.map((d) => d.file))],
+      droppedBytes: r.drops.reduce((n, d) => n + d.bytes, 0),
+      issuesFound: r.issuesFound,
+      timelinesWritten: r.timelinesWritten,
+      timelinesDeleted: r.timelinesDeleted,
+    };
   }
 
   /** True until close() has been called. */

@@ -13,6 +13,7 @@
 #include <rocksdb/statistics.h>
 
 #include "codec.h"
+#include "damage_probe.h"
 #include "options.h"
 
 namespace cvx {
@@ -127,6 +128,9 @@ Status ProbeFormat(const std::string& path) {
 }  // namespace
 
 Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out) {
+  if (opts.salvage && opts.read_only) {
+    return Status::Make(Code::kInvalidArgument, "options.salvage needs a writable open, and readOnly is set");
+  }
   std::unique_ptr<Store> s(new Store());
   s->path_ = path;
   s->opts_ = opts;
@@ -148,6 +152,10 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
     bool has_vectors = std::find(names.begin(), names.end(), kVectorsCf) != names.end();
     bool has_timelines = std::find(names.begin(), names.end(), kTimelinesCf) != names.end();
     bool interrupted = false;
+    if (!has_vectors || !has_timelines) {
+      Status cut = CheckAllTablesListed(path, names);  // a MANIFEST cut short, not a creation
+      if (!cut.ok()) return cut;
+    }
     if ((!has_vectors || !has_timelines) && !opts.read_only && opts.create_if_missing) {
       Status is = IsInterruptedCreation(path, names, &interrupted);
       if (!is.ok()) return is;
@@ -161,6 +169,8 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
     if (!interrupted && !opts.read_only) {
       Status format = ProbeFormat(path);
       if (!format.ok()) return format;
+      Status damage = ProbeForDamage(path, opts.salvage);
+      if (!damage.ok()) return damage;
     }
   } else if (DirHasEntries(path)) {
     // Creating a store among someone else's files would scatter ours through theirs.
@@ -171,6 +181,7 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
   }
 
   s->db_opts_ = MakeDbOptions(opts.create_if_missing && !opts.read_only, opts.read_only ? "" : path);
+  s->wal_log_ = WatchWalDamage(&s->db_opts_, opts.salvage);
   if (!opts.read_only) {
     s->recovery_ = std::make_shared<ErrorRecovery>();
     s->db_opts_.listeners.push_back(s->recovery_);
@@ -179,9 +190,10 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
   rocksdb::Status st = opts.read_only
       ? rocksdb::DB::OpenForReadOnly(s->db_opts_, path, ColumnFamilies(), &s->handles_, &raw)
       : rocksdb::DB::Open(s->db_opts_, path, ColumnFamilies(), &s->handles_, &raw);
-  if (!st.ok()) return Status::FromRocks(st, "open(" + path + ")");
+  if (!st.ok()) return st.IsCorruption() ? WalDamaged(path, st, s->wal_log_->Drops()) : Status::FromRocks(st, "open(" + path + ")");
   s->db_.reset(raw);
   Status loaded = s->LoadSystem(fresh);
+  if (loaded.ok()) loaded = s->AfterOpen();
   if (!loaded.ok()) {
     s->Close();
     return loaded;
@@ -226,6 +238,15 @@ Status Store::LoadSystem(bool fresh) {
     dims_[static_cast<uint32_t>(id)] = dim;
   }
   return Status::FromRocks(it->status(), "open(" + path_ + ") reading space records");
+}
+
+// Checks that need the open database: a read-only open, which the probe did not precede,
+// refuses unlisted data too (nobody is writing the store, or its tables are work in progress);
+// a salvage that dropped WAL records recomputes the timelines from the vectors it kept.
+Status Store::AfterOpen() {
+  if (opts_.read_only) return LockHeldElsewhere(path_) ? Status::Ok() : CheckUnlistedTables(db_.get(), handles_, path_);
+  if (!opts_.salvage) return Status::Ok();
+  return Salvage(*this, wal_log_->Drops(), &salvaged_);
 }
 
 Store::~Store() { Close(); }
