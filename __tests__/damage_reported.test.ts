@@ -8,6 +8,8 @@ import * as path from 'path';
 import { createHash } from 'crypto';
 import { HotStore } from '../lib';
 import { native } from '../lib/binding';
+import { cli } from './helpers/cli';
+import { ensureDist } from './helpers/dist';
 import { tempPath } from './helpers/tmp';
 
 const DIM = 8;
@@ -277,5 +279,41 @@ describe('MANIFEST damage is refused, every file kept, and HotStore.rebuild() re
       store.closeSync();
     }
     expect(fs.existsSync(leftover)).toBe(false);
+  });
+});
+
+describe('cvx-hot repair salvages a damaged WAL and, with --rebuild, a damaged MANIFEST', () => {
+  beforeAll(() => ensureDist());
+
+  test('a WAL damaged mid-file: verify exits 1 naming it; repair salvages, prints what was dropped; verify is clean', async () => {
+    const { dir, wal } = crashImage('cli-salvage', 140, 100, 7);
+    flipByte(wal, Math.floor(fs.statSync(wal).size / 3));
+    const refused = await cli(['verify', dir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`${path.basename(wal)}.*CVX_CORRUPTION`, 's'));
+    const r = await cli(['repair', dir]);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toMatch(new RegExp(`salvaged: the WAL was damaged; \\d+ bytes skipped`));
+    expect(r.stdout).toContain(`${path.basename(wal)}: `);
+    expect(r.stdout).toMatch(/checksum mismatch/);
+    expect(await cli(['verify', dir])).toMatchObject({ code: 0 });
+  });
+
+  test('a cut MANIFEST: repair alone is refused; repair --rebuild reports the rebuild and every point is back', async () => {
+    const dir = manifestStore('cli-rebuild');
+    const [m] = files(dir, /^MANIFEST-/);
+    fs.truncateSync(m, Math.floor(fs.statSync(m).size / 2));
+    const refused = await cli(['repair', dir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/CVX_CORRUPTION/);
+    const r = await cli(['repair', '--rebuild', dir]);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toMatch(/rebuilt from \d+ table files? and \d+ WAL files?: 20000 vectors in 20 series/);
+    const store = HotStore.openSync(dir, { readOnly: true });
+    try {
+      expect(countIntact(store, 20, 1000)).toBe(20000);
+    } finally {
+      store.closeSync();
+    }
   });
 });
