@@ -14,6 +14,7 @@
 #include <rocksdb/table_properties.h>
 #include <rocksdb/utilities/debug.h>
 
+#include "codec.h"
 #include "options.h"
 #include "store.h"
 
@@ -182,7 +183,8 @@ Status CheckAllTablesListed(const std::string& path, const std::vector<std::stri
                                              "(cvx-hot repair --rebuild) rebuilds the store from its table files");
 }
 
-Status ProbeForDamage(const std::string& path, bool salvage) {
+Status ProbeForDamage(const std::string& path, bool salvage, std::string* format_record) {
+  format_record->clear();
   if (LockHeldElsewhere(path)) return Status::Ok();  // the real open reports CVX_LOCKED
   rocksdb::DBOptions o;
   o.wal_recovery_mode = salvage ? rocksdb::WALRecoveryMode::kSkipAnyCorruptedRecords
@@ -200,6 +202,7 @@ Status ProbeForDamage(const std::string& path, bool salvage) {
     return WalDamaged(path, st, log->Drops());
   }
   std::unique_ptr<rocksdb::DB> db(raw);
+  if (!db->Get(rocksdb::ReadOptions(), handles[0], kFormatKey, format_record).ok()) format_record->clear();
   Status unlisted = CheckUnlistedTables(db.get(), handles, path);
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   return unlisted;

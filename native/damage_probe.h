@@ -31,7 +31,11 @@ bool HasTableFiles(const std::string& path);
 // The read-only probe above, for a store with every one of our column families. With
 // `salvage`, damaged WAL records are skipped (and reported by the open itself) instead of
 // refused; unlisted data is refused either way, because a writable open would delete it.
-Status ProbeForDamage(const std::string& path, bool salvage);
+// `*format_record` gets the store's cvx:format record, for the caller to judge before the
+// writable open (empty when absent or when the probe could not open: a probe that fails for
+// a reason other than damage, such as another process holding the store, leaves the answer
+// to the real open, so that it still reports CVX_LOCKED).
+Status ProbeForDamage(const std::string& path, bool salvage, std::string* format_record);
 
 // The unlisted-table check on an open database: CVX_CORRUPTION naming the table files the
 // MANIFEST does not list that hold records `db` (its tables and replayed WAL) does not hold.

@@ -110,21 +110,6 @@ Status CheckFormatRecord(const std::string& path, const rocksdb::Slice& value) {
   return Status::Ok();
 }
 
-// The format marker of an existing store, checked before a writable open, which would replay
-// and flush the WAL, rotate the MANIFEST, LOG and OPTIONS files and start a new WAL before
-// LoadSystem could refuse a later version. Only the default column family is opened, so the
-// vectors' files are not loaded twice. It refuses only a marker it read and cannot accept:
-// anything else (a missing marker, or a probe that failed because another process holds the
-// store and is rewriting its files, which a read-only open does not lock out) is left to the
-// real open, so that it still reports CVX_LOCKED and LoadSystem still judges the marker.
-Status ProbeFormat(const std::string& path) {
-  Probe probe;
-  if (!probe.Open(path, {rocksdb::kDefaultColumnFamilyName}).ok()) return Status::Ok();
-  std::string value;
-  if (!probe.db->Get(rocksdb::ReadOptions(), probe.handles[0], kFormatKey, &value).ok()) return Status::Ok();
-  return CheckFormatRecord(path, value);
-}
-
 }  // namespace
 
 Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out) {
@@ -166,11 +151,16 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
                                              "cvx-storage store (no vectors/timelines column families)");
     }
     // A read-only open writes nothing, so LoadSystem's own check refuses it just as cleanly.
+    // The format marker and the files' damage, checked before a writable open, which would
+    // replay and flush the WAL, rotate the MANIFEST, LOG and OPTIONS files, start a new WAL and
+    // delete the table files the MANIFEST does not list, before LoadSystem could refuse a
+    // later version or anything could refuse damage (damage_probe.h).
     if (!interrupted && !opts.read_only) {
-      Status format = ProbeFormat(path);
-      if (!format.ok()) return format;
-      Status damage = ProbeForDamage(path, opts.salvage);
+      std::string marker;
+      Status damage = ProbeForDamage(path, opts.salvage, &marker);
       if (!damage.ok()) return damage;
+      Status format = marker.empty() ? Status::Ok() : CheckFormatRecord(path, marker);
+      if (!format.ok()) return format;
     }
   } else if (DirHasEntries(path)) {
     // Creating a store among someone else's files would scatter ours through theirs.
