@@ -4,6 +4,7 @@
 import { flags, native, NativeHandle } from './binding';
 import { PutCoalescer } from './coalescer';
 import { ColumnarBatch, KeyColumns, toColumns, toKeyColumns } from './columns';
+import { rebuildAsync, rebuildSync, salvageReport } from './damage';
 import { storeClosed } from './errors';
 import { resolveOptions, undoCreated } from './open';
 import { checkCheckpointDir, collectStats, entityTimelines, entityTimelinesSync } from './operations';
@@ -14,7 +15,7 @@ import type {
   RepairOptions, SalvageReport, SpaceInfo, StoreStats, TemporalPoint, VerifyOptions, VerifyReport,
 } from './types';
 import { verifyAsync, verifySync } from './verify';
-import { checkGetManyOptions, checkI64, checkPath, checkPoint, checkRange, checkU64, toU32 } from './validate';
+import { checkGetManyOptions, checkI64, checkPoint, checkRange, checkU64, toU32 } from './validate';
 
 /** A range's native flags: its order, and whether timestamps come back as numbers (number mode). */
 function rangeFlags(reverse: boolean, timestampsAsNumbers: boolean): number {
@@ -89,13 +90,13 @@ export class HotStore {
    * await store.close();
    * ```
    */
-  static async rebuild(path: string): Promise<RebuildReport> {
-    return native.rebuild(checkPath(path, 'path'));
+  static rebuild(path: string): Promise<RebuildReport> {
+    return rebuildAsync(path);
   }
 
   /** Synchronous {@link HotStore.rebuild}. */
   static rebuildSync(path: string): RebuildReport {
-    return native.rebuildSync(checkPath(path, 'path'));
+    return rebuildSync(path);
   }
 
   /**
@@ -111,16 +112,7 @@ export class HotStore {
    * ```
    */
   get salvaged(): SalvageReport | undefined {
-    const r = native.salvageReport(this.#handle);
-    if (!r) return undefined;
-    return {
-      drops: r.drops,
-      walFiles: [...new Set(r.drops.map((d) => d.file))],
-      droppedBytes: r.drops.reduce((n, d) => n + d.bytes, 0),
-      issuesFound: r.issuesFound,
-      timelinesWritten: r.timelinesWritten,
-      timelinesDeleted: r.timelinesDeleted,
-    };
+    return salvageReport(this.#handle);
   }
 
   /** True until close() has been called. */

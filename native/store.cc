@@ -1,6 +1,7 @@
 // See store.h. Opening also checks the directory really is a cvx-storage store of a
 // version we understand, so a foreign or future store is refused instead of misread, and
-// refused before anything is written to it (Probe).
+// that its files are not damaged (damage_probe.h), refusing either before anything is
+// written to it.
 #include "store.h"
 
 #include <dirent.h>
@@ -150,11 +151,11 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
                                              "): the directory holds a RocksDB database that is not a "
                                              "cvx-storage store (no vectors/timelines column families)");
     }
-    // A read-only open writes nothing, so LoadSystem's own check refuses it just as cleanly.
     // The format marker and the files' damage, checked before a writable open, which would
     // replay and flush the WAL, rotate the MANIFEST, LOG and OPTIONS files, start a new WAL and
     // delete the table files the MANIFEST does not list, before LoadSystem could refuse a
-    // later version or anything could refuse damage (damage_probe.h).
+    // later version or anything could refuse damage (damage_probe.h). A read-only open writes
+    // nothing, so LoadSystem and AfterOpen refuse it just as cleanly.
     if (!interrupted && !opts.read_only) {
       std::string marker;
       Status damage = ProbeForDamage(path, opts.salvage, &marker);
