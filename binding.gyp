@@ -31,6 +31,7 @@
         "native/store.cc",
         "native/verify.cc",
         "native/wal_damage.cc",
+        "native/wal_tail.cc",
         "native/writer.cc",
         "native/writes.cc"
       ],

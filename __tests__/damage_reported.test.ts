@@ -148,6 +148,32 @@ describe('a checksum failure in the middle of a WAL fails the open, naming the f
   });
 });
 
+describe('a torn tail followed by bytes that are no record (zeros a power loss leaves) is a torn tail too', () => {
+  for (const readOnly of [false, true]) {
+    test(`${readOnly ? 'read-only' : 'writable'} open: recovered up to the tear, no error`, () => {
+      const { dir, wal, total } = crashImage(readOnly ? 'wal-zeros-ro' : 'wal-zeros', 140, 100);
+      fs.truncateSync(wal, fs.statSync(wal).size - 3000);
+      fs.appendFileSync(wal, Buffer.alloc(100_000));
+      const store = HotStore.openSync(dir, { readOnly });
+      try {
+        expect(countAll(store, 140)).toBe(total - 100);
+        expect(store.verifySync().ok).toBe(true);
+      } finally {
+        store.closeSync();
+      }
+    });
+  }
+
+  test('but damage with a valid record anywhere after it is refused, even past zeros', () => {
+    const { dir, wal } = crashImage('wal-zeros-then-record', 140, 100);
+    const bytes = fs.readFileSync(wal);
+    const at = Math.floor(bytes.length / 2);
+    bytes.fill(0, at, at + 40_000); // zeros in the middle; whole records follow them
+    fs.writeFileSync(wal, bytes);
+    expect(() => HotStore.openSync(dir)).toThrow(expect.objectContaining({ code: 'CVX_CORRUPTION', message: expect.stringContaining(path.basename(wal)) }));
+  });
+});
+
 describe('explicit salvage: { salvage: true } opens a store with a damaged WAL and reports what it dropped', () => {
   test('skips the damaged records, repairs the timelines, reports the file; verify() is then clean', () => {
     const { dir, wal, total } = crashImage('wal-salvage', 140, 100, 7);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <set>
@@ -17,6 +18,7 @@
 #include "codec.h"
 #include "options.h"
 #include "store.h"
+#include "wal_tail.h"
 
 namespace cvx {
 namespace {
@@ -183,12 +185,36 @@ Status CheckAllTablesListed(const std::string& path, const std::vector<std::stri
                                              "(cvx-hot repair --rebuild) rebuilds the store from its table files");
 }
 
-Status ProbeForDamage(const std::string& path, bool salvage, std::string* format_record) {
-  format_record->clear();
-  if (LockHeldElsewhere(path)) return Status::Ok();  // the real open reports CVX_LOCKED
+bool OnlyTornTail(const std::string& path, const std::vector<WalDrop>& drops) {
+  if (drops.empty()) return false;
+  std::string newest;
+  unsigned long long newest_number = 0;
+  DIR* d = opendir(path.c_str());
+  if (!d) return false;
+  while (dirent* e = readdir(d)) {
+    const size_t n = strlen(e->d_name);
+    if (n <= 4 || strcmp(e->d_name + n - 4, ".log") != 0) continue;
+    const unsigned long long number = strtoull(e->d_name, nullptr, 10);
+    if (newest.empty() || number > newest_number) {
+      newest = e->d_name;
+      newest_number = number;
+    }
+  }
+  closedir(d);
+  for (const auto& drop : drops) {
+    if (drop.file.size() < newest.size() + 1 ||
+        drop.file.compare(drop.file.size() - newest.size() - 1, std::string::npos, "/" + newest) != 0) {
+      return false;
+    }
+  }
+  return ExamineWalTail(path + "/" + newest) == WalTail::kTornTail;
+}
+
+namespace {
+
+Status ProbeOpen(const std::string& path, rocksdb::WALRecoveryMode mode, ProbeAnswer* answer) {
   rocksdb::DBOptions o;
-  o.wal_recovery_mode = salvage ? rocksdb::WALRecoveryMode::kSkipAnyCorruptedRecords
-                                : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  o.wal_recovery_mode = mode;
   auto log = std::make_shared<WalDamageLog>(nullptr, rocksdb::InfoLogLevel::INFO_LEVEL);
   o.info_log = log;
   o.max_open_files = 64;  // table files are opened when read, not all at once
@@ -199,13 +225,27 @@ Status ProbeForDamage(const std::string& path, bool salvage, std::string* format
     // Damage is reported here; anything else (a race with a process that is taking the store
     // over, a missing permission) is the real open's to report.
     if (!st.IsCorruption()) return Status::Ok();
+    if (mode == rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords && OnlyTornTail(path, log->Drops())) {
+      answer->torn_tail = true;
+      return ProbeOpen(path, rocksdb::WALRecoveryMode::kPointInTimeRecovery, answer);
+    }
     return WalDamaged(path, st, log->Drops());
   }
   std::unique_ptr<rocksdb::DB> db(raw);
-  if (!db->Get(rocksdb::ReadOptions(), handles[0], kFormatKey, format_record).ok()) format_record->clear();
+  if (!db->Get(rocksdb::ReadOptions(), handles[0], kFormatKey, &answer->format_record).ok()) answer->format_record.clear();
   Status unlisted = CheckUnlistedTables(db.get(), handles, path);
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   return unlisted;
+}
+
+}  // namespace
+
+Status ProbeForDamage(const std::string& path, bool salvage, ProbeAnswer* answer) {
+  *answer = ProbeAnswer();
+  if (LockHeldElsewhere(path)) return Status::Ok();  // the real open reports CVX_LOCKED
+  return ProbeOpen(path, salvage ? rocksdb::WALRecoveryMode::kSkipAnyCorruptedRecords
+                                 : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords,
+                   answer);
 }
 
 }  // namespace cvx

@@ -28,14 +28,27 @@ bool LockHeldElsewhere(const std::string& path);
 // True when the directory holds a table file (*.sst, or the older *.ldb).
 bool HasTableFiles(const std::string& path);
 
+// What the probe found that the real open needs.
+struct ProbeAnswer {
+  // The store's cvx:format record, for the caller to judge before the writable open; empty
+  // when absent or when the probe could not open (a probe that fails for a reason other than
+  // damage, such as another process holding the store, leaves the answer to the real open, so
+  // that it still reports CVX_LOCKED).
+  std::string format_record;
+  // The newest WAL ends in a torn tail followed by bytes that are no record (OnlyTornTail):
+  // the real open must use the point-in-time recovery mode, which stops at the tear.
+  bool torn_tail = false;
+};
+
 // The read-only probe above, for a store with every one of our column families. With
 // `salvage`, damaged WAL records are skipped (and reported by the open itself) instead of
 // refused; unlisted data is refused either way, because a writable open would delete it.
-// `*format_record` gets the store's cvx:format record, for the caller to judge before the
-// writable open (empty when absent or when the probe could not open: a probe that fails for
-// a reason other than damage, such as another process holding the store, leaves the answer
-// to the real open, so that it still reports CVX_LOCKED).
-Status ProbeForDamage(const std::string& path, bool salvage, std::string* format_record);
+Status ProbeForDamage(const std::string& path, bool salvage, ProbeAnswer* answer);
+
+// After an open in the tail-tolerant mode failed reporting `drops`: true when every drop is
+// in the newest WAL and that WAL's damage is a torn tail with nothing valid after it
+// (wal_tail.h): what a crash or a power loss leaves, not damage.
+bool OnlyTornTail(const std::string& path, const std::vector<WalDrop>& drops);
 
 // The unlisted-table check on an open database: CVX_CORRUPTION naming the table files the
 // MANIFEST does not list that hold records `db` (its tables and replayed WAL) does not hold.

@@ -131,6 +131,7 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
     if (!claimed.ok()) return claimed;
   }
   const bool fresh = !FileExists(path + "/CURRENT");
+  ProbeAnswer probe;
   if (!fresh) {
     std::vector<std::string> names;
     rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names);
@@ -157,9 +158,9 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
     // later version or anything could refuse damage (damage_probe.h). A read-only open writes
     // nothing, so LoadSystem and AfterOpen refuse it just as cleanly.
     if (!interrupted && !opts.read_only) {
-      std::string marker;
-      Status damage = ProbeForDamage(path, opts.salvage, &marker);
+      Status damage = ProbeForDamage(path, opts.salvage, &probe);
       if (!damage.ok()) return damage;
+      const std::string& marker = probe.format_record;
       Status format = marker.empty() ? Status::Ok() : CheckFormatRecord(path, marker);
       if (!format.ok()) return format;
     }
@@ -173,16 +174,13 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
 
   s->db_opts_ = MakeDbOptions(opts.create_if_missing && !opts.read_only, opts.read_only ? "" : path);
   s->wal_log_ = WatchWalDamage(&s->db_opts_, opts.salvage);
+  if (probe.torn_tail) s->db_opts_.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   if (!opts.read_only) {
     s->recovery_ = std::make_shared<ErrorRecovery>();
     s->db_opts_.listeners.push_back(s->recovery_);
   }
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status st = opts.read_only
-      ? rocksdb::DB::OpenForReadOnly(s->db_opts_, path, ColumnFamilies(), &s->handles_, &raw)
-      : rocksdb::DB::Open(s->db_opts_, path, ColumnFamilies(), &s->handles_, &raw);
-  if (!st.ok()) return st.IsCorruption() ? WalDamaged(path, st, s->wal_log_->Drops()) : Status::FromRocks(st, "open(" + path + ")");
-  s->db_.reset(raw);
+  Status opened = s->OpenRocks();
+  if (!opened.ok()) return opened;
   Status loaded = s->LoadSystem(fresh);
   if (loaded.ok()) loaded = s->AfterOpen();
   if (!loaded.ok()) {
@@ -229,6 +227,31 @@ Status Store::LoadSystem(bool fresh) {
     dims_[static_cast<uint32_t>(id)] = dim;
   }
   return Status::FromRocks(it->status(), "open(" + path_ + ") reading space records");
+}
+
+// RocksDB's open itself. A read-only open, which no probe preceded, that finds the newest
+// WAL torn and followed by bytes that are no record (damage_probe.h, OnlyTornTail) opens
+// again in the point-in-time mode, which stops at the tear, as the probe does for a writable
+// open. Any other damage is refused, naming the WAL file.
+Status Store::OpenRocks() {
+  for (int attempt = 0;; ++attempt) {
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status st = opts_.read_only
+        ? rocksdb::DB::OpenForReadOnly(db_opts_, path_, ColumnFamilies(), &handles_, &raw)
+        : rocksdb::DB::Open(db_opts_, path_, ColumnFamilies(), &handles_, &raw);
+    if (st.ok()) {
+      db_.reset(raw);
+      return Status::Ok();
+    }
+    if (!st.IsCorruption()) return Status::FromRocks(st, "open(" + path_ + ")");
+    const auto drops = wal_log_->Drops();
+    if (attempt == 0 && opts_.read_only && db_opts_.wal_recovery_mode == rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords &&
+        OnlyTornTail(path_, drops)) {
+      db_opts_.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+      continue;
+    }
+    return WalDamaged(path_, st, drops);
+  }
 }
 
 // Checks that need the open database: a read-only open, which the probe did not precede,

@@ -103,6 +103,7 @@ class Store {
  private:
   Store() = default;
   Status LoadSystem(bool fresh);
+  Status OpenRocks();
   Status AfterOpen();
   // Close's flush of every memtable (store.cc says why); OK for a read-only store.
   rocksdb::Status FlushBeforeClose();

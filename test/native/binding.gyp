@@ -24,6 +24,7 @@
         "../../native/store.cc",
         "../../native/verify.cc",
         "../../native/wal_damage.cc",
+        "../../native/wal_tail.cc",
         "../../native/writer.cc"
       ],
       "include_dirs": ["../../native", "<!(node -p \"require('node-addon-api').include_dir\")"],
