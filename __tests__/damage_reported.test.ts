@@ -5,6 +5,7 @@
 // place, or (salvage, rebuild) it opens on request and reports what was dropped.
 import * as fs from 'fs';
 import * as path from 'path';
+import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
 import { HotStore } from '../lib';
 import { native } from '../lib/binding';
@@ -290,6 +291,14 @@ describe('MANIFEST damage is refused, every file kept, and HotStore.rebuild() re
     const empty = tempPath('rebuild-empty');
     fs.mkdirSync(empty);
     expect(() => HotStore.rebuildSync(empty)).toThrow(expect.objectContaining({ code: 'CVX_IO' }));
+  });
+
+  test('rebuild refuses someone else\'s RocksDB database, changing nothing', () => {
+    const dir = tempPath('rebuild-foreign');
+    execFileSync('ldb', [`--db=${dir}`, '--create_if_missing', 'put', 'x', 'y']);
+    const before = listing(dir);
+    expect(() => HotStore.rebuildSync(dir)).toThrow(expect.objectContaining({ code: 'CVX_FORMAT' }));
+    expect(listing(dir)).toEqual(before);
   });
 
   test('an unlisted table that only repeats what the store holds (a killed compaction\'s output) is no damage: it is deleted', () => {

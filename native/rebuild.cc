@@ -4,6 +4,8 @@
 #include <dirent.h>
 
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <memory>
 
 #include <rocksdb/db.h>
@@ -30,6 +32,21 @@ std::vector<std::string> FilesEndingWith(const std::string& dir, const char* suf
   return out;
 }
 
+// True unless the directory's newest OPTIONS file (RocksDB writes one at every open) shows a
+// database without our column families: someone else's database, which a rebuild must not
+// rewrite. A directory without OPTIONS files is given the benefit of the doubt.
+bool MayBeOurs(const std::string& path) {
+  std::string newest;
+  for (const auto& f : FilesEndingWith(path, "")) {
+    if (f.rfind("OPTIONS-", 0) == 0 && f.find(".dbtmp") == std::string::npos && f > newest) newest = f;
+  }
+  if (newest.empty()) return true;
+  std::ifstream in(path + "/" + newest);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return text.find(std::string("[CFOptions \"") + kVectorsCf + "\"]") != std::string::npos &&
+         text.find(std::string("[CFOptions \"") + kTimelinesCf + "\"]") != std::string::npos;
+}
+
 // RepairDB under this process's one-writer-per-directory claim, so no open of this process
 // runs beside it (another process's is kept out by RocksDB's LOCK, which RepairDB takes).
 Status RepairFiles(const std::string& path, RebuildReport* out) {
@@ -44,6 +61,10 @@ Status RepairFiles(const std::string& path, RebuildReport* out) {
   out->wal_files = FilesEndingWith(path, ".log").size();
   if (out->table_files == 0 && out->wal_files == 0) {
     return Status::Make(Code::kIo, "rebuild(" + path + "): the directory holds no table or WAL file to rebuild from");
+  }
+  if (!MayBeOurs(path)) {
+    return Status::Make(Code::kFormat, "rebuild(" + path + "): the directory holds a RocksDB database that is not a "
+                                       "cvx-storage store (its OPTIONS file has no vectors/timelines column families)");
   }
   const auto lost_before = FilesEndingWith(path + "/lost", "");
   rocksdb::Status st = rocksdb::RepairDB(path, MakeDbOptions(false, path), ColumnFamilies(), rocksdb::ColumnFamilyOptions());
