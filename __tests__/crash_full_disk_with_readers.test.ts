@@ -31,6 +31,7 @@ type ReaderOut = { began?: bigint; views: Map<number, string>; done?: string; er
 function startReader(db: string): { child: ChildProcess; out: ReaderOut; closed: Promise<void> } {
   const child = spawnChild('crash_reader.ts', [db], [], { stdio: ['pipe', 'pipe', 'pipe'] });
   const out: ReaderOut = { views: new Map() };
+  child.stdin!.on('error', () => undefined); // a reader killed before its "go": nothing to judge
   readline.createInterface({ input: child.stdout! }).on('line', (line) => {
     const [tag, a, ...rest] = line.split(' ');
     if (tag === 'R') out.began = BigInt(a);
@@ -117,7 +118,7 @@ test(`full disk and readers running during the kills: ${ROUNDS} rounds, nothing 
           if (opened || !d.toString().includes('O\n')) return;
           opened = true;
           if (!fillFirst) fill();
-          for (const rd of readers) setTimeout(() => rd.child.stdin!.write('go\n'), r() * 150);
+          for (const rd of readers) setTimeout(() => rd.child.killed || rd.child.stdin!.write('go\n'), r() * 150);
         });
         writer.on('close', () => {
           for (const rd of readers) rd.child.kill('SIGKILL');
