@@ -1,0 +1,176 @@
+// Reading a store that another process is writing: a real child process (children/busy_writer.ts)
+// runs putMany batches and compact() in a loop, and this process opens the store read-only again
+// and again beside it, as the CLI's read commands do. Every open must succeed, hold every batch
+// acknowledged before it began, show each batch whole or not at all, keep timelines equal to
+// the vectors, and answer every read (entities, getMany, range, stats, verify, the CLI's stats
+// and export). Rounds: CVX_READERS_ROUNDS (default 40), bounded by CVX_READERS_SECONDS (25).
+import { ChildProcess } from 'child_process';
+import { HotStore } from '../lib';
+import { cli } from './helpers/cli';
+import { spawnChild } from './helpers/child';
+import { ensureDist } from './helpers/dist';
+import { tempPath } from './helpers/tmp';
+import { batchOfEntity, DIM, FRESH, freshEntity, SHARED, SPACE, vectorOf } from './children/busy_protocol';
+
+const ROUNDS = Number(process.env.CVX_READERS_ROUNDS ?? 40);
+const SECONDS = Number(process.env.CVX_READERS_SECONDS ?? 25);
+const CLI_EVERY = 8; // a CLI run costs a process start; every 8th round runs stats and export
+const PER_BATCH = SHARED + FRESH;
+
+/** The busy writer and the last batch it acknowledged (-1 before the first). */
+class Writer {
+  readonly child: ChildProcess;
+  lastAck = -1;
+  opened: Promise<void>;
+  stderr = '';
+
+  constructor(dir: string) {
+    this.child = spawnChild('busy_writer.ts', [dir, '5']);
+    let buf = '';
+    this.opened = new Promise((resolve, reject) => {
+      this.child.stdout!.on('data', (d) => {
+        buf += d;
+        const lines = buf.split('\n');
+        buf = lines.pop()!;
+        for (const l of lines) {
+          if (l === 'open') resolve();
+          else if (l.startsWith('ack ')) this.lastAck = Number(l.slice(4));
+        }
+      });
+      this.child.on('exit', (code, sig) => reject(new Error(`writer exited (${code ?? sig}): ${this.stderr}`)));
+    });
+    this.child.stderr!.on('data', (d) => (this.stderr += d));
+  }
+
+  async acked(n: number): Promise<void> {
+    while (this.lastAck < n) {
+      if (this.child.exitCode !== null) throw new Error(`writer exited: ${this.stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.child.once('exit', () => resolve());
+      this.child.kill('SIGKILL');
+    });
+  }
+}
+
+const same = (a: ArrayLike<number>, b: number[]) => a.length === b.length && b.every((x, i) => a[i] === x);
+
+/**
+ * Everything wrong with what `store` shows, given that batches 0..acked were acknowledged
+ * before it was opened. The shared entities' timelines say how many batches are visible; every
+ * other read must agree with that number exactly.
+ */
+async function problemsOf(store: HotStore, acked: number): Promise<string[]> {
+  const out: string[] = [];
+  const tl0 = await store.getTimeline(0, SPACE);
+  const visible = tl0 ? tl0.pointCount : 0;
+  if (visible - 1 < acked) out.push(`sees batches 0..${visible - 1} but 0..${acked} were acknowledged before the open`);
+  for (let e = 0; e < SHARED; e++) {
+    const tl = await store.getTimeline(e, SPACE);
+    const got = tl ? `${tl.pointCount} ${tl.firstSeen}..${tl.lastSeen}` : 'none';
+    const want = visible ? `${visible} 0..${visible - 1}` : 'none';
+    if (got !== want) out.push(`timeline of shared entity ${e} is ${got}, entity 0's says ${want}`);
+    const r = await store.rangeColumns(e, SPACE, 0, 1e12);
+    if (r.count !== visible) out.push(`range of shared entity ${e} has ${r.count} points, its timeline ${visible}`);
+    for (let i = 0; i < r.count; i++) {
+      if (Number(r.timestamps[i]) !== i || !same(r.vectors.subarray(i * DIM, (i + 1) * DIM), vectorOf(i, e))) {
+        out.push(`range of shared entity ${e}: point ${i} is wrong (timestamp ${r.timestamps[i]})`);
+        break;
+      }
+    }
+  }
+  // The fresh entities of every visible batch and of the next two, which must not be there.
+  const keys: { entityId: number; timestamp: number }[] = [];
+  for (let b = 0; b < visible + 2; b++) for (let j = 0; j < FRESH; j++) keys.push({ entityId: freshEntity(b, j), timestamp: b });
+  const got = await store.getMany(SPACE, keys);
+  const partial = new Set<number>();
+  got.forEach((p, i) => {
+    const { entityId, timestamp: b } = keys[i];
+    if (b < visible && (!p || !same(p.vector, vectorOf(b, entityId)))) partial.add(b);
+    if (b >= visible && p) partial.add(b);
+  });
+  for (const b of partial) out.push(`batch ${b} is partly visible to getMany (timelines show ${visible} batches)`);
+  let fresh = 0;
+  for await (const tl of store.entities(SPACE)) {
+    const b = batchOfEntity(Number(tl.entityId));
+    if (b < 0) continue;
+    fresh++;
+    if (b >= visible || tl.pointCount !== 1 || Number(tl.firstSeen) !== b || Number(tl.lastSeen) !== b) {
+      out.push(`entities(): entity ${tl.entityId} of batch ${b} has ${tl.pointCount} points ${tl.firstSeen}..${tl.lastSeen}, ${visible} batches visible`);
+    }
+  }
+  if (fresh !== visible * FRESH) out.push(`entities() lists ${fresh} fresh entities, ${visible} batches make ${visible * FRESH}`);
+  const spaces = await store.spaces();
+  const points = spaces.find((s) => s.spaceId === SPACE)?.points ?? 0;
+  if (points !== visible * PER_BATCH) out.push(`spaces() counts ${points} points, ${visible} batches make ${visible * PER_BATCH}`);
+  const stats = await store.stats();
+  if (stats.spaces.length !== spaces.length) out.push('stats() and spaces() disagree');
+  const report = await store.verify();
+  if (!report.ok || report.vectorsScanned !== visible * PER_BATCH) {
+    out.push(`verify(): ok ${report.ok}, ${report.vectorsScanned} vectors, issues ${JSON.stringify(report.issues.slice(0, 3))}`);
+  }
+  return out;
+}
+
+/** The CLI's read commands beside the writer: stats --json and export, whole batches only. */
+async function cliProblems(dir: string, acked: number): Promise<string[]> {
+  const out: string[] = [];
+  const minimum = (acked + 1) * PER_BATCH;
+  const stats = await cli(['stats', dir, '--json']);
+  if (stats.code !== 0) out.push(`cvx-hot stats exited ${stats.code}: ${stats.stderr.trim()}`);
+  else {
+    const points = (JSON.parse(stats.stdout) as { spaces: { points: number }[] }).spaces.reduce((a, s) => a + s.points, 0);
+    if (points < minimum || points % PER_BATCH) out.push(`cvx-hot stats counts ${points} points; acknowledged before it: ${minimum}`);
+  }
+  const exported = await cli(['export', dir, '-']);
+  const m = /^export: (\d+) points?\n$/.exec(exported.stderr);
+  if (exported.code !== 0 || !m) out.push(`cvx-hot export exited ${exported.code}: ${exported.stderr.trim()}`);
+  else if (Number(m[1]) < minimum || Number(m[1]) % PER_BATCH) out.push(`cvx-hot export wrote ${m[1]} points; acknowledged before it: ${minimum}`);
+  return out;
+}
+
+beforeAll(() => ensureDist());
+
+describe('read-only opens beside a writer in another process that writes and compacts', () => {
+  let writer: Writer | undefined;
+  afterEach(() => writer?.stop());
+
+  test(`each of up to ${ROUNDS} opens holds every acknowledged batch, whole, and answers every read`, async () => {
+    const dir = tempPath('beside-writer');
+    writer = new Writer(dir);
+    await writer.opened;
+    await writer.acked(2);
+    const failures: string[] = [];
+    const deadline = Date.now() + SECONDS * 1000;
+    let rounds = 0;
+    for (; rounds < ROUNDS && Date.now() < deadline; rounds++) {
+      const acked = writer.lastAck;
+      let store: HotStore;
+      try {
+        store = await HotStore.open(dir, { readOnly: true });
+      } catch (e) {
+        failures.push(`round ${rounds}: open failed: ${(e as { code?: string }).code} ${(e as Error).message}`);
+        continue;
+      }
+      try {
+        for (const p of await problemsOf(store, acked)) failures.push(`round ${rounds}: ${p}`);
+      } catch (e) {
+        failures.push(`round ${rounds}: a read failed: ${(e as { code?: string }).code} ${(e as Error).message}`);
+      } finally {
+        await store.close();
+      }
+      if (rounds % CLI_EVERY === CLI_EVERY - 1) {
+        for (const p of await cliProblems(dir, writer.lastAck)) failures.push(`round ${rounds}: ${p}`);
+      }
+    }
+    expect(writer.child.exitCode).toBeNull(); // the writer never failed beside its readers
+    expect(rounds).toBeGreaterThan(0);
+    expect({ rounds, failures: failures.slice(0, 20), failed: failures.length }).toEqual({ rounds, failures: [], failed: 0 });
+  }, (SECONDS + 60) * 1000);
+});
+
