@@ -169,7 +169,7 @@ describe('read-only opens beside a writer in another process that writes and com
       }
     }
     expect(writer.child.exitCode).toBeNull(); // the writer never failed beside its readers
-    expect(rounds).toBeGreaterThan(0);
+    expect(rounds).toBeGreaterThanOrEqual(Math.min(ROUNDS, 5)); // the race was run, not skipped by a slow machine
     expect({ rounds, failures: failures.slice(0, 20), failed: failures.length }).toEqual({ rounds, failures: [], failed: 0 });
   }, (SECONDS + 60) * 1000);
 });

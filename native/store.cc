@@ -126,7 +126,13 @@ Status ProbeFormat(const std::string& path) {
 
 }  // namespace
 
-Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out) {
+Status NotAStore(const std::string& path) {
+  return Status::Make(Code::kFormat, "open(" + path +
+                                         "): the directory holds a RocksDB database that is not a "
+                                         "cvx-storage store (no vectors/timelines column families)");
+}
+
+Status Store::OpenDirect(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out) {
   std::unique_ptr<Store> s(new Store());
   s->path_ = path;
   s->opts_ = opts;
@@ -139,6 +145,10 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
   if (!opts.read_only) {
     Status claimed = s->claim_.Take(s->dir_id_, path);
     if (!claimed.ok()) return claimed;
+    // Another process writes it: say so now, before the probes below read files it rewrites.
+    if (s->dir_id_.known && LockedByOtherProcess(path, false)) {
+      return Status::Make(Code::kLocked, "open(" + path + "): the store is already open for writing in another process");
+    }
   }
   const bool fresh = !FileExists(path + "/CURRENT");
   if (!fresh) {
@@ -152,11 +162,7 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
       Status is = IsInterruptedCreation(path, names, &interrupted);
       if (!is.ok()) return is;
     }
-    if ((!has_vectors || !has_timelines) && !interrupted) {
-      return Status::Make(Code::kFormat, "open(" + path +
-                                             "): the directory holds a RocksDB database that is not a "
-                                             "cvx-storage store (no vectors/timelines column families)");
-    }
+    if ((!has_vectors || !has_timelines) && !interrupted) return NotAStore(path);
     // A read-only open writes nothing, so LoadSystem's own check refuses it just as cleanly.
     if (!interrupted && !opts.read_only) {
       Status format = ProbeFormat(path);
@@ -171,6 +177,9 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
   }
 
   s->db_opts_ = MakeDbOptions(opts.create_if_missing && !opts.read_only, opts.read_only ? "" : path);
+  // Every table file opened now: a writer that starts later and compacts them away cannot make
+  // a read of this handle fail (its descriptors are bounded by the store's table files).
+  if (opts.read_only) s->db_opts_.max_open_files = -1;
   if (!opts.read_only) {
     s->recovery_ = std::make_shared<ErrorRecovery>();
     s->db_opts_.listeners.push_back(s->recovery_);
@@ -231,13 +240,17 @@ Status Store::LoadSystem(bool fresh) {
 Store::~Store() { Close(); }
 
 Status Store::Enter() {
-  std::lock_guard<std::mutex> lock(life_mu_);
-  if (closing_ || closed_) return Status::Make(Code::kNotOpen, "the store is closed");
-  ++active_;
+  {
+    std::lock_guard<std::mutex> lock(life_mu_);
+    if (closing_ || closed_) return Status::Make(Code::kNotOpen, "the store is closed");
+    ++active_;
+  }
+  if (secondary_) secondary_->gate().EnterRead();  // no catch-up while the operation runs
   return Status::Ok();
 }
 
 void Store::Leave() {
+  if (secondary_) secondary_->gate().LeaveRead();
   std::lock_guard<std::mutex> lock(life_mu_);
   assert(active_ > 0 && "Leave() without a matching Enter()");
   if (--active_ == 0) idle_.notify_all();
@@ -293,6 +306,7 @@ Status Store::Close() {
     result = Status::FromRocks(recovery_ && !closed.ok() ? recovery_->Cause(closed) : closed, "close(" + path_ + ")");
     db_.reset();
   }
+  if (secondary_) secondary_->RemoveWorkDir();
   claim_.Release();  // after RocksDB let go of its LOCK file: the next open finds both free
   return result;
 }

@@ -17,7 +17,9 @@
         "../../native/info_log.cc",
         "../../native/js_support.cc",
         "../../native/options.cc",
+        "../../native/read_only_open.cc",
         "../../native/result_pool.cc",
+        "../../native/secondary.cc",
         "../../native/status.cc",
         "../../native/store.cc",
         "../../native/writer.cc"

@@ -1,0 +1,55 @@
+// How a read-only open is made: a plain read-only RocksDB instance for a store nobody writes,
+// a secondary instance (secondary.h) for a store a writer holds, in this process or another.
+// Store::Open is here; the plain open of either kind is Store::OpenDirect (store.cc).
+#include <algorithm>
+
+#include "options.h"
+#include "store.h"
+
+namespace cvx {
+
+Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out) {
+  if (!opts.read_only) return OpenDirect(path, opts, out);
+  // Read-only beside a writer is a secondary (secondary.h). A writer that takes the store while
+  // a plain read-only open runs may change its files under that open: then the secondary too.
+  DirId id;
+  Status known = IdentifyStoreDir(path, false, &id);
+  if (!known.ok() || !HeldByWriter(id, path)) {
+    Status st = OpenDirect(path, opts, out);
+    if (!HeldByWriter(id, path)) return st;
+    if (*out) (void)(*out)->Close();
+    out->reset();
+  }
+  return OpenSecondary(path, opts, out);
+}
+
+Status Store::OpenSecondary(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out) {
+  std::unique_ptr<Store> s(new Store());
+  s->path_ = path;
+  s->opts_ = opts;
+  Status id = IdentifyStoreDir(path, false, &s->dir_id_);
+  if (!id.ok()) return id;
+  s->secondary_ = std::make_unique<Secondary>();
+  s->db_opts_ = MakeDbOptions(false, "");
+  // The writer may be switching its MANIFEST while we list the column families: retried.
+  auto precheck = [&]() -> Status {
+    std::vector<std::string> names;
+    rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names);
+    if (!ls.ok()) return Status::FromRocks(ls, "open(" + path + ")");
+    for (const char* cf : {kVectorsCf, kTimelinesCf}) {
+      if (std::find(names.begin(), names.end(), cf) == names.end()) return NotAStore(path);
+    }
+    return Status::Ok();
+  };
+  Status st = s->secondary_->Open(path, s->db_opts_, ColumnFamilies(), precheck, &s->db_, &s->handles_);
+  if (!st.ok()) return st;  // the Store's destructor removes the working directory
+  Status loaded = s->LoadSystem(false);
+  if (!loaded.ok()) {
+    s->Close();
+    return loaded;
+  }
+  *out = std::move(s);
+  return Status::Ok();
+}
+
+}  // namespace cvx
