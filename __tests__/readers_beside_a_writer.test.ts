@@ -5,12 +5,15 @@
 // the vectors, and answer every read (entities, getMany, range, stats, verify, the CLI's stats
 // and export). Rounds: CVX_READERS_ROUNDS (default 40), bounded by CVX_READERS_SECONDS (25).
 import { ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { HotStore } from '../lib';
 import { cli } from './helpers/cli';
 import { spawnChild } from './helpers/child';
 import { ensureDist } from './helpers/dist';
 import { tempPath } from './helpers/tmp';
-import { batchOfEntity, DIM, FRESH, freshEntity, SHARED, SPACE, vectorOf } from './children/busy_protocol';
+import { batchOfEntity, batchPoints, DIM, FRESH, freshEntity, SHARED, SPACE, vectorOf } from './children/busy_protocol';
 
 const ROUNDS = Number(process.env.CVX_READERS_ROUNDS ?? 40);
 const SECONDS = Number(process.env.CVX_READERS_SECONDS ?? 25);
@@ -136,6 +139,24 @@ async function cliProblems(dir: string, acked: number): Promise<string[]> {
 
 beforeAll(() => ensureDist());
 
+/**
+ * Working directories of secondaries of process `pid` in the temporary directory (this
+ * process's by default). Jest's process.env is the test's own copy, so the addon of this
+ * process makes them in the real TMPDIR, the one os.tmpdir() names.
+ */
+function workDirs(pid = process.pid): string[] {
+  return fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(`cvx-secondary-${pid}-`)).sort();
+}
+
+const codeOf = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
+  return 'no error';
+};
+
 describe('read-only opens beside a writer in another process that writes and compacts', () => {
   let writer: Writer | undefined;
   afterEach(() => writer?.stop());
@@ -174,3 +195,91 @@ describe('read-only opens beside a writer in another process that writes and com
   }, (SECONDS + 60) * 1000);
 });
 
+
+describe('a read-only handle beside a writer of this process', () => {
+  test('holds every acknowledged write, does not advance, reads without snapshots, refuses writes, compact and checkpoint', async () => {
+    const dir = tempPath('in-process-writer');
+    const writer = await HotStore.open(dir);
+    let reader: HotStore | undefined;
+    try {
+      for (let b = 0; b < 50; b++) {
+        await writer.putMany(SPACE, batchPoints(b));
+        if (b % 10 === 9) await writer.compact();
+      }
+      reader = await HotStore.open(dir, { readOnly: true });
+      expect(workDirs()).toHaveLength(1);
+      expect(await problemsOf(reader, 49)).toEqual([]);
+      for (let b = 50; b < 60; b++) await writer.putMany(SPACE, batchPoints(b));
+      await writer.compact();
+      // A fixed view: what was written after the open is not there, in any read.
+      expect(reader.getTimelineSync(0, SPACE)?.pointCount).toBe(50);
+      expect(await problemsOf(reader, 49)).toEqual([]);
+      // The sync forms, and getMany past one MultiGet chunk (1,024 keys), which took a snapshot.
+      const keys = Array.from({ length: 50 * FRESH }, (_, i) => ({ entityId: freshEntity(Math.floor(i / FRESH), i % FRESH), timestamp: Math.floor(i / FRESH) }));
+      expect(reader.getManySync(SPACE, keys).filter((p) => p !== undefined)).toHaveLength(keys.length);
+      expect([...reader.entitiesSync(SPACE)]).toHaveLength(SHARED + 50 * FRESH);
+      expect(reader.verifySync()).toMatchObject({ ok: true, vectorsScanned: 50 * PER_BATCH });
+      expect(reader.statsSync().spaces).toEqual([{ spaceId: SPACE, dim: DIM, entities: SHARED + 50 * FRESH, points: 50 * PER_BATCH }]);
+      const target = path.join(path.dirname(dir), 'checkpoint');
+      expect(codeOf(() => reader!.putSync(SPACE, batchPoints(99)[0]))).toBe('CVX_READ_ONLY');
+      expect(codeOf(() => reader!.compactSync())).toBe('CVX_READ_ONLY');
+      expect(codeOf(() => reader!.checkpointSync(target))).toBe('CVX_READ_ONLY');
+      await expect(reader.checkpoint(target)).rejects.toMatchObject({ code: 'CVX_READ_ONLY' });
+      expect(fs.existsSync(target)).toBe(false);
+      await reader.close();
+      reader = undefined;
+      expect(workDirs()).toEqual([]); // the working directory goes with the handle
+      reader = await HotStore.open(dir, { readOnly: true }); // a new handle sees the new writes
+      expect(await problemsOf(reader, 59)).toEqual([]);
+      expect(reader.getTimelineSync(0, SPACE)?.pointCount).toBe(60);
+    } finally {
+      await reader?.close();
+      await writer.close();
+    }
+  });
+
+  test('a store nobody writes opens as a plain read-only handle: no working directory', async () => {
+    const dir = tempPath('nobody-writes');
+    const writer = await HotStore.open(dir);
+    for (let b = 0; b < 5; b++) await writer.putMany(SPACE, batchPoints(b));
+    await writer.close();
+    const reader = await HotStore.open(dir, { readOnly: true });
+    expect(workDirs()).toEqual([]);
+    expect(await problemsOf(reader, 4)).toEqual([]);
+    await reader.close();
+  });
+
+  test("a killed reader's working directory is swept by the next read-only open beside a writer; a live process's stays", async () => {
+    const dir = tempPath('swept');
+    const writer = await HotStore.open(dir);
+    await writer.putMany(SPACE, batchPoints(0));
+    const live = path.join(os.tmpdir(), `cvx-secondary-${process.ppid}-${path.basename(path.dirname(dir))}`); // the runner's parent: alive
+    fs.mkdirSync(live);
+    fs.writeFileSync(path.join(live, 'LOG'), '');
+    const child = spawnChild('hold_reader.ts', [dir]);
+    try {
+      let err = '';
+      child.stderr!.on('data', (d) => (err += d));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.once('data', () => resolve());
+        child.once('exit', (c) => reject(new Error(`reader exited ${c}: ${err}`)));
+      });
+      expect(workDirs(child.pid)).toHaveLength(1);
+      await new Promise((r) => {
+        child.once('close', r);
+        child.kill('SIGKILL');
+      });
+      expect(workDirs(child.pid)).toHaveLength(1); // left behind by the kill
+      const reader = await HotStore.open(dir, { readOnly: true });
+      expect(workDirs(child.pid)).toEqual([]);
+      expect(workDirs()).toHaveLength(1);
+      expect(fs.existsSync(live)).toBe(true);
+      await reader.close();
+      expect(workDirs()).toEqual([]);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      fs.rmSync(live, { recursive: true, force: true });
+      await writer.close();
+    }
+  });
+});
