@@ -20,6 +20,7 @@
         "native/js_verify.cc",
         "native/js_writes.cc",
         "native/options.cc",
+        "native/pinned_manifest.cc",
         "native/raw.cc",
         "native/read_only_open.cc",
         "native/reads.cc",

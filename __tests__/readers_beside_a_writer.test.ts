@@ -35,12 +35,12 @@ class Writer {
   readonly died: string[] = [];
   private opened!: Promise<void>;
 
-  constructor(private readonly dir: string) {
+  constructor(private readonly dir: string, private readonly mode: string) {
     this.start();
   }
 
   private start(): void {
-    const child = spawnChild('busy_writer.ts', [this.dir, '5']);
+    const child = spawnChild('busy_writer.ts', [this.dir, this.mode]);
     this.child = child;
     let buf = '';
     let stderr = '';
@@ -190,9 +190,13 @@ describe('read-only opens beside a writer in another process that writes and com
   let writer: Writer | undefined;
   afterEach(() => writer?.stop());
 
-  test(`each of up to ${ROUNDS} opens holds every acknowledged batch, whole, and answers every read`, async () => {
+  // compact:5 — compact() every fifth batch (flushes, new WAL files, table files deleted), and a
+  // SIGKILL and restart every RESTART_EVERY rounds. reopen:2 — close and open every second
+  // batch: each open starts a new MANIFEST, which a catch-up must never follow (it aborted the
+  // reader: native/pinned_manifest.h).
+  test.each(['compact:5', 'reopen:2'])(`writer %s: each of up to ${ROUNDS} opens holds every acknowledged batch, whole, and answers every read`, async (mode) => {
     const dir = tempPath('beside-writer');
-    writer = new Writer(dir);
+    writer = new Writer(dir, mode);
     await writer.acked(2);
     const failures: string[] = [];
     const deadline = Date.now() + SECONDS * 1000;
@@ -216,12 +220,12 @@ describe('read-only opens beside a writer in another process that writes and com
       if (rounds % CLI_EVERY === CLI_EVERY - 1) {
         for (const p of await cliProblems(dir, writer.lastAck)) failures.push(`round ${rounds}: ${p}`);
       }
-      if (writer.holding) {
+      if (writer.holding && mode.startsWith('compact')) {
         // A writable open beside the writer is CVX_LOCKED, whatever the writer is rewriting.
         const second = await HotStore.open(dir).then((s) => s.close().then(() => 'opened'), (e) => (e as { code?: string }).code);
         if (second !== 'CVX_LOCKED') failures.push(`round ${rounds}: a writable open beside the writer gave ${second}`);
       }
-      if (rounds % RESTART_EVERY === RESTART_EVERY - 1) await writer.restart();
+      if (mode.startsWith('compact') && rounds % RESTART_EVERY === RESTART_EVERY - 1) await writer.restart();
     }
     expect(writer.died).toEqual([]); // no run of the writer failed beside its readers
     expect(rounds).toBeGreaterThanOrEqual(Math.min(ROUNDS, 5)); // the race was run, not skipped by a slow machine

@@ -8,15 +8,26 @@
 
 namespace cvx {
 
+namespace {
+// Plain read-only opens tried before the store is taken as written: a writer that opens, writes
+// and closes again during each of that many opens is a writer that is there, as far as reading goes.
+constexpr int kPlainAttempts = 20;
+}  // namespace
+
 Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out) {
   if (!opts.read_only) return OpenDirect(path, opts, out);
-  // Read-only beside a writer is a secondary (secondary.h). A writer that takes the store while
-  // a plain read-only open runs may change its files under that open: then the secondary too.
+  // Read-only beside a writer is a secondary (secondary.h). A plain read-only open is kept only
+  // when no writer touched the store while it ran: none held it before or after, and CURRENT
+  // named the same MANIFEST throughout (every writer's open starts a new one, so a writer that
+  // opened, wrote and closed again during the open is seen too). Otherwise its answer, an error
+  // or a view, may come from files changing under it: it is dropped and the choice made again.
   DirId id;
-  Status known = IdentifyStoreDir(path, false, &id);
-  if (!known.ok() || !HeldByWriter(id, path)) {
+  (void)IdentifyStoreDir(path, false, &id);  // unknown when missing: OpenDirect reports that
+  for (int attempt = 0; attempt < kPlainAttempts; ++attempt) {
+    const std::string before = CurrentManifest(path);  // read before the look at the lock
+    if (HeldByWriter(id, path)) break;
     Status st = OpenDirect(path, opts, out);
-    if (!HeldByWriter(id, path)) return st;
+    if (!HeldByWriter(id, path) && CurrentManifest(path) == before) return st;
     if (*out) (void)(*out)->Close();
     out->reset();
   }

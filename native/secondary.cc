@@ -76,6 +76,12 @@ bool LockedByOtherProcess(const std::string& dir, bool if_unsure) {
   return r != 0 ? if_unsure : fl.l_type != F_UNLCK;
 }
 
+std::string CurrentManifest(const std::string& dir) {
+  std::string text;
+  if (!rocksdb::ReadFileToString(rocksdb::FileSystem::Default().get(), dir + "/CURRENT", &text).ok()) return "";
+  return text;
+}
+
 bool HeldByWriter(const DirId& id, const std::string& dir) {
   // The look at LOCK runs while no store of this process can take or give up the directory, so
   // it never opens (and, closing, unlocks) a LOCK file this process holds.
@@ -151,12 +157,15 @@ Status Secondary::Open(const std::string& path, rocksdb::DBOptions opts,
   opts.create_if_missing = false;
   opts.create_missing_column_families = false;
   opts.info_log = NewBoundedInfoLog(work_dir_, opts.info_log_level);
+  path_ = path;
   Status st;
   for (int attempt = 0; attempt < kOpenAttempts; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1 << attempt, kMaxPauseMs)));
     st = precheck();
     if (st.code == Code::kFormat) return st;
     if (!st.ok()) continue;
+    files_ = std::make_unique<PinnedManifestEnv>();  // the last attempt's DB is gone: a fresh pin
+    opts.env = files_->env.get();
     rocksdb::DB* raw = nullptr;
     st = Status::FromRocks(rocksdb::DB::OpenAsSecondary(opts, path, work_dir_, cfs, handles, &raw), "open(" + path + ")");
     db->reset(raw);
@@ -171,7 +180,15 @@ Status Secondary::Open(const std::string& path, rocksdb::DBOptions opts,
 }
 
 Status Secondary::CatchUp(rocksdb::DB* db) {
-  return gate_.Exclusive([&] { return Status::FromRocks(db->TryCatchUpWithPrimary(), "catching up with the writer"); });
+  return gate_.Exclusive([&] {
+    Status st = Status::FromRocks(db->TryCatchUpWithPrimary(), "catching up with the writer");
+    // Checked after the catch-up too: a new MANIFEST written while it read the WAL files means
+    // it may have read the new run's WAL beside the old run's table files.
+    if (st.ok() && files_->fs->Switched(path_)) {
+      st = Status::Make(Code::kIo, "catching up with the writer of " + path_ + ": the writer restarted (a new MANIFEST)");
+    }
+    return st;
+  });
 }
 
 void Secondary::RemoveWorkDir() {

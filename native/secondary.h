@@ -6,7 +6,8 @@
 //   on <dir>/LOCK, looked at without taking it);
 // - the secondary's private working directory (its info log lives there), removed on close,
 //   and the sweep of those left by killed processes;
-// - opening the secondary and catching it up, retried while the writer switches files under it;
+// - opening the secondary and catching it up, retried while the writer switches files under it,
+//   and a new secondary when the writer restarted (pinned_manifest.h says why);
 // - the gate that keeps reads and catch-ups apart: a read never sees a catch-up in progress.
 // Today a secondary-backed handle catches up once, at open, and is a fixed view from then on.
 // Catching up again later (followers) is CatchUp() behind the same gate.
@@ -21,6 +22,7 @@
 #include <rocksdb/db.h>
 
 #include "dir_identity.h"
+#include "pinned_manifest.h"
 #include "status.h"
 
 namespace cvx {
@@ -34,6 +36,9 @@ bool HeldByWriter(const DirId& id, const std::string& dir);
 // the look opens and closes dir/LOCK, and closing a descriptor drops every fcntl lock this
 // process holds on that file.
 bool LockedByOtherProcess(const std::string& dir, bool if_unsure);
+
+// The text of dir/CURRENT (which MANIFEST is live); empty when it cannot be read.
+std::string CurrentManifest(const std::string& dir);
 
 // Keeps reads and catch-ups apart. Every operation on a secondary-backed store reads inside
 // EnterRead()/LeaveRead() (Store::Enter/Leave do it); Exclusive() waits for the reads in
@@ -73,6 +78,9 @@ class Secondary {
               const std::function<Status()>& precheck, std::unique_ptr<rocksdb::DB>* db,
               std::vector<rocksdb::ColumnFamilyHandle*>* handles);
   // Brings `db` up to the primary's latest acknowledged writes, with no read in progress.
+  // Fails (kIo, "restarted") when the writer started a new MANIFEST since this secondary
+  // opened: then the view may mix two runs of the writer and must not be read; only a new
+  // secondary (Open) can follow the new run. Open() retries on it; a follower will reopen.
   Status CatchUp(rocksdb::DB* db);
   ViewGate& gate() { return gate_; }
   const std::string& work_dir() const { return work_dir_; }
@@ -82,7 +90,10 @@ class Secondary {
  private:
   Status MakeWorkDir(const std::string& path);
 
+  std::string path_;
   std::string work_dir_;
+  // The file system the secondary reads the store through; one per attempt, outlives the DB.
+  std::unique_ptr<PinnedManifestEnv> files_;
   ViewGate gate_;
 };
 

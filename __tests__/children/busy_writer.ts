@@ -1,23 +1,32 @@
 // A writer that keeps a store busy for the readers beside it: batch after batch of putMany
 // (busy_protocol.ts says what batch b holds), printing `ack <b>` with a synchronous write(2)
-// once batch b is acknowledged, and compacting every argv[3] batches, which flushes the
-// memtables, switches WAL files and deletes the table files it merged. Runs until killed; a
-// new run resumes after the last batch the store holds (entity 0 has one point per batch).
+// once batch b is acknowledged. Mode argv[3] `compact:N` compacts every N batches, which
+// flushes the memtables, switches WAL files and deletes the table files it merged; `reopen:N`
+// closes and reopens the store every N batches, and every open starts a new MANIFEST. Runs
+// until killed; each open resumes after the last batch the store holds (entity 0 has one point
+// per batch).
 import { writeSync } from 'fs';
 import { HotStore } from '../../lib';
 import { batchPoints, SPACE } from './busy_protocol';
 
-const [dir, compactEveryText] = process.argv.slice(2);
-const compactEvery = Number(compactEveryText) || 5;
+const [dir, modeText] = process.argv.slice(2);
+const [mode, everyText] = (modeText ?? 'compact:5').split(':');
+const every = Number(everyText) || 5;
 
 async function main() {
-  const store = await HotStore.open(dir);
+  let store = await HotStore.open(dir);
   writeSync(1, 'open\n');
   const resume = (await store.getTimeline(0, SPACE))?.pointCount ?? 0;
   for (let b = resume; ; b++) {
     await store.putMany(SPACE, batchPoints(b));
     writeSync(1, `ack ${b}\n`);
-    if (b % compactEvery === compactEvery - 1) await store.compact();
+    if (b % every !== every - 1) continue;
+    if (mode === 'reopen') {
+      await store.close();
+      store = await HotStore.open(dir);
+    } else {
+      await store.compact();
+    }
   }
 }
 

@@ -17,6 +17,7 @@
         "../../native/info_log.cc",
         "../../native/js_support.cc",
         "../../native/options.cc",
+        "../../native/pinned_manifest.cc",
         "../../native/read_only_open.cc",
         "../../native/result_pool.cc",
         "../../native/secondary.cc",
