@@ -20,6 +20,7 @@ const ROUNDS = Number(process.env.CVX_READERS_ROUNDS ?? 40);
 const SECONDS = Number(process.env.CVX_READERS_SECONDS ?? 25);
 const CLI_EVERY = 8; // a CLI run costs a process start; every 8th round runs stats and export
 const RESTART_EVERY = 10; // the writer is SIGKILLed and restarted every 10th round
+const QUICK_OPENS = 8; // opens per round that check only that the open works and holds the acknowledged batches
 const PER_BATCH = SHARED + FRESH;
 
 /**
@@ -202,6 +203,19 @@ describe('read-only opens beside a writer in another process that writes and com
     const deadline = Date.now() + SECONDS * 1000;
     let rounds = 0;
     for (; rounds < ROUNDS && Date.now() < deadline; rounds++) {
+      // Quick opens first (open, one timeline, close): many opens per round, so that some meet
+      // the writer's own open; then one open that every read checks.
+      for (let q = 0; q < QUICK_OPENS; q++) {
+        const before = writer.lastAck;
+        try {
+          const s = await HotStore.open(dir, { readOnly: true });
+          const seen = (await s.getTimeline(0, SPACE))?.pointCount ?? 0;
+          await s.close();
+          if (seen - 1 < before) failures.push(`round ${rounds}: a quick open sees ${seen} batches, ${before + 1} were acknowledged`);
+        } catch (e) {
+          failures.push(`round ${rounds}: a quick open failed: ${(e as { code?: string }).code} ${(e as Error).message}`);
+        }
+      }
       const acked = writer.lastAck;
       let store: HotStore;
       try {
