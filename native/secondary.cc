@@ -160,7 +160,7 @@ Status Secondary::Open(const std::string& path, rocksdb::DBOptions opts,
   path_ = path;
   Status st;
   for (int attempt = 0; attempt < kOpenAttempts; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1 << attempt, kMaxPauseMs)));
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1 << std::min(attempt, 6), kMaxPauseMs)));
     st = precheck();
     if (st.code == Code::kFormat) return st;
     if (!st.ok()) continue;
