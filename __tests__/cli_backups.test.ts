@@ -3,7 +3,6 @@
 // before writing anything. Cut and damaged files are real files cut and flipped here; the
 // closed pipe is a real `| head -c`, the full disk a real 64 KiB tmpfs (the tests run as root).
 import { createHash } from 'crypto';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Encoder } from 'cbor-x';
@@ -11,6 +10,7 @@ import { HotStore } from '../lib';
 import { bash, cli, writeTemp } from './helpers/cli';
 import { ensureDist } from './helpers/dist';
 import { tempPath } from './helpers/tmp';
+import { mountTmpfs } from './helpers/tmpfs';
 
 const POINTS = 3000;
 const DIM = 16;
@@ -169,10 +169,8 @@ test('export exits 1 with a cvx-hot: message when the reader closes the pipe (EP
 });
 
 test('export to a full disk exits 1 with a cvx-hot: message, leaves no cut file and keeps the older one', async () => {
-  const mnt = path.join(path.dirname(tempPath('full')), 'mnt');
-  fs.mkdirSync(mnt);
-  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt], { encoding: 'utf8' });
-  expect({ mount: m.status, stderr: m.stderr }).toEqual({ mount: 0, stderr: '' }); // needs root, as in CI
+  const disk = mountTmpfs('64k'); // needs root, as in CI
+  const mnt = disk.root;
   try {
     const out = path.join(mnt, 'backup.cbor');
     fs.writeFileSync(out, 'an older backup');
@@ -182,7 +180,7 @@ test('export to a full disk exits 1 with a cvx-hot: message, leaves no cut file 
     expect(fs.readdirSync(mnt)).toEqual(['backup.cbor']);
     expect(fs.readFileSync(out, 'utf8')).toBe('an older backup');
   } finally {
-    spawnSync('umount', [mnt]);
+    disk.unmount();
   }
 });
 

@@ -2,24 +2,22 @@
 // the command fails with the cause first (the batch that failed, the points written before
 // it, the line reached), not only with the error of the close that follows; and it exits,
 // it does not abort.
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { cli, ndjson } from './helpers/cli';
 import { ensureDist } from './helpers/dist';
 import { tempPath } from './helpers/tmp';
+import { mountTmpfs } from './helpers/tmpfs';
 
 beforeAll(() => ensureDist());
 
 test('a load that fills the disk reports the failed batch first, with the points written and the line reached', async () => {
   const root = path.dirname(tempPath('full-ingest'));
-  const mnt = path.join(root, 'mnt');
-  fs.mkdirSync(mnt);
   const rows = Array.from({ length: 20000 }, (_, i) => ({ entityId: i % 100, timestamp: i, vector: Array.from({ length: 64 }, (_, k) => i + k / 3) }));
   const file = path.join(root, 'big.ndjson');
   fs.writeFileSync(file, ndjson(rows));
-  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt], { encoding: 'utf8' });
-  expect({ mount: m.status, stderr: m.stderr }).toEqual({ mount: 0, stderr: '' }); // needs root, as in CI
+  const disk = mountTmpfs('4m');
+  const mnt = disk.root;
   try {
     const r = await cli(['ingest', path.join(mnt, 'db'), file, '--batch', '500']);
     // An abort (exit 134, "Assertion `sync_without_flush_called_' failed") shows its stderr here.
@@ -28,6 +26,6 @@ test('a load that fills the disk reports the failed batch first, with the points
     // When closing fails too, that comes after the cause, with how far the load got.
     if (r.stderr.includes('closing the store')) expect(r.stderr).toMatch(/; closing the store then failed too: .+; \d+ points written, line \d+ reached\n$/);
   } finally {
-    spawnSync('umount', [mnt]);
+    disk.unmount();
   }
 });

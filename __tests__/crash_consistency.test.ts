@@ -8,73 +8,11 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { HotStore } from '../lib';
-import { spawnChild, rng } from './helpers/child';
-import { dump } from './helpers/raw';
+import { applyLines, crashRound, expectReopened, Model } from './helpers/crash_model';
 import { tempPath } from './helpers/tmp';
-import { DIMS, ENTITIES_PER_LANE, LANES, Op } from './children/crash_protocol';
 
 const ROUNDS = Number(process.env.CVX_CRASH_ROUNDS ?? 50);
 const SEED = Number(process.env.CVX_CRASH_SEED ?? Date.now() % 1e9);
-const ENTITIES = LANES * ENTITIES_PER_LANE;
-
-type Model = Map<string, number[]>; // `${space}/${entity}/${ts}` → vector
-const key = (s: number, e: number, t: number) => `${s}/${e}/${t}`;
-const laneOf = (k: string) => Number(k.split('/')[1]) % LANES;
-
-function apply(model: Model, op: Op, result: unknown, check: boolean): void {
-  if (op.op === 'delete') {
-    const k = key(op.space, op.e, op.t);
-    if (check && result !== model.has(k)) throw new Error(`delete ${k} acknowledged ${result} but the model says ${model.has(k)}`);
-    model.delete(k);
-  } else {
-    for (const p of op.points) model.set(key(op.space, p.e, p.t), p.v);
-  }
-}
-
-/**
- * Runs a writer and SIGKILLs it at a random moment: in 10% of rounds (or when `early`)
- * 0-150 ms after it starts opening, i.e. during open or WAL recovery, otherwise 5-205 ms into
- * ingest. Returns its protocol lines.
- */
-function crashRound(dir: string, sync: boolean, seed: number, forceEarly = false): Promise<string[]> {
-  const r = rng(seed);
-  const early = forceEarly || r() < 0.1;
-  const delay = early ? r() * 150 : 5 + r() * 200;
-  const trigger = early ? 'S\n' : 'O\n';
-  return new Promise((resolve, reject) => {
-    const child = spawnChild('crash_writer.ts', [dir, sync ? 'sync' : 'nosync', String(seed)]);
-    let buf = '';
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    child.stdout!.on('data', (d) => {
-      buf += d;
-      if (!timer && buf.includes(trigger)) timer = setTimeout(() => child.kill('SIGKILL'), delay);
-    });
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited by itself (code ${code}): ${stderr}`));
-      else resolve(buf.split('\n').filter((l) => l.length > 0));
-    });
-  });
-}
-
-function readAll(store: HotStore): Model {
-  const m: Model = new Map();
-  for (let s = 0; s < DIMS.length; s++) {
-    for (let e = 0; e < ENTITIES; e++) {
-      for (const p of store.rangeSync(e, s, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)) {
-        m.set(key(s, e, p.timestamp as number), Array.from(p.vector));
-      }
-    }
-  }
-  return m;
-}
-
-function laneView(m: Model, lane: number): string {
-  return JSON.stringify([...m].filter(([k]) => laneOf(k) === lane).sort(([a], [b]) => (a < b ? -1 : 1)));
-}
 
 async function crashLoop(sync: boolean): Promise<void> {
   const dir = tempPath(sync ? 'crash-sync' : 'crash-nosync');
@@ -85,53 +23,15 @@ async function crashLoop(sync: boolean): Promise<void> {
     const seed = SEED * 1000 + round + (sync ? 0 : 500);
     const where = `round ${round} (CVX_CRASH_SEED=${SEED}, sync=${sync})`;
     const lines = await crashRound(dir, sync, seed);
-    const pending = new Map<number, Op>();
-    for (const line of lines) {
-      if (line === 'O' || line === 'S') continue;
-      const [tag, laneText, ...rest] = line.split(' ');
-      const lane = Number(laneText);
-      const json = JSON.parse(rest.join(' '));
-      if (tag === 'B') pending.set(lane, json);
-      else {
-        apply(model, pending.get(lane)!, json, true);
-        pending.delete(lane);
-        acked++;
-      }
-    }
-
+    const outcome = applyLines(model, lines);
+    acked += outcome.acked;
     let store: HotStore;
     try {
       store = HotStore.openSync(dir);
     } catch (e) {
       throw new Error(`${where}: the store does not reopen after SIGKILL: ${(e as Error).message}`);
     }
-    const actual = readAll(store);
-    for (let lane = 0; lane < LANES; lane++) {
-      const before = laneView(model, lane);
-      const got = laneView(actual, lane);
-      if (got === before) continue;
-      const op = pending.get(lane);
-      const after = new Map(model);
-      if (op) apply(after, op, undefined, false);
-      if (!op || got !== laneView(after, lane)) {
-        throw new Error(`${where}: lane ${lane} holds neither the acknowledged state nor it plus the in-flight ` +
-          `${op ? op.op : '(none)'}\n got ${got}\n acknowledged ${before}`);
-      }
-      apply(model, op, undefined, false); // the unacknowledged write landed whole: it must now stay
-      inFlightLanded++;
-    }
-    // Timelines agree with a full scan of the vectors, series by series.
-    for (let s = 0; s < DIMS.length; s++) {
-      for (let e = 0; e < ENTITIES; e++) {
-        const ts = [...actual.keys()].filter((k) => k.startsWith(`${s}/${e}/`)).map((k) => Number(k.split('/')[2]));
-        const tl = store.getTimelineSync(e, s);
-        if (ts.length === 0) expect(tl).toBeUndefined();
-        else expect({ where, e, s, ...tl }).toMatchObject({ where, e, s, pointCount: ts.length, firstSeen: Math.min(...ts), lastSeen: Math.max(...ts) });
-      }
-    }
-    expect(dump(store).vectors).toHaveLength(actual.size); // nothing outside the writer's domain
-    const report = store.verifySync();
-    if (!report.ok) throw new Error(`${where}: verify() reports ${JSON.stringify(report.issues.slice(0, 3))}`);
+    inFlightLanded += expectReopened(store, model, outcome.pending, where);
     store.closeSync();
   }
   expect(acked).toBeGreaterThan(ROUNDS); // the kills did land mid-ingest, not before it began
@@ -187,6 +87,12 @@ test('an interrupted creation (empty database, some of our column families) is f
   execFileSync('ldb', [`--db=${dir}`, '--create_if_missing', 'put', 'x', 'y']);
   execFileSync('ldb', [`--db=${dir}`, 'delete', 'x']);
   execFileSync('ldb', [`--db=${dir}`, 'create_column_family', 'vectors']);
+  // Only a writable open that may create finishes it; others find no store there yet.
+  for (const options of [{ readOnly: true }, { createIfMissing: false }]) {
+    expect(() => HotStore.openSync(dir, options)).toThrow(
+      expect.objectContaining({ code: 'CVX_IO', message: expect.stringMatching(/no store exists there yet: its creation did not finish/) }),
+    );
+  }
   const s = HotStore.openSync(dir);
   expect(s.verifySync().ok).toBe(true);
   s.closeSync();

@@ -67,6 +67,8 @@ Status CompactAll(Store& s) {
   if (s.options().read_only) return Status::Make(Code::kReadOnly, "compact: the store was opened with readOnly: true");
   rocksdb::CompactRangeOptions co;
   co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  Status ready = s.ResumeBeforeFlush("compact");
+  if (!ready.ok()) return ready;
   for (rocksdb::ColumnFamilyHandle* cf : {s.system_cf(), s.vectors_cf(), s.timelines_cf()}) {
     Status st = Status::FromRocks(s.db()->CompactRange(co, cf, nullptr, nullptr), "compact " + cf->GetName());
     if (!st.ok()) return st;
@@ -87,6 +89,8 @@ Status MakeCheckpoint(Store& s, const std::string& dir) {
   if (!outside.ok()) return outside;
   Status parents = MakeParentDirs(dir, what);
   if (!parents.ok()) return parents;
+  Status ready = s.ResumeBeforeFlush(what);  // a checkpoint flushes the memtables first
+  if (!ready.ok()) return ready;
   rocksdb::Checkpoint* raw = nullptr;
   Status st = Status::FromRocks(rocksdb::Checkpoint::Create(s.db(), &raw), what);
   if (!st.ok()) return st;

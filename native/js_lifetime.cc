@@ -152,9 +152,11 @@ Napi::Value Tickers(const Napi::CallbackInfo& info) {
 
 Napi::Value Flush(const Napi::CallbackInfo& info) {
   return WithStore(info, [&](Store& s) -> Napi::Value {
+    Status st = s.ResumeBeforeFlush("flush");
+    if (!st.ok()) Throw(info.Env(), st);
     rocksdb::FlushOptions fo;
     fo.wait = true;
-    Status st = Status::FromRocks(
+    st = Status::FromRocks(
         s.db()->Flush(fo, {s.system_cf(), s.vectors_cf(), s.timelines_cf()}), "flush");
     if (!st.ok()) Throw(info.Env(), st);
     return info.Env().Undefined();

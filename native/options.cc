@@ -23,6 +23,10 @@ rocksdb::DBOptions MakeDbOptions(bool create_if_missing, const std::string& info
   o.statistics = rocksdb::CreateDBStatistics();
   o.statistics->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
   o.IncreaseParallelism(2);
+  // RocksDB reserves each new WAL's expected size up front (write buffer size plus 10%,
+  // about 70 MiB) with fallocate. On a small filesystem that reserve alone reports a full
+  // disk, and the reserved blocks stay allocated after a crash until the next open.
+  o.allow_fallocate = false;
   return o;
 }
 

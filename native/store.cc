@@ -158,9 +158,15 @@ Status Store::OpenDirect(const std::string& path, const OpenOptions& opts, std::
     bool has_vectors = std::find(names.begin(), names.end(), kVectorsCf) != names.end();
     bool has_timelines = std::find(names.begin(), names.end(), kTimelinesCf) != names.end();
     bool interrupted = false;
-    if ((!has_vectors || !has_timelines) && !opts.read_only && opts.create_if_missing) {
+    if (!has_vectors || !has_timelines) {
       Status is = IsInterruptedCreation(path, names, &interrupted);
       if (!is.ok()) return is;
+    }
+    // Only a writable open that may create finishes a creation; any other open finds no
+    // store there yet, which is not the same as a foreign database.
+    if (interrupted && (opts.read_only || !opts.create_if_missing)) {
+      return Status::Make(Code::kIo, "open(" + path + "): no store exists there yet: its creation did not finish "
+                                     "(the process creating it ended); a writable open finishes it");
     }
     if ((!has_vectors || !has_timelines) && !interrupted) return NotAStore(path);
     // A read-only open writes nothing, so LoadSystem's own check refuses it just as cleanly.
@@ -297,7 +303,7 @@ Status Store::Close() {
   if (db_) {
     // A store a background error stopped (a full disk) resumes if it now can, to close
     // cleanly; if it cannot, close reports that error, not RocksDB's "Seen error" text.
-    if (recovery_) (void)recovery_->ResumeIfStopped(db_.get());
+    if (recovery_) (void)recovery_->BeforeFlush(db_.get(), handles_);
     for (auto* h : handles_) {
       if (h) db_->DestroyColumnFamilyHandle(h);
     }
@@ -306,15 +312,26 @@ Status Store::Close() {
     result = Status::FromRocks(recovery_ && !closed.ok() ? recovery_->Cause(closed) : closed, "close(" + path_ + ")");
     db_.reset();
   }
+  // The options hold the info log's open file: a store closed but not yet collected would
+  // keep a descriptor into its directory (and its filesystem busy) until garbage collection.
+  db_opts_.info_log.reset();
+  db_opts_.listeners.clear();
   if (secondary_) secondary_->RemoveWorkDir();
   claim_.Release();  // after RocksDB let go of its LOCK file: the next open finds both free
   return result;
 }
 
 Status Store::Write(rocksdb::WriteBatch* batch, const std::string& what) {
-  // Resume()'s own answer is not the caller's: the write below reports whether it worked.
-  if (recovery_) (void)recovery_->ResumeIfStopped(db_.get());
+  if (recovery_) {
+    Status ready = Status::FromRocks(recovery_->BeforeWrite(db_.get(), handles_), what);
+    if (!ready.ok()) return ready;
+  }
   return Status::FromRocks(db_->Write(write_opts_, batch), what);
+}
+
+Status Store::ResumeBeforeFlush(const std::string& what) {
+  if (!recovery_) return Status::Ok();
+  return Status::FromRocks(recovery_->BeforeFlush(db_.get(), handles_), what);
 }
 
 Status Store::Track(Resource* r) {

@@ -79,6 +79,9 @@ class Store {
   // Every write of a batch goes through here: after a background error (a full disk) the
   // first write since then resumes the store (error_recovery.h). `what` names the operation.
   Status Write(rocksdb::WriteBatch* batch, const std::string& what);
+  // Before work that flushes memtables (compact, checkpoint, flush): a store a background
+  // error stopped resumes first, or the work is refused with the cause (error_recovery.h).
+  Status ResumeBeforeFlush(const std::string& what);
   const OpenOptions& options() const { return opts_; }
   // True when this read-only handle is a RocksDB secondary instance: the store was held by a
   // writer when it opened (secondary.h). Secondaries refuse snapshots; reads on one take none

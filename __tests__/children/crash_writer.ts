@@ -1,15 +1,25 @@
 // Crash-test child: ingests forever into the store at argv[2] (sync mode per argv[3]) from
 // four concurrent lanes, each owning its own entities so per-key order is well defined.
-// Before an operation it prints `B <lane> <op>`, after it is acknowledged `A <lane> <result>`,
-// with a synchronous write(2) so the parent never sees an ack the process did not reach.
+// Before an operation it prints `B <lane> <op>`, after it is acknowledged
+// `A <lane> <ns> <result>` (ns: the monotonic clock, which every process of the machine
+// shares, so readers can tell which acknowledgements came before they began), with a
+// synchronous write(2) so the parent never sees an ack the process did not reach.
 // The parent SIGKILLs it at a random moment and checks every acknowledged write survived.
+// argv[5] 'park': a failed write (a full disk) prints `F <lane> <code> <message>` and its
+// lane stops; a failed open prints `F open …` and the writer waits. 'fail': either exits 3.
 import { writeSync } from 'fs';
 import { HotStore } from '../../lib';
 import { rng } from '../helpers/child';
 import { DIMS, ENTITIES_PER_LANE, LANES, Op } from './crash_protocol';
 
-
-const [dir, mode, seedText] = process.argv.slice(2);
+const [dir, mode, seedText, onFailure] = process.argv.slice(2);
+const park = onFailure === 'park';
+const failed = (where: string, e: unknown) => {
+  const err = e as { code?: string; message?: string };
+  out(`F ${where} ${err.code} ${String(err.message ?? e).replace(/\n/g, ' ')}`);
+  setInterval(() => undefined, 1 << 30); // parked lanes alone would let the process end
+  return new Promise<never>(() => undefined); // parked until the parent's SIGKILL
+};
 const rand = rng(Number(seedText));
 const out = (line: string) => writeSync(1, `${line}\n`);
 // Math.fround: the value survives JSON and f32 storage exactly, so the parent compares bytes.
@@ -41,14 +51,26 @@ async function lane(store: HotStore, l: number): Promise<never> {
   for (;;) {
     const op = pick(l);
     out(`B ${l} ${JSON.stringify(op)}`);
-    const result = await run(store, l, op);
-    out(`A ${l} ${JSON.stringify(result ?? null)}`);
+    let result: unknown;
+    try {
+      result = await run(store, l, op);
+    } catch (e) {
+      if (!park) throw e;
+      return failed(String(l), e);
+    }
+    out(`A ${l} ${process.hrtime.bigint()} ${JSON.stringify(result ?? null)}`);
   }
 }
 
 async function main() {
   out('S'); // about to open: the parent may kill us during open or WAL recovery
-  const store = await HotStore.open(dir, { sync: mode === 'sync' });
+  let store: HotStore;
+  try {
+    store = await HotStore.open(dir, { sync: mode === 'sync' });
+  } catch (e) {
+    if (!park) throw e;
+    return failed('open', e);
+  }
   out('O');
   await Promise.all(Array.from({ length: LANES }, (_, l) => lane(store, l)));
 }

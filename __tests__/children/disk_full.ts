@@ -3,6 +3,8 @@
 //   write   open, write points, fill the disk with <filler>, write until a write fails, try
 //           again while full (and read), free the disk, write again: the store resumes
 //           without a reopen. Then close.
+//   first   the same, with the memtables empty when the disk fills; if the store cannot
+//           resume, reopen it and write again.
 //   close   open, write, fill, write until one fails, close while the disk is still full.
 //   open    only open the store (writable), with the disk as the parent left it.
 // <op> is put, putMany or putSync; <sync> is the open option `sync` (true/false).
@@ -62,6 +64,9 @@ async function main(): Promise<Record<string, unknown>> {
   }
   const store = HotStore.openSync(dir, { sync });
   for (let i = 0; i < 20; i++) if (!(await writeOnce(store, 'before'))) throw new Error('write failed before the disk was full');
+  // 'first': the memtables are empty when the disk fills (compaction flushes them), so the
+  // write that fails is the first since the write-ahead log was started.
+  if (scenario === 'first') store.compactSync();
   fillDisk(filler);
   const failed = await writeUntilFull(store);
   if (scenario === 'close') {
@@ -85,7 +90,11 @@ async function main(): Promise<Record<string, unknown>> {
   } catch (e) {
     errors.push(failure('close', e));
   }
-  return { failed, failedAgain, readWhileFull, resumed, resumedAgain };
+  if (scenario !== 'first') return { failed, failedAgain, readWhileFull, resumed, resumedAgain };
+  const reopened = HotStore.openSync(dir, { sync });
+  const wroteAfterReopen = await writeOnce(reopened, 'reopened');
+  reopened.closeSync();
+  return { failed, failedAgain, readWhileFull, resumed, resumedAgain, wroteAfterReopen };
 }
 
 main().then(
