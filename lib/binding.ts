@@ -2,7 +2,7 @@
 // A Debug build is used when CVX_NATIVE_BUILD=Debug (CI's assert pass), Release otherwise.
 import * as path from 'path';
 import { makeError } from './errors';
-import type { VerifyIssueKind } from './types';
+import type { RebuildReport, VerifyIssueKind } from './types';
 
 /** Opaque, type-tagged native store handle. */
 export type NativeHandle = { readonly __cvxHandle: unique symbol };
@@ -12,6 +12,15 @@ export interface NativeOpenOptions {
   readOnly: boolean;
   sync: boolean;
   keyframeInterval: number;
+  salvage: boolean;
+}
+
+/** What a salvage open dropped (native/salvage.h); the shim's shape of SalvageReport. */
+export interface NativeSalvageReport {
+  drops: Array<{ file: string; bytes: number; reason: string }>;
+  issuesFound: number;
+  timelinesWritten: number;
+  timelinesDeleted: number;
 }
 
 export type NativeId = number | bigint;
@@ -165,6 +174,9 @@ export interface NativeBinding {
   property(h: NativeHandle, columnFamily: string, name: string): string | undefined;
   tickers(h: NativeHandle): Record<string, number>;
   flush(h: NativeHandle): void;
+  salvageReport(h: NativeHandle): NativeSalvageReport | undefined;
+  rebuildSync(path: string): RebuildReport;
+  rebuild(path: string): Promise<RebuildReport>;
   iterator(h: NativeHandle, cf: ColumnFamilyName, range: NativeRangeOptions): NativeIterator;
   iteratorNext(
     h: NativeHandle, it: NativeIterator, size: number, maxBytes: number, flags: number,

@@ -9,6 +9,7 @@ export type { DecodedKey } from './keys';
 export type {
   IntLike, PointInput, PointKey, TemporalPoint, EntityTimeline, RangeOptions, RangeColumnsOptions, GetManyOptions, RangeColumns, HotStoreOptions,
   SpaceInfo, StoreStats, ColumnFamilyStats, VerifyReport, VerifyIssue, VerifyIssueKind, VerifyOptions, RepairOptions, TimelineSummary,
+  SalvageReport, WalDrop, RebuildReport,
 } from './types';
 export { HotStoreLevel } from './level';
 export type { HotStoreLevelOptions } from './level';

@@ -21,7 +21,7 @@ export interface ResolvedOpen {
 /** Checks `path` and `options`, and creates the directory when the options allow it. */
 export function resolveOptions(path: unknown, options: unknown): ResolvedOpen {
   const dir = checkPath(path, 'path');
-  const o = readOptions<HotStoreOptions>(options, ['keyframeInterval', 'createIfMissing', 'readOnly', 'sync', 'bigint']);
+  const o = readOptions<HotStoreOptions>(options, ['keyframeInterval', 'createIfMissing', 'readOnly', 'sync', 'bigint', 'salvage']);
   const keyframeInterval = o.keyframeInterval === undefined ? 10 : toU32(o.keyframeInterval, 'options.keyframeInterval');
   if (keyframeInterval === 0) throw invalidArgument('options.keyframeInterval must be at least 1');
   const resolved: NativeOpenOptions = {
@@ -29,7 +29,9 @@ export function resolveOptions(path: unknown, options: unknown): ResolvedOpen {
     readOnly: checkBoolean(o.readOnly, 'options.readOnly', false),
     sync: checkBoolean(o.sync, 'options.sync', false),
     keyframeInterval,
+    salvage: checkBoolean(o.salvage, 'options.salvage', false),
   };
+  if (resolved.salvage && resolved.readOnly) throw invalidArgument('options.salvage needs a writable open, and options.readOnly is set');
   const bigint = checkBoolean(o.bigint, 'options.bigint', false);
   let stat: fs.Stats | undefined;
   try {

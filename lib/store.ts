@@ -4,14 +4,15 @@
 import { flags, native, NativeHandle } from './binding';
 import { PutCoalescer } from './coalescer';
 import { ColumnarBatch, KeyColumns, toColumns, toKeyColumns } from './columns';
+import { rebuildAsync, rebuildSync, salvageReport } from './damage';
 import { storeClosed } from './errors';
 import { resolveOptions, undoCreated } from './open';
 import { checkCheckpointDir, collectStats, entityTimelines, entityTimelinesSync } from './operations';
 import { decodeTimeline } from './records';
 import { pointOf, pointsAt, pointsOf, viewsOf } from './shape';
 import type {
-  EntityTimeline, GetManyOptions, HotStoreOptions, IntLike, PointInput, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, RepairOptions,
-  SpaceInfo, StoreStats, TemporalPoint, VerifyOptions, VerifyReport,
+  EntityTimeline, GetManyOptions, HotStoreOptions, IntLike, PointInput, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, RebuildReport,
+  RepairOptions, SalvageReport, SpaceInfo, StoreStats, TemporalPoint, VerifyOptions, VerifyReport,
 } from './types';
 import { verifyAsync, verifySync } from './verify';
 import { checkGetManyOptions, checkI64, checkPoint, checkRange, checkU64, toU32 } from './validate';
@@ -72,6 +73,46 @@ export class HotStore {
       throw e;
     }
     return new HotStore(handle, path, o.bigint);
+  }
+
+  /**
+   * Rebuilds a store whose MANIFEST is damaged, which an open refuses with CVX_CORRUPTION
+   * ("the MANIFEST is damaged"): RocksDB's repair makes a new MANIFEST from the table files
+   * and WAL files in `path`, then the timelines are recomputed from the vectors. Every point
+   * that is in a readable table file or WAL record comes back. The store must not be open.
+   *
+   * @example
+   * ```ts
+   * import { HotStore } from 'cvx-storage';
+   * const report = await HotStore.rebuild('./data/example');
+   * console.log(`${report.vectors} points in ${report.series} timelines; moved aside: ${report.lost.join(', ') || 'nothing'}`);
+   * const store = await HotStore.open('./data/example');
+   * await store.close();
+   * ```
+   */
+  static rebuild(path: string): Promise<RebuildReport> {
+    return rebuildAsync(path);
+  }
+
+  /** Synchronous {@link HotStore.rebuild}. */
+  static rebuildSync(path: string): RebuildReport {
+    return rebuildSync(path);
+  }
+
+  /**
+   * What an open with `salvage: true` dropped: the damaged WAL records it skipped and the
+   * timelines it then repaired. Undefined when nothing was dropped (or without `salvage`).
+   *
+   * @example
+   * ```ts
+   * import { HotStore } from 'cvx-storage';
+   * const store = await HotStore.open('./data/example', { salvage: true });
+   * if (store.salvaged) console.warn(`dropped ${store.salvaged.droppedBytes} bytes of ${store.salvaged.walFiles.join(', ')}`);
+   * await store.close();
+   * ```
+   */
+  get salvaged(): SalvageReport | undefined {
+    return salvageReport(this.#handle);
   }
 
   /** True until close() has been called. */

@@ -83,6 +83,53 @@ export interface HotStoreOptions {
   sync?: boolean;
   /** Written into new timelines. Default 10. */
   keyframeInterval?: number;
+  /**
+   * Open a store whose WAL is damaged anyway (a plain open refuses it with CVX_CORRUPTION):
+   * damaged WAL records are skipped, the timelines are recomputed from the vectors that
+   * remain, and {@link HotStore.salvaged} says what was dropped. Writable opens only.
+   * Default false.
+   */
+  salvage?: boolean;
+}
+
+/** One damaged stretch of a WAL that a salvage open skipped. */
+export interface WalDrop {
+  /** The WAL file (the store's path + `/NNNNNN.log`). */
+  file: string;
+  /** Bytes skipped there: the damaged record and what could not be read after it. */
+  bytes: number;
+  /** RocksDB's reason, e.g. `Corruption: checksum mismatch`. */
+  reason: string;
+}
+
+/** What {@link HotStore.salvaged} reports: what a salvage open dropped and repaired. */
+export interface SalvageReport {
+  /** Every damaged stretch skipped, in the order RocksDB met them. */
+  drops: WalDrop[];
+  /** The WAL files that were damaged (each once). */
+  walFiles: string[];
+  /** Bytes skipped in all. The points they held are gone; their count is not knowable. */
+  droppedBytes: number;
+  /** Timelines that disagreed with the remaining vectors, and how they were repaired. */
+  issuesFound: number;
+  timelinesWritten: number;
+  timelinesDeleted: number;
+}
+
+/** What {@link HotStore.rebuild} did. */
+export interface RebuildReport {
+  /** Table files and WAL files in the directory before the rebuild (its sources). */
+  tableFiles: number;
+  walFiles: number;
+  /** Files RocksDB's repair could not use, moved to the store's `lost/` folder (paths relative to it). */
+  lost: string[];
+  /** Vectors and (entity, space) timelines in the rebuilt store. */
+  vectors: number;
+  series: number;
+  /** Timelines that disagreed with the vectors after the rebuild, and how they were repaired. */
+  issuesFound: number;
+  timelinesWritten: number;
+  timelinesDeleted: number;
 }
 
 /** One embedding space: its fixed dimension and how much it holds. */

@@ -17,6 +17,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   cvx::RegisterLevel(env, exports);
   cvx::RegisterAdmin(env, exports);
   cvx::RegisterVerify(env, exports);
+  cvx::RegisterDamage(env, exports);
   return exports;
 }
 

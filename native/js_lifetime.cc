@@ -25,6 +25,7 @@ OpenArgs ReadOpenArgs(const Napi::CallbackInfo& info) {
     a.opts.read_only = ReadBool(o.Get("readOnly"), "options.readOnly");
     a.opts.sync = ReadBool(o.Get("sync"), "options.sync");
     a.opts.keyframe_interval = ReadU32(o.Get("keyframeInterval"), "options.keyframeInterval");
+    a.opts.salvage = ReadBool(o.Get("salvage"), "options.salvage");
   }
   return a;
 }

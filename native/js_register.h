@@ -11,4 +11,5 @@ void RegisterReads(Napi::Env env, Napi::Object exports);     // js_reads.cc
 void RegisterLevel(Napi::Env env, Napi::Object exports);     // js_level.cc
 void RegisterAdmin(Napi::Env env, Napi::Object exports);     // js_admin.cc
 void RegisterVerify(Napi::Env env, Napi::Object exports);    // js_verify.cc
+void RegisterDamage(Napi::Env env, Napi::Object exports);    // js_damage.cc
 }  // namespace cvx

@@ -27,6 +27,13 @@ rocksdb::DBOptions MakeDbOptions(bool create_if_missing, const std::string& info
   // about 70 MiB) with fallocate. On a small filesystem that reserve alone reports a full
   // disk, and the reserved blocks stay allocated after a crash until the next open.
   o.allow_fallocate = false;
+  // A WAL that merely ends early (a crash cut its last record) is recovered up to the cut; a
+  // WAL damaged before its end (a flipped byte followed by good records) fails the open with
+  // "checksum mismatch" instead of silently dropping everything after the damage, which is
+  // what the default (point-in-time) mode does. A cut followed by zeros also reads as
+  // "checksum mismatch"; Store::Open tells it from damage (wal_tail.h) and then recovers in
+  // the point-in-time mode (docs/guarantees.md, "Damaged files").
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   return o;
 }
 
@@ -34,7 +41,7 @@ rocksdb::ColumnFamilyOptions VectorsCfOptions() {
   rocksdb::ColumnFamilyOptions o;
   o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kPrefixSize));
   o.compression = rocksdb::kNoCompression;
-  o.memtable_prefix_bloom_size_ratio = 0.1;
+  o.memtable_prefix_bloom_size_ratio = kMemtableBloomRatio;
   rocksdb::BlockBasedTableOptions t;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10, false));
   t.whole_key_filtering = true;

@@ -12,6 +12,14 @@ namespace cvx {
 constexpr const char* kVectorsCf = "vectors";
 constexpr const char* kTimelinesCf = "timelines";
 
+// The vectors' memtable prefix bloom, as a fraction of write_buffer_size (64 MiB): RocksDB
+// allocates and zeroes it when a memtable is created, so it is resident in every open store,
+// idle or not. At 0.1 it was 6.4 MiB of the 7.2 MiB an empty store cost; at 0.01 it is
+// 0.64 MiB (about 5.4 M bits, ~10 bits per prefix up to ~500 k entity+space prefixes in one
+// memtable, far more than a 64 MiB memtable of vectors holds). What the smaller bloom costs
+// prefix reads: docs/performance.md, "Resources".
+constexpr double kMemtableBloomRatio = 0.01;
+
 // `info_log_dir` is the store's directory for a writable open, where the bounded info log
 // (info_log.h) writes LOG; empty for a read-only open, for which RocksDB writes no log file
 // and neither do we (a read-only open must leave a directory as it found it).

@@ -15,6 +15,9 @@ constexpr int kPlainAttempts = 20;
 }  // namespace
 
 Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out) {
+  if (opts.salvage && opts.read_only) {
+    return Status::Make(Code::kInvalidArgument, "options.salvage needs a writable open, and readOnly is set");
+  }
   if (!opts.read_only) return OpenDirect(path, opts, out);
   // Read-only beside a writer is a secondary (secondary.h). A plain read-only open is kept only
   // when no writer touched the store while it ran: none held it before or after, and CURRENT

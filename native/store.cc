@@ -1,6 +1,7 @@
 // See store.h. Opening also checks the directory really is a cvx-storage store of a
 // version we understand, so a foreign or future store is refused instead of misread, and
-// refused before anything is written to it (Probe).
+// that its files are not damaged (damage_probe.h), refusing either before anything is
+// written to it.
 #include "store.h"
 
 #include <dirent.h>
@@ -10,10 +11,13 @@
 #include <cassert>
 #include <cstring>
 
+#include <rocksdb/env.h>
 #include <rocksdb/statistics.h>
 
 #include "codec.h"
+#include "damage_probe.h"
 #include "options.h"
+#include "table_merge.h"
 
 namespace cvx {
 namespace {
@@ -109,21 +113,6 @@ Status CheckFormatRecord(const std::string& path, const rocksdb::Slice& value) {
   return Status::Ok();
 }
 
-// The format marker of an existing store, checked before a writable open, which would replay
-// and flush the WAL, rotate the MANIFEST, LOG and OPTIONS files and start a new WAL before
-// LoadSystem could refuse a later version. Only the default column family is opened, so the
-// vectors' files are not loaded twice. It refuses only a marker it read and cannot accept:
-// anything else (a missing marker, or a probe that failed because another process holds the
-// store and is rewriting its files, which a read-only open does not lock out) is left to the
-// real open, so that it still reports CVX_LOCKED and LoadSystem still judges the marker.
-Status ProbeFormat(const std::string& path) {
-  Probe probe;
-  if (!probe.Open(path, {rocksdb::kDefaultColumnFamilyName}).ok()) return Status::Ok();
-  std::string value;
-  if (!probe.db->Get(rocksdb::ReadOptions(), probe.handles[0], kFormatKey, &value).ok()) return Status::Ok();
-  return CheckFormatRecord(path, value);
-}
-
 }  // namespace
 
 Status NotAStore(const std::string& path) {
@@ -151,6 +140,7 @@ Status Store::OpenDirect(const std::string& path, const OpenOptions& opts, std::
     }
   }
   const bool fresh = !FileExists(path + "/CURRENT");
+  ProbeAnswer probe;
   if (!fresh) {
     std::vector<std::string> names;
     rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names);
@@ -159,6 +149,8 @@ Status Store::OpenDirect(const std::string& path, const OpenOptions& opts, std::
     bool has_timelines = std::find(names.begin(), names.end(), kTimelinesCf) != names.end();
     bool interrupted = false;
     if (!has_vectors || !has_timelines) {
+      Status cut = CheckAllTablesListed(path, names);  // a MANIFEST cut short, not a creation
+      if (!cut.ok()) return cut;
       Status is = IsInterruptedCreation(path, names, &interrupted);
       if (!is.ok()) return is;
     }
@@ -169,9 +161,16 @@ Status Store::OpenDirect(const std::string& path, const OpenOptions& opts, std::
                                      "(the process creating it ended); a writable open finishes it");
     }
     if ((!has_vectors || !has_timelines) && !interrupted) return NotAStore(path);
-    // A read-only open writes nothing, so LoadSystem's own check refuses it just as cleanly.
+    // The format marker and the files' damage, checked before a writable open, which would
+    // replay and flush the WAL, rotate the MANIFEST, LOG and OPTIONS files, start a new WAL and
+    // delete the table files the MANIFEST does not list, before LoadSystem could refuse a
+    // later version or anything could refuse damage (damage_probe.h). A read-only open writes
+    // nothing, so LoadSystem and AfterOpen refuse it just as cleanly.
     if (!interrupted && !opts.read_only) {
-      Status format = ProbeFormat(path);
+      Status damage = ProbeForDamage(path, opts.salvage, &probe);
+      if (!damage.ok()) return damage;
+      const std::string& marker = probe.format_record;
+      Status format = marker.empty() ? Status::Ok() : CheckFormatRecord(path, marker);
       if (!format.ok()) return format;
     }
   } else if (DirHasEntries(path)) {
@@ -186,17 +185,16 @@ Status Store::OpenDirect(const std::string& path, const OpenOptions& opts, std::
   // Every table file opened now: a writer that starts later and compacts them away cannot make
   // a read of this handle fail (its descriptors are bounded by the store's table files).
   if (opts.read_only) s->db_opts_.max_open_files = -1;
+  s->wal_log_ = WatchWalDamage(&s->db_opts_, opts.salvage);
+  if (probe.torn_tail) s->db_opts_.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   if (!opts.read_only) {
     s->recovery_ = std::make_shared<ErrorRecovery>();
     s->db_opts_.listeners.push_back(s->recovery_);
   }
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status st = opts.read_only
-      ? rocksdb::DB::OpenForReadOnly(s->db_opts_, path, ColumnFamilies(), &s->handles_, &raw)
-      : rocksdb::DB::Open(s->db_opts_, path, ColumnFamilies(), &s->handles_, &raw);
-  if (!st.ok()) return Status::FromRocks(st, "open(" + path + ")");
-  s->db_.reset(raw);
+  Status opened = s->OpenRocks();
+  if (!opened.ok()) return opened;
   Status loaded = s->LoadSystem(fresh);
+  if (loaded.ok()) loaded = s->AfterOpen();
   if (!loaded.ok()) {
     s->Close();
     return loaded;
@@ -241,6 +239,42 @@ Status Store::LoadSystem(bool fresh) {
     dims_[static_cast<uint32_t>(id)] = dim;
   }
   return Status::FromRocks(it->status(), "open(" + path_ + ") reading space records");
+}
+
+// RocksDB's open itself. A read-only open, which no probe preceded, that finds the newest
+// WAL torn and followed by bytes that are no record (damage_probe.h, OnlyTornTail) opens
+// again in the point-in-time mode, which stops at the tear, as the probe does for a writable
+// open. Any other damage is refused, naming the WAL file.
+Status Store::OpenRocks() {
+  for (int attempt = 0;; ++attempt) {
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status st = opts_.read_only
+        ? rocksdb::DB::OpenForReadOnly(db_opts_, path_, ColumnFamilies(), &handles_, &raw)
+        : rocksdb::DB::Open(db_opts_, path_, ColumnFamilies(), &handles_, &raw);
+    if (st.ok()) {
+      db_.reset(raw);
+      return Status::Ok();
+    }
+    if (!st.IsCorruption()) return Status::FromRocks(st, "open(" + path_ + ")");
+    const auto drops = wal_log_->Drops();
+    if (attempt == 0 && opts_.read_only && db_opts_.wal_recovery_mode == rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords &&
+        OnlyTornTail(path_, drops)) {
+      db_opts_.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+      continue;
+    }
+    return WalDamaged(path_, st, drops);
+  }
+}
+
+// Checks that need the open database: a read-only open, which the probe did not precede,
+// refuses unlisted data too (nobody is writing the store, or its tables are work in progress);
+// a salvage that dropped WAL records recomputes the timelines from the vectors it kept.
+Status Store::AfterOpen() {
+  // HeldByWriter, not a look at LOCK alone: a writable store of this process may have taken the
+  // directory while this open ran, and closing a descriptor of LOCK would drop its lock.
+  if (opts_.read_only) return HeldByWriter(dir_id_, path_) ? Status::Ok() : CheckUnlistedTables(db_.get(), handles_, path_);
+  if (!opts_.salvage) return Status::Ok();
+  return Salvage(*this, wal_log_->Drops(), &salvaged_);
 }
 
 Store::~Store() { Close(); }
@@ -303,13 +337,32 @@ Status Store::Close() {
   if (db_) {
     // A store a background error stopped (a full disk) resumes if it now can, to close
     // cleanly; if it cannot, close reports that error, not RocksDB's "Seen error" text.
-    if (recovery_) (void)recovery_->BeforeFlush(db_.get(), handles_);
+    const rocksdb::Status ready = recovery_ ? recovery_->BeforeFlush(db_.get(), handles_) : rocksdb::Status::OK();
+    // A store still stopped cannot flush: its data stays in the WAL, which the next open replays.
+    const rocksdb::Status flushed = ready.ok() ? FlushBeforeClose() : ready;
+    // Resources: merge the small table files short sessions leave (table_merge.h). Runs after
+    // close's flush, so that flush's file is counted; best effort, see there. A store that is
+    // still stopped cannot compact: it merges at a later close.
+    if (!opts_.read_only && flushed.ok()) {
+      const rocksdb::Status merged = MergeSmallTables(db_.get(), handles_, path_);
+      if (!merged.ok()) {
+        rocksdb::Log(rocksdb::InfoLogLevel::WARN_LEVEL, db_opts_.info_log, "cvx: merging small table files at close: %s",
+                     merged.ToString().c_str());
+        // A merge that failed on the disk stopped the store like any background error; it
+        // wrote nothing that counts, so resume (as close does above) and close cleanly.
+        if (recovery_) (void)recovery_->BeforeFlush(db_.get(), handles_);
+      }
+    }
     for (auto* h : handles_) {
       if (h) db_->DestroyColumnFamilyHandle(h);
     }
     handles_.clear();
     const rocksdb::Status closed = db_->Close();
-    result = Status::FromRocks(recovery_ && !closed.ok() ? recovery_->Cause(closed) : closed, "close(" + path_ + ")");
+    // A flush that failed (a full disk) left the data where it was, in the WAL, which the next
+    // open replays: that alone is no failure of close. When the close fails too, the flush's
+    // error is the first cause. RocksDB is released either way.
+    const rocksdb::Status first = closed.ok() || flushed.ok() ? closed : flushed;
+    result = Status::FromRocks(recovery_ && !first.ok() ? recovery_->Cause(first) : first, "close(" + path_ + ")");
     db_.reset();
   }
   // The options hold the info log's open file: a store closed but not yet collected would
@@ -319,6 +372,17 @@ Status Store::Close() {
   if (secondary_) secondary_->RemoveWorkDir();
   claim_.Release();  // after RocksDB let go of its LOCK file: the next open finds both free
   return result;
+}
+
+// A cleanly closed store keeps its data in table files, not in its WAL: a WAL lost or cut
+// after a clean close (a copy that left it out, a damaged disk) then loses nothing. One call
+// for every column family, so RocksDB frees the WAL only once all of them are in tables.
+rocksdb::Status Store::FlushBeforeClose() {
+  if (opts_.read_only || handles_.size() < 3) return rocksdb::Status::OK();
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  fo.allow_write_stall = true;
+  return db_->Flush(fo, {system_cf(), vectors_cf(), timelines_cf()});
 }
 
 Status Store::Write(rocksdb::WriteBatch* batch, const std::string& what) {

@@ -17,6 +17,7 @@
 #include "dir_identity.h"
 #include "error_recovery.h"
 #include "result_pool.h"
+#include "salvage.h"
 #include "secondary.h"
 #include "status.h"
 
@@ -37,6 +38,9 @@ struct OpenOptions {
   bool read_only = false;
   bool sync = false;
   uint32_t keyframe_interval = 10;
+  // Open a store whose WAL is damaged anyway: skip the damaged records, report them and
+  // recompute the timelines (salvage.h). Writable opens only.
+  bool salvage = false;
 };
 
 // The column families by the names the API and RocksDB use: the one mapping every name
@@ -104,6 +108,8 @@ class Store {
   // Where large read results come from and return to (result_pool.h); closed with the store.
   const std::shared_ptr<ResultPool>& result_pool() const { return result_pool_; }
   std::vector<std::pair<std::string, uint64_t>> Tickers();
+  // What a salvage open dropped and repaired; empty when nothing was dropped (salvage.h).
+  const SalvageReport& salvaged() const { return salvaged_; }
 
  private:
   Store() = default;
@@ -111,6 +117,10 @@ class Store {
   static Status OpenDirect(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out);
   static Status OpenSecondary(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out);
   Status LoadSystem(bool fresh);
+  Status OpenRocks();
+  Status AfterOpen();
+  // Close's flush of every memtable (store.cc says why); OK for a read-only store.
+  rocksdb::Status FlushBeforeClose();
 
   std::string path_;
   OpenOptions opts_;
@@ -126,6 +136,8 @@ class Store {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::WriteOptions write_opts_;
   std::shared_ptr<ErrorRecovery> recovery_;  // writable stores only
+  std::shared_ptr<WalDamageLog> wal_log_;    // RocksDB's reports of damaged WAL records
+  SalvageReport salvaged_;
 
   std::mutex write_mu_;
   std::mutex dims_mu_;

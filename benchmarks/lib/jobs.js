@@ -31,19 +31,27 @@ function allJobs() {
     jobs.push({ id: `${p}:put`, contender: p, phase: 'put', figures: [`${p}.put`] });
     jobs.push({ id: `${p}:batch`, contender: p, phase: 'batch', figures: [`${p}.batch`, `${p}.get`, `${p}.range`] });
   }
+  // Resource figures (jobs/resources.js): only when named, e.g. --only res or --only res:open.
+  jobs.push({ id: 'res:open', contender: 'res', phase: 'open', figures: ['res.open'], optIn: true });
+  jobs.push({ id: 'res:stores', contender: 'res', phase: 'stores', figures: ['res.stores'], optIn: true });
+  jobs.push({ id: 'res:bloom', contender: 'res', phase: 'bloom', figures: ['res.bloom'], optIn: true });
   return jobs;
 }
 
 function selectJobs(only) {
   const jobs = allJobs();
-  if (!only) return jobs;
+  if (!only) return jobs.filter((j) => !j.optIn);
   const picked = jobs.filter((j) => only.some((n) => n === j.id || n === j.contender || j.figures.includes(n)));
   const unknown = only.filter((n) => !jobs.some((j) => n === j.id || n === j.contender || j.figures.includes(n)));
   if (unknown.length) throw new Error(`--only: unknown name(s) ${unknown.join(', ')}; try e.g. cpp, cvx, lmdb, cvx.putSync, cpp:batch`);
   return picked;
 }
 
-function commandFor(job, cfg, dir, limitBin) {
+function commandFor(job, cfg, dir, limitBin, resourcesBin) {
+  if (job.contender === 'res') {
+    const desc = { phase: job.phase, dir, entities: cfg.entities, points: cfg.points, dim: cfg.dim, batch: cfg.batch, resources: resourcesBin };
+    return [process.execPath, ['--expose-gc', path.join(JOBS_DIR, 'resources.js'), JSON.stringify(desc)]];
+  }
   if (job.contender === 'cpp') {
     const args = ['--phase', job.phase, '--dir', dir, '--entities', cfg.entities, '--points', cfg.points, '--dim', cfg.dim,
       '--batch', cfg.batch, '--gets', cfg.gets, '--ranges', cfg.ranges, '--sync', cfg.sync ? 1 : 0, '--reads', cfg.reads ? 1 : 0];
@@ -63,9 +71,9 @@ function commandFor(job, cfg, dir, limitBin) {
  * Runs one job; resolves { figures, peakRssMB, error }. Figures are the JSON lines the process
  * printed; its stderr passes through so a failure is visible where it happens.
  */
-function runJob(job, cfg, limitBin) {
+function runJob(job, cfg, limitBin, resourcesBin) {
   const base = fs.mkdtempSync(path.join(cfg.tmp, `cvx-bench-${job.id.replace(':', '-')}-`));
-  const [cmd, args] = commandFor(job, cfg, path.join(base, 'db'), limitBin);
+  const [cmd, args] = commandFor(job, cfg, path.join(base, 'db'), limitBin, resourcesBin);
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';

@@ -135,9 +135,10 @@ function table(figures, failures) {
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const line = (r) => `| ${r.map((cell, c) => (c === 0 || c === 3 || c === 6 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
-  const out = [line(rows[0]), `|${widths.map((w, c) => (c === 0 || c === 3 || c === 6 ? ':' : '-') + '-'.repeat(w) + (c === 0 || c === 3 || c === 6 ? '-' : ':')).join('|')}|`];
+  // A run of resource jobs only has no throughput rows: no empty table then.
+  const out = rows.length === 1 ? [] : [line(rows[0]), `|${widths.map((w, c) => (c === 0 || c === 3 || c === 6 ? ':' : '-') + '-'.repeat(w) + (c === 0 || c === 3 || c === 6 ? '-' : ':')).join('|')}|`];
   for (const r of rows.slice(1)) out.push(line(r));
-  out.push('');
+  if (rows.length > 1) out.push('');
   if (figures.some((f) => f.pairedLimit)) {
     out.push('⇄ the limit\'s reads of the same store files, run just before and just after the figure (ratio to their mean)');
   }
@@ -156,6 +157,8 @@ function table(figures, failures) {
     out.push(`RSS across ${fmtInt(rss.calls)} repeated range() calls (MB, every 10%): ${rss.rssSamplesMB.join(' ')} ` +
       `→ growth ${rss.rssGrowthMB} MB after the first tenth`);
   }
+  // Resource figures (jobs/resources.js) carry their own one-line summary.
+  for (const f of figures) if (f.summary) out.push(f.summary);
   for (const f of failures) out.push(`FAILED: ${f}`);
   return out.join('\n');
 }

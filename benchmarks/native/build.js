@@ -1,16 +1,15 @@
 'use strict';
-// Builds the C++ limit program (limit.cc + the addon's own native/options.cc, codec.cc, info_log.cc)
-// with g++ against the system RocksDB, into benchmarks/native/build/limit. Rebuilds only when a
-// source is newer than the binary. Usable on its own (`node benchmarks/native/build.js`) and
-// called by the runner before any C++ job.
+// Builds the C++ programs of the benchmarks with g++ against the system RocksDB, each with the
+// addon's own native/options.cc, codec.cc and info_log.cc: the limit (limit.cc →
+// benchmarks/native/build/limit) and the resource jobs' reference (resources.cc →
+// build/resources). Rebuilds only when a source is newer than the binary. Usable on its own
+// (`node benchmarks/native/build.js` builds both) and called by the runner before a job needs one.
 const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 
 const root = path.join(__dirname, '..', '..');
-const out = path.join(__dirname, 'build', 'limit');
-const sources = [
-  path.join(__dirname, 'limit.cc'),
+const shared = [
   path.join(root, 'native', 'options.cc'),
   path.join(root, 'native', 'codec.cc'),
   path.join(root, 'native', 'info_log.cc'),
@@ -33,8 +32,10 @@ function pkgConfig(flag) {
   }
 }
 
-/** Returns the path of an up-to-date limit binary, compiling it if needed. */
-function buildLimit({ quiet = false } = {}) {
+/** Returns the path of an up-to-date build/<name> from <name>.cc, compiling it if needed. */
+function buildProgram(name, { quiet = false } = {}) {
+  const out = path.join(__dirname, 'build', name);
+  const sources = [path.join(__dirname, `${name}.cc`), ...shared];
   const built = mtime(out);
   if (built && [...sources, ...headers].every((f) => mtime(f) <= built)) return out;
   fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -43,11 +44,14 @@ function buildLimit({ quiet = false } = {}) {
   const args = ['-std=c++17', '-O2', '-Wall', '-Wextra', '-Wno-unused-parameter',
     `-I${path.join(root, 'native')}`, ...pkgConfig('--cflags'),
     ...sources, '-o', out, ...pkgConfig('--libs'), '-lpthread'];
-  if (!quiet) process.stderr.write(`building C++ limit: ${cxx} ${args.join(' ')}\n`);
+  if (!quiet) process.stderr.write(`building C++ ${name}: ${cxx} ${args.join(' ')}\n`);
   execFileSync(cxx, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   return out;
 }
 
-module.exports = { buildLimit };
+const buildLimit = (opts) => buildProgram('limit', opts);
+const buildResources = (opts) => buildProgram('resources', opts);
 
-if (require.main === module) console.log(buildLimit());
+module.exports = { buildLimit, buildResources };
+
+if (require.main === module) console.log([buildLimit(), buildResources()].join('\n'));

@@ -62,8 +62,10 @@ export async function openStore(dir: string, mode: 'read' | 'write', extra: HotS
  * message keeps `fn`'s error first (the cause) and adds `progress()`, so that a full disk
  * reports what failed and how far the command got, not only the failed close.
  */
-export async function withStore<T>(dir: string, mode: 'read' | 'write', fn: (s: HotStore) => Promise<T>, progress?: () => string): Promise<T> {
-  const store = await openStore(dir, mode);
+export async function withStore<T>(
+  dir: string, mode: 'read' | 'write', fn: (s: HotStore) => Promise<T>, progress?: () => string, extra?: HotStoreOptions,
+): Promise<T> {
+  const store = await openStore(dir, mode, extra);
   const sofar = () => (progress ? `; ${progress()}` : '');
   let result: T;
   try {
