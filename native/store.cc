@@ -368,7 +368,7 @@ Status Store::Close() {
   // The options hold the info log's open file: a store closed but not yet collected would
   // keep a descriptor into its directory (and its filesystem busy) until garbage collection.
   db_opts_.info_log.reset();
-  wal_log_.reset();  // it wraps the info log (wal_damage.h), so it holds LOG open too
+  wal_log_.reset();  // it wraps the same file
   db_opts_.listeners.clear();
   if (secondary_) secondary_->RemoveWorkDir();
   claim_.Release();  // after RocksDB let go of its LOCK file: the next open finds both free

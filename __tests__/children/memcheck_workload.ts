@@ -3,7 +3,8 @@
 // bigint), get, range, rangeColumns (small and large, sync and async), delete, getTimeline, verify/repair over records
 // corrupted through RocksDB, refused arguments (errors made through the JS factory),
 // CVX_LOCKED, a read-only handle beside the writer (a secondary), calls after close, a store
-// left to the GC and one left open at exit.
+// left to the GC and one left open at exit, and the fault paths of memcheck_faults.ts (salvage,
+// rebuild, merging table files at close).
 // Small on purpose: under valgrind node runs ~50× slower.
 import * as fs from 'fs';
 import * as os from 'os';
@@ -11,6 +12,7 @@ import * as path from 'path';
 import { native } from '../../lib/binding';
 import { HotStore } from '../../lib';
 import { testTools } from '../helpers/test_tools';
+import { faultPaths } from './memcheck_faults';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cvx-memcheck-'));
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -110,6 +112,7 @@ async function main() {
   ro.closeSync();
   (() => HotStore.openSync(path.join(root, 'dropped')).putSync(0, { entityId: 1, timestamp: 1, vector: [1] }))();
   if (gc) for (let i = 0; i < 5; i++) { gc(); await new Promise((r) => setImmediate(r)); }
+  await faultPaths(root);
   const left = HotStore.openSync(path.join(root, 'left-open'));
   left.putSync(0, { entityId: 1, timestamp: 1, vector: [1] });
   process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
