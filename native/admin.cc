@@ -78,6 +78,11 @@ Status CompactAll(Store& s) {
 
 Status MakeCheckpoint(Store& s, const std::string& dir) {
   const std::string what = "checkpoint(" + dir + ")";
+  // RocksDB's checkpoint stops file deletions and may flush, which a secondary cannot do.
+  if (s.secondary()) {
+    return Status::Make(Code::kReadOnly, what + ": this read-only handle reads a store another handle is writing; "
+                                                "take the checkpoint through the writing handle");
+  }
   // Into the store's own directory, a checkpoint would mix its files with the live ones. Judged
   // here, on the resolved path, before anything is created.
   Status outside = CheckOutsideStore(s.dir_id(), dir, what);

@@ -1,5 +1,6 @@
 // A RocksDB iterator over one column family with abstract-level's range semantics
-// (gt/gte/lt/lte, reverse, seek) read from a snapshot taken when it is created. Plain
+// (gt/gte/lt/lte, reverse, seek) read from a snapshot taken when it is created (on a
+// secondary, which refuses snapshots, from the iterator's own view of that moment). Plain
 // C++: the Node-API handle around it lives in js_iterator.cc. A Cursor is a store
 // Resource, so Store::Close() frees its iterator and snapshot before RocksDB goes away.
 #pragma once

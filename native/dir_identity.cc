@@ -83,6 +83,13 @@ void DirClaim::Release() {
   held_ = false;
 }
 
+bool ClaimedHereOr(const DirId& id, const std::function<bool()>& look) {
+  if (!id.known) return false;
+  Registry& r = TheRegistry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  return r.held.count({id.dev, id.ino}) > 0 || look();
+}
+
 Status CheckOutsideStore(const DirId& store, const std::string& target, const std::string& what) {
   if (!store.known) return Status::Ok();
   // The nearest ancestor that exists: below it nothing exists yet, so no symlink or ".." there

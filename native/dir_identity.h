@@ -6,6 +6,7 @@
 // twice, and the two handles destroyed each other's files.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "status.h"
@@ -44,6 +45,11 @@ class DirClaim {
   DirId id_;
   bool held_ = false;
 };
+
+// Whether a writable store of this process holds `id`. When none does, `look()` answers instead,
+// run while no store of this process can take or release a claim (secondary.h uses it to look
+// at the LOCK file of a directory no store of this process can be holding). Unknown id: false.
+bool ClaimedHereOr(const DirId& id, const std::function<bool()>& look);
 
 // Refuses (kInvalidArgument) a checkpoint `target` that is the store's directory or lies
 // inside it, judged on the resolved path of target's nearest existing ancestor (symlinks,

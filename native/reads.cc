@@ -153,7 +153,8 @@ Status GetVectors(Store& s, uint32_t space, const std::vector<PointKey>& keys, V
   if (n == 0) return Status::Ok();
   rocksdb::ReadOptions ro;  // one chunk's MultiGet reads from one implicit snapshot already
   std::optional<rocksdb::ManagedSnapshot> snapshot;
-  if (n > kChunk) ro.snapshot = snapshot.emplace(s.db()).snapshot();
+  // A secondary refuses snapshots, and needs none: no catch-up runs while this call is admitted.
+  if (n > kChunk && !s.secondary()) ro.snapshot = snapshot.emplace(s.db()).snapshot();
   const size_t chunk = std::min(n, kChunk);
   std::vector<char> key_bytes(chunk * kKeySize);
   std::vector<rocksdb::Slice> slices(chunk);

@@ -34,7 +34,7 @@ Status Status::FromRocks(const rocksdb::Status& s, const std::string& what) {
   if (s.IsNoSpace() || raw.find("No space left on device") != std::string::npos) {
     return Make(Code::kIo, what + ": the disk is full (" + raw + ")");
   }
-  if (s.IsNotSupported() && raw.find("read only") != std::string::npos) {
+  if (s.IsNotSupported() && (raw.find("read only") != std::string::npos || raw.find("secondary mode") != std::string::npos)) {
     return Make(Code::kReadOnly, text);
   }
   return Make(Code::kIo, text);

@@ -115,10 +115,13 @@ Status CheckFormatRecord(const std::string& path, const rocksdb::Slice& value) {
 
 }  // namespace
 
-Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out) {
-  if (opts.salvage && opts.read_only) {
-    return Status::Make(Code::kInvalidArgument, "options.salvage needs a writable open, and readOnly is set");
-  }
+Status NotAStore(const std::string& path) {
+  return Status::Make(Code::kFormat, "open(" + path +
+                                         "): the directory holds a RocksDB database that is not a "
+                                         "cvx-storage store (no vectors/timelines column families)");
+}
+
+Status Store::OpenDirect(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out) {
   std::unique_ptr<Store> s(new Store());
   s->path_ = path;
   s->opts_ = opts;
@@ -131,6 +134,10 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
   if (!opts.read_only) {
     Status claimed = s->claim_.Take(s->dir_id_, path);
     if (!claimed.ok()) return claimed;
+    // Another process writes it: say so now, before the probes below read files it rewrites.
+    if (s->dir_id_.known && LockedByOtherProcess(path, false)) {
+      return Status::Make(Code::kLocked, "open(" + path + "): the store is already open for writing in another process");
+    }
   }
   const bool fresh = !FileExists(path + "/CURRENT");
   ProbeAnswer probe;
@@ -153,11 +160,7 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
       return Status::Make(Code::kIo, "open(" + path + "): no store exists there yet: its creation did not finish "
                                      "(the process creating it ended); a writable open finishes it");
     }
-    if ((!has_vectors || !has_timelines) && !interrupted) {
-      return Status::Make(Code::kFormat, "open(" + path +
-                                             "): the directory holds a RocksDB database that is not a "
-                                             "cvx-storage store (no vectors/timelines column families)");
-    }
+    if ((!has_vectors || !has_timelines) && !interrupted) return NotAStore(path);
     // The format marker and the files' damage, checked before a writable open, which would
     // replay and flush the WAL, rotate the MANIFEST, LOG and OPTIONS files, start a new WAL and
     // delete the table files the MANIFEST does not list, before LoadSystem could refuse a
@@ -179,6 +182,9 @@ Status Store::Open(const std::string& path, const OpenOptions& opts, std::unique
   }
 
   s->db_opts_ = MakeDbOptions(opts.create_if_missing && !opts.read_only, opts.read_only ? "" : path);
+  // Every table file opened now: a writer that starts later and compacts them away cannot make
+  // a read of this handle fail (its descriptors are bounded by the store's table files).
+  if (opts.read_only) s->db_opts_.max_open_files = -1;
   s->wal_log_ = WatchWalDamage(&s->db_opts_, opts.salvage);
   if (probe.torn_tail) s->db_opts_.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   if (!opts.read_only) {
@@ -264,7 +270,9 @@ Status Store::OpenRocks() {
 // refuses unlisted data too (nobody is writing the store, or its tables are work in progress);
 // a salvage that dropped WAL records recomputes the timelines from the vectors it kept.
 Status Store::AfterOpen() {
-  if (opts_.read_only) return LockHeldElsewhere(path_) ? Status::Ok() : CheckUnlistedTables(db_.get(), handles_, path_);
+  // HeldByWriter, not a look at LOCK alone: a writable store of this process may have taken the
+  // directory while this open ran, and closing a descriptor of LOCK would drop its lock.
+  if (opts_.read_only) return HeldByWriter(dir_id_, path_) ? Status::Ok() : CheckUnlistedTables(db_.get(), handles_, path_);
   if (!opts_.salvage) return Status::Ok();
   return Salvage(*this, wal_log_->Drops(), &salvaged_);
 }
@@ -272,13 +280,17 @@ Status Store::AfterOpen() {
 Store::~Store() { Close(); }
 
 Status Store::Enter() {
-  std::lock_guard<std::mutex> lock(life_mu_);
-  if (closing_ || closed_) return Status::Make(Code::kNotOpen, "the store is closed");
-  ++active_;
+  {
+    std::lock_guard<std::mutex> lock(life_mu_);
+    if (closing_ || closed_) return Status::Make(Code::kNotOpen, "the store is closed");
+    ++active_;
+  }
+  if (secondary_) secondary_->gate().EnterRead();  // no catch-up while the operation runs
   return Status::Ok();
 }
 
 void Store::Leave() {
+  if (secondary_) secondary_->gate().LeaveRead();
   std::lock_guard<std::mutex> lock(life_mu_);
   assert(active_ > 0 && "Leave() without a matching Enter()");
   if (--active_ == 0) idle_.notify_all();
@@ -358,6 +370,7 @@ Status Store::Close() {
   db_opts_.info_log.reset();
   wal_log_.reset();  // it wraps the same file
   db_opts_.listeners.clear();
+  if (secondary_) secondary_->RemoveWorkDir();
   claim_.Release();  // after RocksDB let go of its LOCK file: the next open finds both free
   return result;
 }

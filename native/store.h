@@ -18,6 +18,7 @@
 #include "error_recovery.h"
 #include "result_pool.h"
 #include "salvage.h"
+#include "secondary.h"
 #include "status.h"
 
 namespace cvx {
@@ -48,6 +49,9 @@ struct OpenOptions {
 int CfIndex(const std::string& name);
 // The names CfIndex() knows, as a message lists them: "default, vectors, timelines".
 std::string CfNameList();
+
+// CVX_FORMAT: `path` holds a RocksDB database without our column families.
+Status NotAStore(const std::string& path);
 
 class Store {
  public:
@@ -83,6 +87,10 @@ class Store {
   // error stopped resumes first, or the work is refused with the cause (error_recovery.h).
   Status ResumeBeforeFlush(const std::string& what);
   const OpenOptions& options() const { return opts_; }
+  // True when this read-only handle is a RocksDB secondary instance: the store was held by a
+  // writer when it opened (secondary.h). Secondaries refuse snapshots; reads on one take none
+  // and stay consistent because no catch-up runs while an operation is admitted.
+  bool secondary() const { return secondary_ != nullptr; }
   const std::string& path() const { return path_; }
   // The directory's device and inode, whatever spelling opened it (dir_identity.h).
   const DirId& dir_id() const { return dir_id_; }
@@ -105,6 +113,9 @@ class Store {
 
  private:
   Store() = default;
+  // Open() decides between these: a read-only open of a store a writer holds is a secondary.
+  static Status OpenDirect(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out);
+  static Status OpenSecondary(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out);
   Status LoadSystem(bool fresh);
   Status OpenRocks();
   Status AfterOpen();
@@ -118,6 +129,9 @@ class Store {
   // has let go of it (declared before db_, so it also outlives db_ on destruction).
   DirClaim claim_;
   rocksdb::DBOptions db_opts_;
+  // A secondary's working directory and read/catch-up gate; declared before db_ so that the
+  // directory outlives the database that logs there.
+  std::unique_ptr<Secondary> secondary_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::WriteOptions write_opts_;

@@ -2,8 +2,9 @@
 // native path — open/close (sync and async), put/putMany (row and columnar, number and
 // bigint), get, range, rangeColumns (small and large, sync and async), delete, getTimeline, verify/repair over records
 // corrupted through RocksDB, refused arguments (errors made through the JS factory),
-// CVX_LOCKED, calls after close, a store left to the GC and one left open at exit, and the
-// fault paths of memcheck_faults.ts (salvage, rebuild, merging table files at close).
+// CVX_LOCKED, a read-only handle beside the writer (a secondary), calls after close, a store
+// left to the GC and one left open at exit, and the fault paths of memcheck_faults.ts (salvage,
+// rebuild, merging table files at close).
 // Small on purpose: under valgrind node runs ~50× slower.
 import * as fs from 'fs';
 import * as os from 'os';
@@ -91,6 +92,13 @@ async function main() {
   await s.put(0, { entityId: 1, timestamp: 0, vector: [1] }).catch(() => undefined);
   expectCode(() => HotStore.openSync(dir), 'CVX_LOCKED');
   await HotStore.open(dir).catch(() => undefined);
+  // read-only beside the writer: a secondary (its working directory, catch-up, reads without snapshots)
+  const beside = await HotStore.open(dir, { readOnly: true });
+  [...beside.entitiesSync()];
+  beside.verifySync();
+  beside.getManySync(0, [{ entityId: 9, timestamp: 3 }, { entityId: 1, timestamp: 0 }]);
+  expectCode(() => beside.checkpointSync(path.join(root, 'no-checkpoint')), 'CVX_READ_ONLY');
+  await beside.close();
   // close with work in flight, then calls after close
   const inflight = Array.from({ length: 30 }, (_, i) => s.put(0, { entityId: 11, timestamp: i, vector: [1, 2, 3] }));
   await s.close();

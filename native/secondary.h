@@ -1,0 +1,103 @@
+// Reading a store that another handle is writing. RocksDB calls a plain read-only open beside a
+// live writer undefined, and it is: it fails with false corruption when the writer deletes a
+// table file the MANIFEST it read still names, and it misses or splits batches when the writer
+// flushes while it reads. A secondary instance is made for this case; this file owns:
+// - knowing whether a writer holds the store (this process's claim, or another process's lock
+//   on <dir>/LOCK, looked at without taking it);
+// - the secondary's private working directory (its info log lives there), removed on close,
+//   and the sweep of those left by killed processes;
+// - opening the secondary and catching it up, retried while the writer switches files under it,
+//   and a new secondary when the writer restarted (pinned_manifest.h says why);
+// - the gate that keeps reads and catch-ups apart: a read never sees a catch-up in progress.
+// Today a secondary-backed handle catches up once, at open, and is a fixed view from then on.
+// Catching up again later (followers) is CatchUp() behind the same gate.
+#pragma once
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <rocksdb/db.h>
+
+#include "dir_identity.h"
+#include "pinned_manifest.h"
+#include "status.h"
+
+namespace cvx {
+
+// Whether a writable handle holds the store at `dir` (identified by `id`): a store of this
+// process (its DirClaim), or another process's RocksDB, which holds an fcntl lock on dir/LOCK.
+// Takes no lock and writes nothing. False for a directory without a LOCK file.
+bool HeldByWriter(const DirId& id, const std::string& dir);
+// Only another process's lock on dir/LOCK; `if_unsure` when the file exists but cannot be
+// looked at. The caller must hold `dir`'s DirClaim (or know no store of this process holds it):
+// the look opens and closes dir/LOCK, and closing a descriptor drops every fcntl lock this
+// process holds on that file.
+bool LockedByOtherProcess(const std::string& dir, bool if_unsure);
+
+// The text of dir/CURRENT (which MANIFEST is live); empty when it cannot be read.
+std::string CurrentManifest(const std::string& dir);
+
+// Keeps reads and catch-ups apart. Every operation on a secondary-backed store reads inside
+// EnterRead()/LeaveRead() (Store::Enter/Leave do it); Exclusive() waits for the reads in
+// progress to end and holds new ones off until it returns. Not tied to threads: an operation
+// may enter on the main thread and leave on the pool.
+class ViewGate {
+ public:
+  void EnterRead();
+  void LeaveRead();
+  // Runs fn() with no read in progress. One at a time; a waiting fn() goes before new reads.
+  Status Exclusive(const std::function<Status()>& fn);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int readers_ = 0;
+  bool exclusive_ = false;
+};
+
+// A secondary instance of the store at `path` and what it needs: its working directory and
+// the gate. Owned by the Store; the RocksDB handles are the Store's.
+class Secondary {
+ public:
+  Secondary() = default;
+  ~Secondary() { RemoveWorkDir(); }
+  Secondary(const Secondary&) = delete;
+  Secondary& operator=(const Secondary&) = delete;
+
+  // Opens `path` as a secondary with `opts` (max_open_files is set to -1, as secondaries
+  // require, and the info log goes to the working directory) and the column families `cfs`,
+  // then catches up once: the handle holds every write acknowledged before this call began.
+  // `precheck()` looks at the directory first (the store's column families) and is retried
+  // with the open. A writer switching its MANIFEST, WAL or table files under the open makes it
+  // fail for a moment; such a failure is retried (bounded), never reported as damage. Only a
+  // kFormat answer of precheck() ends the retries at once.
+  Status Open(const std::string& path, rocksdb::DBOptions opts, const std::vector<rocksdb::ColumnFamilyDescriptor>& cfs,
+              const std::function<Status()>& precheck, std::unique_ptr<rocksdb::DB>* db,
+              std::vector<rocksdb::ColumnFamilyHandle*>* handles);
+  // Brings `db` up to the primary's latest acknowledged writes, with no read in progress.
+  // Fails (kIo, "restarted") when the writer started a new MANIFEST since this secondary
+  // opened: then the view may mix two runs of the writer and must not be read; only a new
+  // secondary (Open) can follow the new run. Open() retries on it; a follower will reopen.
+  Status CatchUp(rocksdb::DB* db);
+  ViewGate& gate() { return gate_; }
+  const std::string& work_dir() const { return work_dir_; }
+  // Idempotent; after the database is closed.
+  void RemoveWorkDir();
+
+ private:
+  Status MakeWorkDir(const std::string& path);
+
+  std::string path_;
+  std::string work_dir_;
+  // The file system the secondary reads the store through; one per attempt, outlives the DB.
+  std::unique_ptr<PinnedManifestEnv> files_;
+  ViewGate gate_;
+};
+
+// Removes working directories of secondaries whose process is gone (killed before its close).
+void SweepStaleWorkDirs();
+
+}  // namespace cvx
