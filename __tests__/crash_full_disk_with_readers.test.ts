@@ -31,7 +31,6 @@ type ReaderOut = { began?: bigint; views: Map<number, string>; done?: string; er
 function startReader(db: string): { child: ChildProcess; out: ReaderOut; closed: Promise<void> } {
   const child = spawnChild('crash_reader.ts', [db], [], { stdio: ['pipe', 'pipe', 'pipe'] });
   const out: ReaderOut = { views: new Map() };
-  child.stdin!.on('error', () => undefined); // a reader killed before its "go": nothing to judge
   readline.createInterface({ input: child.stdout! }).on('line', (line) => {
     const [tag, a, ...rest] = line.split(' ');
     if (tag === 'R') out.began = BigInt(a);
