@@ -116,8 +116,11 @@ test(`full disk and readers running during the kills: ${ROUNDS} rounds, nothing 
       ingestMs: [100, 900], // long enough for readers to open and read while it writes
       onStart: (writer) => {
         let opened = false;
+        let seen = ''; // chunks may split a line: the writer's "O" line is looked for in the whole
         writer.stdout!.on('data', (d: Buffer) => {
-          if (opened || !d.toString().includes('O\n')) return;
+          if (opened) return;
+          seen += d.toString();
+          if (!/(^|\n)O\n/.test(seen)) return;
           opened = true;
           if (!fillFirst) fill();
           for (const rd of readers) {

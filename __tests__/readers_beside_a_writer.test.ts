@@ -242,7 +242,7 @@ describe('read-only opens beside a writer in another process that writes and com
       if (mode.startsWith('compact') && rounds % RESTART_EVERY === RESTART_EVERY - 1) await writer.restart();
     }
     expect(writer.died).toEqual([]); // no run of the writer failed beside its readers
-    expect(rounds).toBeGreaterThanOrEqual(Math.min(ROUNDS, 5)); // the race was run, not skipped by a slow machine
+    expect(rounds).toBeGreaterThanOrEqual(Math.min(ROUNDS, 2)); // the race was run (each round: 8 opens, a full check), not skipped by a slow machine
     expect({ rounds, failures: failures.slice(0, 20), failed: failures.length }).toEqual({ rounds, failures: [], failed: 0 });
   }, (SECONDS + 60) * 1000);
 });

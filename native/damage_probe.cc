@@ -2,8 +2,6 @@
 #include "damage_probe.h"
 
 #include <dirent.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -17,6 +15,7 @@
 
 #include "codec.h"
 #include "options.h"
+#include "secondary.h"
 #include "store.h"
 #include "wal_tail.h"
 
@@ -101,22 +100,6 @@ std::vector<std::string> UnlistedTables(rocksdb::DB* db, const std::string& path
 
 bool HasTableFiles(const std::string& path) { return !TableFiles(path).empty(); }
 
-bool LockHeldElsewhere(const std::string& path) {
-  const std::string lock = path + "/LOCK";
-  int fd = open(lock.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) fd = open(lock.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  struct flock fl;
-  memset(&fl, 0, sizeof fl);
-  fl.l_type = F_WRLCK;
-  fl.l_whence = SEEK_SET;
-  // F_GETLK only asks; closing the descriptor then drops no lock, as this process holds none
-  // on a store it is opening (DirClaim keeps it to one writable open per directory).
-  const bool held = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
-  close(fd);
-  return held;
-}
-
 Status WalDamaged(const std::string& path, const rocksdb::Status& st, const std::vector<WalDrop>& drops) {
   if (drops.empty()) return Status::FromRocks(st, "open(" + path + ")");
   return Status::Make(Code::kCorruption,
@@ -162,8 +145,12 @@ std::vector<std::string> UnlistedTables(rocksdb::DB* db, const std::string& path
 
 }  // namespace
 
-Status CheckAllTablesListed(const std::string& path, const std::vector<std::string>& names) {
-  if (!HasTableFiles(path) || LockHeldElsewhere(path)) return Status::Ok();
+Status CheckAllTablesListed(const DirId& id, bool claimed, const std::string& path, const std::vector<std::string>& names) {
+  if (!HasTableFiles(path)) return Status::Ok();
+  // A writable open holds the directory's claim, so only another process can be writing, and
+  // looking at LOCK drops no lock of ours. A read-only open holds none: HeldByWriter asks this
+  // process's claims first, since closing a descriptor of LOCK would drop a writer's lock of ours.
+  if (claimed ? LockedByOtherProcess(path, false) : HeldByWriter(id, path)) return Status::Ok();
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
   rocksdb::DBOptions o;
@@ -242,7 +229,8 @@ Status ProbeOpen(const std::string& path, rocksdb::WALRecoveryMode mode, ProbeAn
 
 Status ProbeForDamage(const std::string& path, bool salvage, ProbeAnswer* answer) {
   *answer = ProbeAnswer();
-  if (LockHeldElsewhere(path)) return Status::Ok();  // the real open reports CVX_LOCKED
+  // Under the directory's claim (a writable open), so looking at LOCK drops no lock of ours.
+  if (LockedByOtherProcess(path, false)) return Status::Ok();  // the real open reports CVX_LOCKED
   return ProbeOpen(path, salvage ? rocksdb::WALRecoveryMode::kSkipAnyCorruptedRecords
                                  : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords,
                    answer);

@@ -16,14 +16,11 @@
 
 #include <rocksdb/db.h>
 
+#include "dir_identity.h"
 #include "status.h"
 #include "wal_damage.h"
 
 namespace cvx {
-
-// True when another process holds the store's RocksDB LOCK: it is being written, so files it
-// has not yet listed are work in progress, not damage, and a probe's failure may be a race.
-bool LockHeldElsewhere(const std::string& path);
 
 // True when the directory holds a table file (*.sst, or the older *.ldb).
 bool HasTableFiles(const std::string& path);
@@ -61,7 +58,8 @@ Status CheckUnlistedTables(rocksdb::DB* db, const std::vector<rocksdb::ColumnFam
 // (read with the column families it lists, `names`) does not list. That is a MANIFEST cut
 // short, whose lost records named our column families and those tables; a creation writes no
 // table file, and finishing one here would serve an empty store and delete the tables.
-Status CheckAllTablesListed(const std::string& path, const std::vector<std::string>& names);
+// `claimed`: this open holds the directory's claim (a writable open); `id` identifies it.
+Status CheckAllTablesListed(const DirId& id, bool claimed, const std::string& path, const std::vector<std::string>& names);
 
 // The message of a refused open whose WAL is damaged, naming the files.
 Status WalDamaged(const std::string& path, const rocksdb::Status& st, const std::vector<WalDrop>& drops);

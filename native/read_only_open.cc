@@ -50,8 +50,13 @@ Status Store::OpenSecondary(const std::string& path, const OpenOptions& opts, st
     std::vector<std::string> names;
     rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names);
     if (!ls.ok()) return Status::FromRocks(ls, "open(" + path + ")");
+    bool ours_only = true;  // only names of ours: a store the writer is still creating
+    for (const auto& n : names) ours_only = ours_only && CfIndex(n) >= 0;
     for (const char* cf : {kVectorsCf, kTimelinesCf}) {
-      if (std::find(names.begin(), names.end(), cf) == names.end()) return NotAStore(path);
+      if (std::find(names.begin(), names.end(), cf) != names.end()) continue;
+      // Not yet a store, not a foreign one either: CVX_IO, which the open retries.
+      if (ours_only) return Status::Make(Code::kIo, "open(" + path + "): no store exists there yet: its writer is still creating it");
+      return NotAStore(path);
     }
     return Status::Ok();
   };

@@ -17,7 +17,12 @@ Status Salvage(Store& s, const std::vector<WalDrop>& drops, SalvageReport* out) 
   out->issues_found = r.issue_count;
   out->timelines_written = r.timelines_written;
   out->timelines_deleted = r.timelines_deleted;
-  return st;
+  if (st.ok()) return st;
+  // The open replayed past the damage already, so a later open finds no drops to act on: the
+  // caller must know the timelines are left to repair().
+  return Status::Make(st.code, st.message + " (recomputing the timelines after the salvage failed: the damaged "
+                                                "records are gone, and timelines may disagree with the vectors; "
+                                                "once the cause is fixed, open the store and run repair(), or cvx-hot repair)");
 }
 
 }  // namespace cvx

@@ -21,7 +21,8 @@ struct SalvageReport {
   uint64_t timelines_deleted = 0;
 };
 
-// After a salvage open: records `drops` and, when there are any, repairs the timelines.
+// After a salvage open: records `drops` and, when there are any, repairs the timelines. A
+// repair that fails says that repair() must finish it: the damage is no longer there to find.
 Status Salvage(Store& s, const std::vector<WalDrop>& drops, SalvageReport* out);
 
 }  // namespace cvx

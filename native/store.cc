@@ -149,7 +149,7 @@ Status Store::OpenDirect(const std::string& path, const OpenOptions& opts, std::
     bool has_timelines = std::find(names.begin(), names.end(), kTimelinesCf) != names.end();
     bool interrupted = false;
     if (!has_vectors || !has_timelines) {
-      Status cut = CheckAllTablesListed(path, names);  // a MANIFEST cut short, not a creation
+      Status cut = CheckAllTablesListed(s->dir_id_, !opts.read_only, path, names);  // a MANIFEST cut short, not a creation
       if (!cut.ok()) return cut;
       Status is = IsInterruptedCreation(path, names, &interrupted);
       if (!is.ok()) return is;
@@ -196,9 +196,10 @@ Status Store::OpenDirect(const std::string& path, const OpenOptions& opts, std::
   Status loaded = s->LoadSystem(fresh);
   if (loaded.ok()) loaded = s->AfterOpen();
   if (!loaded.ok()) {
-    s->Close();
+    s->Close();  // without flushing or merging: the open refused this store
     return loaded;
   }
+  s->opened_ = true;
   *out = std::move(s);
   return Status::Ok();
 }
@@ -339,7 +340,12 @@ Status Store::Close() {
     // cleanly; if it cannot, close reports that error, not RocksDB's "Seen error" text.
     const rocksdb::Status ready = recovery_ ? recovery_->BeforeFlush(db_.get(), handles_) : rocksdb::Status::OK();
     // A store still stopped cannot flush: its data stays in the WAL, which the next open replays.
-    const rocksdb::Status flushed = ready.ok() ? FlushBeforeClose() : ready;
+    const rocksdb::Status flushed = !opened_ ? rocksdb::Status::Aborted("refused open") : ready.ok() ? FlushBeforeClose() : ready;
+    if (opened_ && !flushed.ok()) {
+      // The data stays in the WAL, which the next open replays; say so where an operator looks.
+      rocksdb::Log(rocksdb::InfoLogLevel::WARN_LEVEL, db_opts_.info_log,
+                   "cvx: close could not flush the memtables, the WAL keeps their writes: %s", flushed.ToString().c_str());
+    }
     // Resources: merge the small table files short sessions leave (table_merge.h). Runs after
     // close's flush, so that flush's file is counted; best effort, see there. A store that is
     // still stopped cannot compact: it merges at a later close.
@@ -361,7 +367,7 @@ Status Store::Close() {
     // A flush that failed (a full disk) left the data where it was, in the WAL, which the next
     // open replays: that alone is no failure of close. When the close fails too, the flush's
     // error is the first cause. RocksDB is released either way.
-    const rocksdb::Status first = closed.ok() || flushed.ok() ? closed : flushed;
+    const rocksdb::Status first = closed.ok() || flushed.ok() || !opened_ ? closed : flushed;
     result = Status::FromRocks(recovery_ && !first.ok() ? recovery_->Cause(first) : first, "close(" + path_ + ")");
     db_.reset();
   }

@@ -136,6 +136,7 @@ class Store {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::WriteOptions write_opts_;
   std::shared_ptr<ErrorRecovery> recovery_;  // writable stores only
+  bool opened_ = false;  // the open succeeded: only then may close flush and merge files
   std::shared_ptr<WalDamageLog> wal_log_;    // RocksDB's reports of damaged WAL records
   SalvageReport salvaged_;
 

@@ -5,7 +5,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { HotStore } from '../../lib';
 
-function expectRefused(f: () => unknown, code: string): void {
+/** Runs `f`, which must throw a HotStoreError with `code`. */
+export function expectCode(f: () => unknown, code: string): void {
   try {
     f();
   } catch (e) {
@@ -37,7 +38,7 @@ export async function faultPaths(root: string): Promise<void> {
   const bytes = fs.readFileSync(wal);
   bytes[Math.floor(bytes.length / 2)] ^= 0xff;
   fs.writeFileSync(wal, bytes);
-  expectRefused(() => HotStore.openSync(damaged), 'CVX_CORRUPTION');
+  expectCode(() => HotStore.openSync(damaged), 'CVX_CORRUPTION');
   const salvaged = await HotStore.open(damaged, { salvage: true });
   if (!salvaged.salvaged) throw new Error('salvage reported nothing');
   salvaged.verifySync();
@@ -53,7 +54,7 @@ export async function faultPaths(root: string): Promise<void> {
   s.closeSync();
   const manifest = path.join(cut, fs.readdirSync(cut).find((f) => f.startsWith('MANIFEST-'))!);
   fs.truncateSync(manifest, Math.floor(fs.statSync(manifest).size / 2));
-  expectRefused(() => HotStore.openSync(cut), 'CVX_CORRUPTION');
+  expectCode(() => HotStore.openSync(cut), 'CVX_CORRUPTION');
   HotStore.rebuildSync(cut);
   await HotStore.rebuild(cut).catch(() => undefined); // a second rebuild, async
   HotStore.openSync(cut).closeSync();

@@ -12,20 +12,10 @@ import * as path from 'path';
 import { native } from '../../lib/binding';
 import { HotStore } from '../../lib';
 import { testTools } from '../helpers/test_tools';
-import { faultPaths } from './memcheck_faults';
+import { expectCode, faultPaths } from './memcheck_faults';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cvx-memcheck-'));
 const gc = (globalThis as { gc?: () => void }).gc;
-
-function expectCode(f: () => unknown, code: string) {
-  try {
-    f();
-  } catch (e) {
-    if ((e as { code?: string }).code === code) return;
-    throw e;
-  }
-  throw new Error(`expected ${code}`);
-}
 
 async function main() {
   const dir = path.join(root, 'a');
