@@ -32,6 +32,7 @@
         "native/secondary.cc",
         "native/status.cc",
         "native/store.cc",
+        "native/store_open.cc",
         "native/table_merge.cc",
         "native/verify.cc",
         "native/wal_damage.cc",
