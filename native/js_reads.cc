@@ -1,6 +1,7 @@
 // The read operations as Jobs (see job.h): get (answered inline from memory when it can),
-// getMany, range and getTimeline. Arguments are read on the main thread; sync reads write
-// their answers straight into JS memory (RunSync), async ones into pooled memory that the
+// getMany, range, getTimeline and getAsOf (as-of and latest reads). Arguments are read on the
+// main thread; sync reads write their answers straight into JS memory (RunSync or, for the
+// pinning get and getAsOf, Result), async ones into pooled or copied-out memory that the
 // completion hands to JS (js_results.h). Exported as fooSync and foo (a Promise).
 #include <cstdint>
 #include <cstring>

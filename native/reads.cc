@@ -1,4 +1,4 @@
-// Read path: point get, prefix-bounded range iteration, timeline record fetch.
+// Read path: point get, prefix-bounded range iteration, the as-of seek, timeline record fetch.
 #include <algorithm>
 #include <cstring>
 #include <memory>
