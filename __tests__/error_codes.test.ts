@@ -65,12 +65,13 @@ test('CVX_NOT_OPEN after close, from every method, sync and async; close is idem
   const syncCalls: Array<() => unknown> = [
     () => store.putSync(0, p), () => store.putManySync(0, [p]), () => store.getSync(1, 0, 1),
     () => store.rangeSync(1, 0, 0, 1), () => store.rangeColumnsSync(1, 0, 0, 1), () => store.deleteSync(1, 0, 1),
-    () => store.getTimelineSync(1, 0),
+    () => store.getTimelineSync(1, 0), () => store.getAsOfSync(1, 0, 1), () => store.getLatestSync(1, 0),
   ];
   for (const c of syncCalls) expect(codeOf(c)).toBe('CVX_NOT_OPEN');
   const asyncCalls: Array<() => Promise<unknown>> = [
     () => store.put(0, p), () => store.putMany(0, [p]), () => store.get(1, 0, 1), () => store.range(1, 0, 0, 1),
     () => store.rangeColumns(1, 0, 0, 1), () => store.delete(1, 0, 1), () => store.getTimeline(1, 0),
+    () => store.getAsOf(1, 0, 1), () => store.getLatest(1, 0),
   ];
   for (const c of asyncCalls) await expect(c()).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
 });
@@ -98,7 +99,7 @@ test('CVX_READ_ONLY', () => {
   ro.closeSync();
 });
 
-test('CVX_CORRUPTION for an undecodable timeline and a vector of the wrong size', () => {
+test('CVX_CORRUPTION for an undecodable timeline and a vector of the wrong size', async () => {
   const { dir, store } = tempStore();
   store.putSync(0, { entityId: 1, timestamp: 1, vector: [1, 2] });
   store.putSync(0, { entityId: 2, timestamp: 1, vector: [1, 2] });
@@ -110,6 +111,8 @@ test('CVX_CORRUPTION for an undecodable timeline and a vector of the wrong size'
   expect(codeOf(() => s.putSync(0, { entityId: 1, timestamp: 5, vector: [1, 2] }))).toBe('CVX_CORRUPTION');
   expect(codeOf(() => s.getSync(2, 0, 5))).toBe('CVX_CORRUPTION');
   expect(codeOf(() => s.rangeSync(2, 0, 0, 10))).toBe('CVX_CORRUPTION');
+  expect(codeOf(() => s.getAsOfSync(2, 0, 10))).toBe('CVX_CORRUPTION');
+  await expect(s.getLatest(2, 0)).rejects.toMatchObject({ code: 'CVX_CORRUPTION' });
   // getMany: the bad vector alone, and after a good one of another size.
   expect(() => s.getManySync(0, [{ entityId: 2, timestamp: 5 }])).toThrow(expect.objectContaining({
     code: 'CVX_CORRUPTION', message: expect.stringContaining('getMany: stored vector of entity 2 has 3 bytes, not a whole number of f32'),
@@ -149,10 +152,13 @@ test('CVX_IO when the store does not exist and may not be created', async () => 
 test('CVX_CORRUPTION, not a truncated answer, when a foreign key sits inside an entity prefix', () => {
   const { dir, store } = tempStore();
   for (let t = 0; t < 3; t++) store.putSync(0, { entityId: 4, timestamp: t, vector: [t] });
+  store.deleteSync(4, 0, 0); // so an as-of seek at t = 0 lands on the foreign key below timestamp 1
   store.closeSync();
   // 13 bytes: the entity-4 prefix plus one byte, sorting between its timestamps 0..2 and beyond.
   ldb(dir, '--column_family=vectors', '--key_hex', '--value_hex', 'put', '0x' + encodePrefix(4, 0).toString('hex') + '80', '0x0000803f');
   const s = HotStore.openSync(dir);
   expect(codeOf(() => s.rangeSync(4, 0, -10, 10))).toBe('CVX_CORRUPTION');
+  expect(codeOf(() => s.getAsOfSync(4, 0, 0))).toBe('CVX_CORRUPTION');
+  expect(s.getAsOfSync(4, 0, 1)!.timestamp).toBe(1); // a seek that never meets it answers
   s.closeSync();
 });

@@ -107,6 +107,8 @@ for (const [what, v] of BAD_IDS) {
   cases.push([`rangeColumns: entityId ${what}`, 'rangeColumns', [v, 0, 0, 10], 'CVX_INVALID_ARGUMENT', /entityId/]);
   cases.push([`delete: entityId ${what}`, 'delete', [v, 0, 5], 'CVX_INVALID_ARGUMENT', /entityId/]);
   cases.push([`getTimeline: entityId ${what}`, 'getTimeline', [v, 0], 'CVX_INVALID_ARGUMENT', /entityId/]);
+  cases.push([`getAsOf: entityId ${what}`, 'getAsOf', [v, 0, 5], 'CVX_INVALID_ARGUMENT', /entityId/]);
+  cases.push([`getLatest: entityId ${what}`, 'getLatest', [v, 0], 'CVX_INVALID_ARGUMENT', /entityId/]);
 }
 for (const [what, v] of BAD_TS) {
   cases.push([`put: timestamp ${what}`, 'put', [0, ok({ timestamp: v })], 'CVX_INVALID_ARGUMENT', /point\.timestamp/]);
@@ -116,6 +118,7 @@ for (const [what, v] of BAD_TS) {
   cases.push([`delete: timestamp ${what}`, 'delete', [1, 0, v], 'CVX_INVALID_ARGUMENT', /timestamp/]);
   cases.push([`range: start ${what}`, 'range', [1, 0, v, 10], 'CVX_INVALID_ARGUMENT', /start/]);
   cases.push([`range: end ${what}`, 'range', [1, 0, 0, v], 'CVX_INVALID_ARGUMENT', /end/]);
+  cases.push([`getAsOf: t ${what}`, 'getAsOf', [1, 0, v], 'CVX_INVALID_ARGUMENT', /^t must/]);
 }
 for (const [what, v] of BAD_SPACES) {
   cases.push([`put: spaceId ${what}`, 'put', [v, ok()], 'CVX_INVALID_ARGUMENT', /spaceId/]);
@@ -125,7 +128,24 @@ for (const [what, v] of BAD_SPACES) {
   cases.push([`range: spaceId ${what}`, 'range', [1, v, 0, 10], 'CVX_INVALID_ARGUMENT', /spaceId/]);
   cases.push([`delete: spaceId ${what}`, 'delete', [1, v, 5], 'CVX_INVALID_ARGUMENT', /spaceId/]);
   cases.push([`getTimeline: spaceId ${what}`, 'getTimeline', [1, v], 'CVX_INVALID_ARGUMENT', /spaceId/]);
+  cases.push([`getAsOf: spaceId ${what}`, 'getAsOf', [1, v, 5], 'CVX_INVALID_ARGUMENT', /spaceId/]);
+  cases.push([`getLatest: spaceId ${what}`, 'getLatest', [1, v], 'CVX_INVALID_ARGUMENT', /spaceId/]);
 }
+// getAsOf's tolerance: a non-negative integer of the i64 domain, number or bigint.
+const BAD_TOLERANCE: Array<[string, unknown]> = [
+  ['-1', -1], ['-1n', -1n], ['a fraction', 0.5], ['NaN', NaN], ['Infinity', Infinity], ['a string', '5'], ['null', null],
+  ['2^53 (unsafe number)', 2 ** 53], ['2^63 bigint', I64_MAX + 1n], ['an object', {}],
+];
+for (const [what, v] of BAD_TOLERANCE) {
+  cases.push([`getAsOf: tolerance ${what}`, 'getAsOf', [1, 0, 5, { tolerance: v }], 'CVX_INVALID_ARGUMENT', /options\.tolerance/]);
+}
+cases.push(
+  ['getAsOf: tolerance a getter that throws', 'getAsOf', [1, 0, 5, throwing({}, 'tolerance')], 'CVX_INVALID_ARGUMENT', /options\.tolerance/],
+  ['getAsOf: options null', 'getAsOf', [1, 0, 5, null], 'CVX_INVALID_ARGUMENT', /options/],
+  ['getAsOf: options 5', 'getAsOf', [1, 0, 5, 5], 'CVX_INVALID_ARGUMENT', /options/],
+  ['getAsOf: options a revoked Proxy', 'getAsOf', [1, 0, 5, revoked()], 'CVX_INVALID_ARGUMENT', /options/],
+  ['getAsOf: options a Proxy whose traps throw', 'getAsOf', [1, 0, 5, trapsThrow({})], 'CVX_INVALID_ARGUMENT', /options/],
+);
 for (const [what, v, code] of BAD_VECTORS) {
   cases.push([`put: vector ${what}`, 'put', [0, ok({ vector: v })], code, /point\.vector/]);
   cases.push([`putMany: vector ${what} at [2]`, 'putMany', [0, [ok({ timestamp: 100 }), ok({ timestamp: 101 }), ok({ vector: v })]], code, /points\[2\]\.vector/]);

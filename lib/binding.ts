@@ -48,6 +48,12 @@ export type NativeIterator = { readonly __cvxIterator: unique symbol };
 /** The three column families of a store. */
 export type ColumnFamilyName = 'default' | 'vectors' | 'timelines';
 
+/** getAsOf's answer from the shim: the timestamp a Number when safe, else a BigInt. */
+export interface NativeAsOf {
+  timestamp: number | bigint;
+  vector: Float32Array;
+}
+
 /** Encoded range bounds for native iterators and clear (gte wins over gt, lte over lt). */
 export interface NativeRangeOptions {
   gt?: string | Uint8Array;
@@ -168,6 +174,9 @@ export interface NativeBinding {
     h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId,
     limit: number, flags: number,
   ): Promise<NativeRange<BigInt64Array | Float64Array>>;
+  /** The point with the greatest timestamp in [minTimestamp (i64 min when absent), t]. */
+  getAsOfSync(h: NativeHandle, entityId: NativeId, spaceId: number, t: NativeId, minTimestamp?: NativeId): NativeAsOf | undefined;
+  getAsOf(h: NativeHandle, entityId: NativeId, spaceId: number, t: NativeId, minTimestamp?: NativeId): Promise<NativeAsOf | undefined>;
   getTimelineSync(h: NativeHandle, entityId: NativeId, spaceId: number): Buffer | undefined;
   getTimeline(h: NativeHandle, entityId: NativeId, spaceId: number): Promise<Buffer | undefined>;
 

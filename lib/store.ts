@@ -1,6 +1,7 @@
 // The public HotStore class. It only wires the pieces: arguments checked by validate.ts
 // (and packed by columns.ts), one native call per operation, answers shaped by shape.ts;
 // async puts go through its PutCoalescer, opening through open.ts. No engine logic lives here.
+import { asOfArgs, asOfPoint, latestArgs } from './as_of';
 import { flags, native, NativeHandle } from './binding';
 import { PutCoalescer } from './coalescer';
 import { ColumnarBatch, KeyColumns, toColumns, toKeyColumns } from './columns';
@@ -11,7 +12,7 @@ import { checkCheckpointDir, collectStats, entityTimelines, entityTimelinesSync 
 import { decodeTimeline } from './records';
 import { pointOf, pointsAt, pointsOf, viewsOf } from './shape';
 import type {
-  EntityTimeline, GetManyOptions, HotStoreOptions, IntLike, PointInput, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, RebuildReport,
+  AsOfOptions, EntityTimeline, GetManyOptions, HotStoreOptions, IntLike, PointInput, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, RebuildReport,
   RepairOptions, SalvageReport, SpaceInfo, StoreStats, TemporalPoint, VerifyOptions, VerifyReport,
 } from './types';
 import { verifyAsync, verifySync } from './verify';
@@ -172,6 +173,62 @@ export class HotStore {
     const t = checkI64(timestamp, 'timestamp');
     const v = native.getSync(this.#handle, e, toU32(spaceId, 'spaceId'), t);
     return v && pointOf(e, t, v, this.#bigint);
+  }
+
+  /**
+   * The entity's point with the greatest timestamp ≤ `t` (its state as of `t`), or undefined;
+   * with `options.tolerance`, only if that timestamp is also ≥ `t − tolerance`. One native
+   * call, one RocksDB seek: the cost does not grow with the entity's history.
+   *
+   * @example
+   * ```ts
+   * await store.put(0, { entityId: 42, timestamp: 1000, vector: [1, 2] });
+   * const p = await store.getAsOf(42, 0, 1500);                      // the point at 1000
+   * const q = await store.getAsOf(42, 0, 1500, { tolerance: 100 });  // undefined: 1000 < 1400
+   * ```
+   */
+  async getAsOf(entityId: IntLike, spaceId: number, t: IntLike, options?: AsOfOptions): Promise<TemporalPoint | undefined> {
+    const args = asOfArgs(entityId, spaceId, t, options);
+    return asOfPoint(args[0], await native.getAsOf(this.#handle, ...args), this.#bigint);
+  }
+
+  /**
+   * Synchronous {@link HotStore.getAsOf}.
+   *
+   * @example
+   * ```ts
+   * const p = store.getAsOfSync(42, 0, Date.now(), { tolerance: 60_000 }); // a point of the last minute, or undefined
+   * ```
+   */
+  getAsOfSync(entityId: IntLike, spaceId: number, t: IntLike, options?: AsOfOptions): TemporalPoint | undefined {
+    const args = asOfArgs(entityId, spaceId, t, options);
+    return asOfPoint(args[0], native.getAsOfSync(this.#handle, ...args), this.#bigint);
+  }
+
+  /**
+   * The entity's newest point in the space (getAsOf at the top of the i64 domain), or undefined.
+   *
+   * @example
+   * ```ts
+   * const latest = await store.getLatest(42, 0); // { entityId: 42, timestamp, vector } or undefined
+   * ```
+   */
+  async getLatest(entityId: IntLike, spaceId: number): Promise<TemporalPoint | undefined> {
+    const args = latestArgs(entityId, spaceId);
+    return asOfPoint(args[0], await native.getAsOf(this.#handle, ...args), this.#bigint);
+  }
+
+  /**
+   * Synchronous {@link HotStore.getLatest}.
+   *
+   * @example
+   * ```ts
+   * const latest = store.getLatestSync(42, 0);
+   * ```
+   */
+  getLatestSync(entityId: IntLike, spaceId: number): TemporalPoint | undefined {
+    const args = latestArgs(entityId, spaceId);
+    return asOfPoint(args[0], native.getAsOfSync(this.#handle, ...args), this.#bigint);
   }
 
   /**

@@ -41,6 +41,16 @@ export interface RangeOptions {
   reverse?: boolean;
 }
 
+/** {@link HotStore.getAsOf}'s options. */
+export interface AsOfOptions {
+  /**
+   * How far before `t` the point may be: only a point with `t − tolerance ≤ timestamp ≤ t`
+   * is returned. A non-negative integer in the i64 domain (number or bigint); `t − tolerance`
+   * below −2^63 counts from −2^63. Absent: no limit.
+   */
+  tolerance?: IntLike;
+}
+
 /** {@link HotStore.getManySync}'s options. */
 export interface GetManyOptions {
   /**

@@ -84,6 +84,16 @@ export function checkI64(v: unknown, name: string): IntLike {
   throw invalidArgument(`${name} must be an integer in [-2^63, 2^63-1] (a safe-integer number or a bigint), got ${describe(v)}`);
 }
 
+/** A non-negative width in the i64 domain (a tolerance): [0, 2^63-1]; returned unchanged. */
+export function checkTolerance(v: unknown, name: string): IntLike {
+  if (typeof v === 'number') {
+    if (Number.isSafeInteger(v) && v >= 0) return v;
+  } else if (typeof v === 'bigint') {
+    if (v >= 0n && v <= I64_MAX) return v;
+  }
+  throw invalidArgument(`${name} must be an integer in [0, 2^63-1] (a safe-integer number or a bigint), got ${describe(v)}`);
+}
+
 export function toU64(v: unknown, name: string): bigint {
   return BigInt(checkU64(v, name));
 }

@@ -3,6 +3,7 @@
 // libuv pool thread for async ones. Callers have already entered the store.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -106,6 +107,13 @@ struct PointKey {
 };
 Status GetVectors(Store& s, uint32_t space, const std::vector<PointKey>& keys, VectorSink* sink,
                   std::vector<uint8_t>* found, uint32_t* dim);
+
+// As-of read: the point of (entity, space) with the greatest timestamp in [min_ts, at], by one
+// SeekForPrev. Returns the iterator positioned on it, with *ts and *value (pinned by the
+// iterator: valid while it lives, which must end before the store is left); nullptr when
+// there is none or on error (*status).
+std::unique_ptr<rocksdb::Iterator> SeekAsOf(Store& s, uint64_t entity, uint32_t space, int64_t at, int64_t min_ts,
+                                            int64_t* ts, rocksdb::Slice* value, Status* status);
 
 // The raw CBOR timeline record (decoded in TypeScript); *found false when absent.
 Status GetTimelineRecord(Store& s, uint64_t entity, uint32_t space, std::string* record, bool* found);

@@ -1,4 +1,4 @@
-// Read path: point get, prefix-bounded range iteration, timeline record fetch.
+// Read path: point get, prefix-bounded range iteration, the as-of seek, timeline record fetch.
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -140,6 +140,45 @@ Status RangeScan(Store& s, const RangeQuery& q, VectorSink* sink, RangeResult* o
     if (q.limit && out->timestamps.size() >= q.limit) break;
   }
   return Status::FromRocks(it->status(), "range");
+}
+
+std::unique_ptr<rocksdb::Iterator> SeekAsOf(Store& s, uint64_t entity, uint32_t space, int64_t at, int64_t min_ts,
+                                            int64_t* ts, rocksdb::Slice* value, Status* status) {
+  *status = Status::Ok();
+  if (min_ts > at) return nullptr;  // an empty window (lib/ never sends one)
+  char lo[kKeySize], target[kKeySize];
+  EncodeKey(lo, entity, space, min_ts);
+  EncodeKey(target, entity, space, at);
+  // The prefix read options of a range (prefix bloom, prefix_same_as_start) and a lower bound
+  // at the window's oldest key: one SeekForPrev lands on the answer, or leaves the window,
+  // whatever the length of the entity's history or the tombstones below the window.
+  rocksdb::ReadOptions ro = RangeReadOptions(1);
+  rocksdb::Slice lower(lo, kKeySize);
+  ro.iterate_lower_bound = &lower;
+  std::unique_ptr<rocksdb::Iterator> it(s.db()->NewIterator(ro, s.vectors_cf()));
+  it->SeekForPrev(rocksdb::Slice(target, kKeySize));
+  if (!it->Valid()) {
+    *status = Status::FromRocks(it->status(), "getAsOf");
+    return nullptr;
+  }
+  rocksdb::Slice k = it->key();
+  if (k.size() < kPrefixSize || memcmp(k.data(), lo, kPrefixSize) != 0) return nullptr;
+  if (k.size() != kKeySize) {
+    *status = Status::Make(Code::kCorruption, "getAsOf: a " + std::to_string(k.size()) +
+                                                  "-byte key inside the entity's prefix is not a vector key");
+    return nullptr;
+  }
+  *ts = DecodeKeyTimestamp(k.data());
+  if (*ts < min_ts || *ts > at) return nullptr;
+  *value = it->value();
+  size_t want = 0;
+  if (!VectorSizeOk(value->size(), &want)) {
+    *status = BadVectorSize("getAsOf: stored vector of entity " + std::to_string(entity) + " at timestamp " +
+                                std::to_string(*ts),
+                            value->size(), 0);
+    return nullptr;
+  }
+  return it;
 }
 
 Status GetVectors(Store& s, uint32_t space, const std::vector<PointKey>& keys, VectorSink* sink,

@@ -1,6 +1,6 @@
 // The script `npm run test:memcheck` runs under valgrind memcheck: a small pass over every
 // native path — open/close (sync and async), put/putMany (row and columnar, number and
-// bigint), get, range, rangeColumns (small and large, sync and async), delete, getTimeline, verify/repair over records
+// bigint), get, range, rangeColumns (small and large, sync and async), delete, getTimeline, getAsOf/getLatest, verify/repair over records
 // corrupted through RocksDB, refused arguments (errors made through the JS factory),
 // CVX_LOCKED, a read-only handle beside the writer (a secondary), calls after close, a store
 // left to the GC and one left open at exit, and the fault paths of memcheck_faults.ts (salvage,
@@ -62,6 +62,11 @@ async function main() {
   await s.delete(9, 0, 12345);
   s.getTimelineSync(9, 0);
   await s.getTimeline(0, 0);
+  // as-of reads: found (pinned by the iterator, sync; copied out, async), absent, tolerance
+  s.getAsOfSync(9, 0, 20);
+  await s.getAsOf(9, 0, 20, { tolerance: 5 });
+  s.getLatestSync(12, 2);
+  await s.getLatest(99, 0);
   // corrupt through RocksDB, then verify and repair
   const prefix = Buffer.alloc(12);
   prefix.writeBigUInt64BE(9n, 0);
@@ -87,6 +92,8 @@ async function main() {
   [...beside.entitiesSync()];
   beside.verifySync();
   beside.getManySync(0, [{ entityId: 9, timestamp: 3 }, { entityId: 1, timestamp: 0 }]);
+  beside.getAsOfSync(9, 0, 30);
+  await beside.getLatest(9, 0);
   expectCode(() => beside.checkpointSync(path.join(root, 'no-checkpoint')), 'CVX_READ_ONLY');
   await beside.close();
   // close with work in flight, then calls after close

@@ -35,6 +35,8 @@ function allJobs() {
   jobs.push({ id: 'res:open', contender: 'res', phase: 'open', figures: ['res.open'], optIn: true });
   jobs.push({ id: 'res:stores', contender: 'res', phase: 'stores', figures: ['res.stores'], optIn: true });
   jobs.push({ id: 'res:bloom', contender: 'res', phase: 'bloom', figures: ['res.bloom'], optIn: true });
+  // As-of reads (jobs/as_of.js): only when named, --only asof.
+  jobs.push({ id: 'asof:reads', contender: 'asof', phase: 'reads', figures: ['asof.getAsOfSync', 'asof.rangeEmulation', 'asof.getSync'], optIn: true });
   return jobs;
 }
 
@@ -51,6 +53,9 @@ function commandFor(job, cfg, dir, limitBin, resourcesBin) {
   if (job.contender === 'res') {
     const desc = { phase: job.phase, dir, entities: cfg.entities, points: cfg.points, dim: cfg.dim, batch: cfg.batch, resources: resourcesBin };
     return [process.execPath, ['--expose-gc', path.join(JOBS_DIR, 'resources.js'), JSON.stringify(desc)]];
+  }
+  if (job.contender === 'asof') {
+    return [process.execPath, [path.join(JOBS_DIR, 'as_of.js'), JSON.stringify({ phase: job.phase, dir })]];
   }
   if (job.contender === 'cpp') {
     const args = ['--phase', job.phase, '--dir', dir, '--entities', cfg.entities, '--points', cfg.points, '--dim', cfg.dim,
