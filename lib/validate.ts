@@ -64,34 +64,30 @@ export function field(obj: object, key: PropertyKey, name: string): unknown {
   }
 }
 
+/**
+ * An integer in [lo, hi] as a safe-integer number or a bigint, returned unchanged for the shim;
+ * `range` is how the message writes the bounds. The one check behind the three below.
+ */
+function checkIntIn(v: unknown, name: string, lo: bigint, hi: bigint, range: string): IntLike {
+  if (typeof v === 'number' ? Number.isSafeInteger(v) && v >= Number(lo) : typeof v === 'bigint' && v >= lo && v <= hi) {
+    return v as IntLike;
+  }
+  throw invalidArgument(`${name} must be an integer in ${range} (a safe-integer number or a bigint), got ${describe(v)}`);
+}
+
 /** An unsigned 64-bit id; returned unchanged (number or bigint) for the shim. */
 export function checkU64(v: unknown, name: string): IntLike {
-  if (typeof v === 'number') {
-    if (Number.isSafeInteger(v) && v >= 0) return v;
-  } else if (typeof v === 'bigint') {
-    if (v >= 0n && v <= U64_MAX) return v;
-  }
-  throw invalidArgument(`${name} must be an integer in [0, 2^64-1] (a safe-integer number or a bigint), got ${describe(v)}`);
+  return checkIntIn(v, name, 0n, U64_MAX, '[0, 2^64-1]');
 }
 
 /** A signed 64-bit timestamp; returned unchanged for the shim. */
 export function checkI64(v: unknown, name: string): IntLike {
-  if (typeof v === 'number') {
-    if (Number.isSafeInteger(v)) return v;
-  } else if (typeof v === 'bigint') {
-    if (v >= I64_MIN && v <= I64_MAX) return v;
-  }
-  throw invalidArgument(`${name} must be an integer in [-2^63, 2^63-1] (a safe-integer number or a bigint), got ${describe(v)}`);
+  return checkIntIn(v, name, I64_MIN, I64_MAX, '[-2^63, 2^63-1]');
 }
 
 /** A non-negative width in the i64 domain (a tolerance): [0, 2^63-1]; returned unchanged. */
 export function checkTolerance(v: unknown, name: string): IntLike {
-  if (typeof v === 'number') {
-    if (Number.isSafeInteger(v) && v >= 0) return v;
-  } else if (typeof v === 'bigint') {
-    if (v >= 0n && v <= I64_MAX) return v;
-  }
-  throw invalidArgument(`${name} must be an integer in [0, 2^63-1] (a safe-integer number or a bigint), got ${describe(v)}`);
+  return checkIntIn(v, name, 0n, I64_MAX, '[0, 2^63-1]');
 }
 
 export function toU64(v: unknown, name: string): bigint {
