@@ -6,6 +6,7 @@
       "sources": [
         "native/addon.cc",
         "native/admin.cc",
+        "native/as_of_many.cc",
         "native/codec.cc",
         "native/cursor.cc",
         "native/damage_probe.cc",
@@ -13,6 +14,7 @@
         "native/error_recovery.cc",
         "native/info_log.cc",
         "native/js_admin.cc",
+        "native/js_as_of.cc",
         "native/js_damage.cc",
         "native/js_level.cc",
         "native/js_lifetime.cc",

@@ -89,7 +89,7 @@ test('an into that is not a non-empty Float32Array is refused naming it, and onl
     expect(() => store.rangeColumnsSync(1, 0, 0, 1000, { into } as never)).toThrow(expect.objectContaining({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(message) }));
   }
   const into = new Float32Array(64);
-  const onlySync = { code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options\.into is taken by rangeColumnsSync and getManySync only/) };
+  const onlySync = { code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options\.into is taken by rangeColumnsSync, getManySync and getManyAsOfSync only/) };
   await expect(store.rangeColumns(1, 0, 0, 1000, { into } as never)).rejects.toMatchObject(onlySync);
   await expect(store.range(1, 0, 0, 1000, { into } as never)).rejects.toMatchObject(onlySync);
   expect(() => store.rangeSync(1, 0, 0, 1000, { into } as never)).toThrow(expect.objectContaining(onlySync));
@@ -141,7 +141,7 @@ test('getManySync into too small is refused naming it; async getMany never takes
   expect(() => store.getManySync(0, keys, { into: new Float64Array(64) } as never)).toThrow(expect.objectContaining({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options\.into must be a Float32Array/) }));
   expect(() => store.getManySync(0, keys, 5 as never)).toThrow(expect.objectContaining({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options must be an object/) }));
   const room = new Float32Array(4 * DIM);
-  await expect(store.getMany(0, keys, { into: room })).rejects.toMatchObject({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options\.into is taken by rangeColumnsSync and getManySync only/) });
+  await expect(store.getMany(0, keys, { into: room })).rejects.toMatchObject({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^options\.into is taken by rangeColumnsSync, getManySync and getManyAsOfSync only/) });
   const rawGetMany = native.getMany as unknown as (...args: unknown[]) => Promise<unknown>;
   await expect(rawGetMany(store._handle, 0, new Float64Array([1]), new Float64Array([0]), room)).rejects.toMatchObject({ code: 'CVX_INVALID_ARGUMENT' });
   expect(Array.from(room)).toEqual(Array(4 * DIM).fill(0));

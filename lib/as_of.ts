@@ -1,11 +1,14 @@
-// As-of reads (getAsOf / getLatest): their argument checks, the window's lower bound
-// (t − tolerance, saturated at the i64 minimum) and the shaping of the shim's answer.
-// HotStore's methods stay thin: check here, one native call, shape here.
-import type { NativeAsOf, NativeId } from './binding';
+// As-of reads (getAsOf / getLatest / getManyAsOf): their argument checks, the window's lower
+// bound (t − tolerance, saturated at the i64 minimum; getManyAsOf's shim computes it per entity)
+// and the shaping of the shim's answers. HotStore's methods stay thin: check here, one native
+// call, shape here.
+import type { NativeAsOf, NativeAsOfColumns, NativeId } from './binding';
+import { IdColumn, iterableColumn, TimestampColumn } from './columns';
+import { invalidArgument } from './errors';
 import { I64_MAX, I64_MIN } from './ints';
 import { pointOf } from './shape';
-import type { AsOfOptions, IntLike, TemporalPoint } from './types';
-import { checkI64, checkTolerance, checkU64, readOptions, toU32 } from './validate';
+import type { AsOfColumns, AsOfOptions, IntLike, ManyAsOfOptions, TemporalPoint } from './types';
+import { checkI64, checkInto, checkTolerance, checkU64, readOptions, toU32 } from './validate';
 
 /** The shim's arguments after the entity, as checked: [entityId, spaceId, t, minTimestamp?]. */
 export type AsOfArgs = [NativeId, number, NativeId, NativeId | undefined];
@@ -34,4 +37,37 @@ export function latestArgs(entityId: unknown, spaceId: unknown): AsOfArgs {
 /** The shim's answer as a point of `entityId` in the store's integer mode. */
 export function asOfPoint(entityId: IntLike, got: NativeAsOf | undefined, bigint: boolean): TemporalPoint | undefined {
   return got && pointOf(entityId, got.timestamp, got.vector, bigint);
+}
+
+/** getManyAsOf's shim arguments as checked: [spaceId, entityIds, t (one, or one per entity), tolerance?]. */
+export type ManyAsOfArgs = [number, IdColumn, NativeId | TimestampColumn, NativeId | undefined];
+
+/**
+ * Checks getManyAsOf's arguments: entityIds and a column t as typed columns or iterables of
+ * integers, a column t of one element per entity, and the options (`into` only where
+ * `intoAllowed`, the sync form).
+ */
+export function manyAsOfArgs(
+  spaceId: unknown, entityIds: unknown, t: unknown, options: unknown, intoAllowed: boolean,
+): { args: ManyAsOfArgs; into: Float32Array | undefined } {
+  const space = toU32(spaceId, 'spaceId');
+  const ids = iterableColumn(entityIds, 'entityIds', checkU64, true) as IdColumn;
+  let at: NativeId | TimestampColumn;
+  if (t !== null && typeof t === 'object') {
+    at = iterableColumn(t, 't', checkI64, false) as TimestampColumn;
+    if (at.length !== ids.length) {
+      throw invalidArgument(`t must be one timestamp or have one element per entityId (${ids.length}), got ${at.length}`);
+    }
+  } else {
+    at = checkI64(t, 't');
+  }
+  const o = readOptions<ManyAsOfOptions>(options, ['tolerance', 'into']);
+  const tolerance = o.tolerance === undefined ? undefined : checkTolerance(o.tolerance, 'options.tolerance');
+  return { args: [space, ids, at, tolerance], into: checkInto(o.into, intoAllowed) };
+}
+
+/** The shim's columns as {@link AsOfColumns}: with `into`, `vectors` is the view of it the rows were written to. */
+export function asOfColumns(got: NativeAsOfColumns, into: Float32Array | undefined): AsOfColumns {
+  if (into) got.vectors = into.subarray(0, got.count * got.dim);
+  return got as AsOfColumns;
 }

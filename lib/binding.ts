@@ -42,6 +42,15 @@ export interface NativeGetManyInto {
   found: Uint8Array;
 }
 
+/** getManyAsOf's answer from the shim; without `vectors` when they were written into `into`. */
+export interface NativeAsOfColumns {
+  count: number;
+  dim: number;
+  found: Uint8Array;
+  timestamps: BigInt64Array;
+  vectors?: Float32Array;
+}
+
 /** Opaque, type-tagged native iterator handle (see native/js_level.cc). */
 export type NativeIterator = { readonly __cvxIterator: unique symbol };
 
@@ -177,6 +186,14 @@ export interface NativeBinding {
   /** The point with the greatest timestamp in [minTimestamp (i64 min when absent), t]. */
   getAsOfSync(h: NativeHandle, entityId: NativeId, spaceId: number, t: NativeId, minTimestamp?: NativeId): NativeAsOf | undefined;
   getAsOf(h: NativeHandle, entityId: NativeId, spaceId: number, t: NativeId, minTimestamp?: NativeId): Promise<NativeAsOf | undefined>;
+  getManyAsOfSync(
+    h: NativeHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, t: NativeId | Float64Array | BigInt64Array,
+    tolerance: NativeId | undefined, into?: Float32Array,
+  ): NativeAsOfColumns;
+  getManyAsOf(
+    h: NativeHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, t: NativeId | Float64Array | BigInt64Array,
+    tolerance: NativeId | undefined,
+  ): Promise<NativeAsOfColumns>;
   getTimelineSync(h: NativeHandle, entityId: NativeId, spaceId: number): Buffer | undefined;
   getTimeline(h: NativeHandle, entityId: NativeId, spaceId: number): Promise<Buffer | undefined>;
 

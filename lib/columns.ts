@@ -1,6 +1,6 @@
-// Columnar packing: putMany's points or batch and getMany's keys as the flat columns the shim
-// reads (entity ids, timestamps, vectors), through the one integer-column packer that
-// putMany, getMany and the put coalescer share.
+// Columnar packing: putMany's points or batch, getMany's keys and getManyAsOf's columns as the
+// flat columns the shim reads (entity ids, timestamps, vectors), through the one integer-column
+// packer that putMany, getMany, getManyAsOf and the put coalescer share.
 import { invalidArgument, makeError } from './errors';
 import type { IntLike, PointInput, PointKey } from './types';
 import { elementCount, plainView, typedArrayKind } from './typed';
@@ -89,6 +89,29 @@ function intColumn(
   const arr = v as ArrayLike<unknown>;
   const checked: IntLike[] = new Array(n);
   for (let i = 0; i < n; i++) checked[i] = check(field(arr, i, `${name}[${i}]`), `${name}[${i}]`);
+  return packInts(checked, itself, unsigned);
+}
+
+/**
+ * A column of integers given as a typed column (passed as it is: the shim checks each element as
+ * it copies it) or as any iterable of integers (each checked by `check`, then packed):
+ * getManyAsOf's entityIds and t.
+ */
+export function iterableColumn(
+  v: unknown, name: string, check: (x: unknown, name: string) => IntLike, unsigned: boolean,
+): IdColumn | TimestampColumn {
+  const typed = typedColumn(v, unsigned);
+  if (typed) return typed;
+  if (v === null || typeof v !== 'object' || typeof field(v, Symbol.iterator, name) !== 'function') {
+    const kinds = unsigned ? 'a Float64Array or BigUint64Array' : 'a Float64Array or BigInt64Array';
+    throw invalidArgument(`${name} must be an iterable of integers or ${kinds}`);
+  }
+  const checked: IntLike[] = [];
+  try {
+    for (const x of v as Iterable<unknown>) checked.push(check(x, `${name}[${checked.length}]`));
+  } catch (e) {
+    throw unreadable(`${name}[${checked.length}]`, e);
+  }
   return packInts(checked, itself, unsigned);
 }
 

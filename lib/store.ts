@@ -1,7 +1,7 @@
 // The public HotStore class. It only wires the pieces: arguments checked by validate.ts
 // (and packed by columns.ts), one native call per operation, answers shaped by shape.ts;
 // async puts go through its PutCoalescer, opening through open.ts. No engine logic lives here.
-import { asOfArgs, asOfPoint, latestArgs } from './as_of';
+import { asOfArgs, asOfColumns, asOfPoint, latestArgs, manyAsOfArgs } from './as_of';
 import { flags, native, NativeHandle } from './binding';
 import { PutCoalescer } from './coalescer';
 import { ColumnarBatch, KeyColumns, toColumns, toKeyColumns } from './columns';
@@ -12,7 +12,7 @@ import { checkCheckpointDir, collectStats, entityTimelines, entityTimelinesSync 
 import { decodeTimeline } from './records';
 import { pointOf, pointsAt, pointsOf, viewsOf } from './shape';
 import type {
-  AsOfOptions, EntityTimeline, GetManyOptions, HotStoreOptions, IntLike, PointInput, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, RebuildReport,
+  AsOfColumns, AsOfOptions, EntityTimeline, GetManyOptions, HotStoreOptions, IntLike, ManyAsOfOptions, PointInput, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, RebuildReport,
   RepairOptions, SalvageReport, SpaceInfo, StoreStats, TemporalPoint, VerifyOptions, VerifyReport,
 } from './types';
 import { verifyAsync, verifySync } from './verify';
@@ -229,6 +229,50 @@ export class HotStore {
   getLatestSync(entityId: IntLike, spaceId: number): TemporalPoint | undefined {
     const args = latestArgs(entityId, spaceId);
     return asOfPoint(args[0], native.getAsOfSync(this.#handle, ...args), this.#bigint);
+  }
+
+  /**
+   * getAsOf for many entities of one space in one native call: row i answers `entityIds[i]` at
+   * `t` (one timestamp for all) or at `t[i]` (a column of one per entity), within the tolerance.
+   * The answer is columns: `found`, `timestamps` and one `count × dim` matrix of vectors (zeros
+   * where nothing was found), all from one moment of the store.
+   *
+   * @example
+   * ```ts
+   * await store.put(0, { entityId: 1, timestamp: 1000, vector: [1, 2] });
+   * await store.put(0, { entityId: 2, timestamp: 3000, vector: [3, 4] });
+   * const { found, timestamps, vectors } = await store.getManyAsOf(0, [1, 2, 3], 2000);
+   * // found [1, 0, 0]: entity 2's point is after t, entity 3 has none; timestamps[0] === 1000n;
+   * // vectors [1, 2, 0, 0, 0, 0]
+   * const perEvent = await store.getManyAsOf(0, [1, 2], [1500, 3500], { tolerance: 1000 }); // found [1, 1]
+   * ```
+   */
+  async getManyAsOf(
+    spaceId: number, entityIds: Iterable<IntLike> | Float64Array | BigUint64Array,
+    t: IntLike | Iterable<IntLike> | Float64Array | BigInt64Array, options?: AsOfOptions,
+  ): Promise<AsOfColumns> {
+    const { args } = manyAsOfArgs(spaceId, entityIds, t, options, false);
+    return asOfColumns(await native.getManyAsOf(this.#handle, ...args), undefined);
+  }
+
+  /**
+   * Synchronous {@link HotStore.getManyAsOf}. With `options.into`, row i is written at element
+   * `i * dim` of the caller's Float32Array and `vectors` is a view of it: a batch of as-of
+   * lookups lands in one reused matrix, with no fresh memory per call.
+   *
+   * @example
+   * ```ts
+   * const ids = new Float64Array([1, 2, 3]);
+   * const into = new Float32Array(ids.length * 2); // room for 3 entities of dim 2
+   * const { found, vectors } = store.getManyAsOfSync(0, ids, Date.now(), { into }); // vectors: a view of into
+   * ```
+   */
+  getManyAsOfSync(
+    spaceId: number, entityIds: Iterable<IntLike> | Float64Array | BigUint64Array,
+    t: IntLike | Iterable<IntLike> | Float64Array | BigInt64Array, options?: ManyAsOfOptions,
+  ): AsOfColumns {
+    const { args, into } = manyAsOfArgs(spaceId, entityIds, t, options, true);
+    return asOfColumns(native.getManyAsOfSync(this.#handle, ...args, into), into);
   }
 
   /**

@@ -51,6 +51,35 @@ export interface AsOfOptions {
   tolerance?: IntLike;
 }
 
+/** {@link HotStore.getManyAsOfSync}'s options: getAsOf's tolerance, and a matrix to read into. */
+export interface ManyAsOfOptions extends AsOfOptions {
+  /**
+   * Where to write the vectors instead of a new Float32Array: entity i's row at element
+   * `i * dim` (zeros where none was found), and the answer's `vectors` a view of it
+   * (`into.subarray(0, count * dim)`). It must hold `entityIds.length * dim` floats
+   * (`CVX_INVALID_ARGUMENT` otherwise, with `into` untouched). Sync only.
+   */
+  into?: Float32Array;
+}
+
+/**
+ * {@link HotStore.getManyAsOf}'s answer, one row per entity asked, in the order asked:
+ * entity i's point is `timestamps[i]` and `vectors.subarray(i * dim, (i + 1) * dim)` when
+ * `found[i] === 1`.
+ */
+export interface AsOfColumns {
+  /** The number of entities asked (`entityIds.length`). */
+  count: number;
+  /** The space's dimension; 0 when the space was never written. */
+  dim: number;
+  /** `found[i] === 1` when entity i has a point in `[t_i − tolerance, t_i]`, else 0. */
+  found: Uint8Array;
+  /** The found point's timestamp (0 where none was found); a BigInt64Array in every integer mode. */
+  timestamps: BigInt64Array;
+  /** `count * dim` floats, row i at element `i * dim`, zeros where none was found. */
+  vectors: Float32Array;
+}
+
 /** {@link HotStore.getManySync}'s options. */
 export interface GetManyOptions {
   /**

@@ -247,9 +247,9 @@ export function checkRange(start: unknown, end: unknown, options: unknown, intoA
  * the answer is made of are carved by the language, never by a subclass's code. It may be
  * shared memory: it is only written, never trusted.
  */
-function checkInto(v: unknown, allowed: boolean): Float32Array | undefined {
+export function checkInto(v: unknown, allowed: boolean): Float32Array | undefined {
   if (v === undefined) return undefined;
-  if (!allowed) throw invalidArgument('options.into is taken by rangeColumnsSync and getManySync only');
+  if (!allowed) throw invalidArgument('options.into is taken by rangeColumnsSync, getManySync and getManyAsOfSync only');
   if (typedArrayKind(v) !== 'Float32Array') throw invalidArgument(`options.into must be a Float32Array, got ${describe(v)}`);
   const into = v as Float32Array;
   if (elementCount(into) === 0) throw invalidArgument('options.into is empty (or its buffer was detached)');

@@ -14,6 +14,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   cvx::RegisterLifetime(env, exports);
   cvx::RegisterWrites(env, exports);
   cvx::RegisterReads(env, exports);
+  cvx::RegisterAsOf(env, exports);
   cvx::RegisterLevel(env, exports);
   cvx::RegisterAdmin(env, exports);
   cvx::RegisterVerify(env, exports);

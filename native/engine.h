@@ -115,6 +115,29 @@ Status GetVectors(Store& s, uint32_t space, const std::vector<PointKey>& keys, V
 std::unique_ptr<rocksdb::Iterator> SeekAsOf(Store& s, uint64_t entity, uint32_t space, int64_t at, int64_t min_ts,
                                             int64_t* ts, rocksdb::Slice* value, Status* status);
 
+// The corruption of a stored vector of the wrong size; `what` names it ("get: stored vector of
+// entity 7"), `want` is the size expected (0: any whole, non-zero number of f32).
+Status BadVectorSize(const std::string& what, size_t size, size_t want);
+
+// Batch as-of read (getManyAsOf): for each key, the point of (entity, space) with the greatest
+// timestamp in [min_ts, at]. `dim` is the space's dimension (Store::SpaceDim; 0 answers every key
+// not found). Row i of the answer goes to `out`: found[i] 0 or 1, timestamps[i] (0 where not
+// found) and dim floats at vectors + i·dim·4 (zeros where not found); every byte of the three is
+// written. One iterator for the whole call (one SeekForPrev per key), so the answer is from one
+// moment; `snapshot` (nullptr: the latest state) is that moment when given.
+struct AsOfKey {
+  uint64_t entity;
+  int64_t at;
+  int64_t min_ts;
+};
+struct AsOfRows {
+  uint8_t* found;
+  int64_t* timestamps;
+  char* vectors;
+};
+Status GetManyAsOf(Store& s, uint32_t space, const std::vector<AsOfKey>& keys, uint32_t dim, const AsOfRows& out,
+                   const rocksdb::Snapshot* snapshot);
+
 // The raw CBOR timeline record (decoded in TypeScript); *found false when absent.
 Status GetTimelineRecord(Store& s, uint64_t entity, uint32_t space, std::string* record, bool* found);
 

@@ -1,8 +1,8 @@
 // The read operations as Jobs (see job.h): get (answered inline from memory when it can),
-// getMany, range, getTimeline and getAsOf (as-of and latest reads). Arguments are read on the
+// getMany, range and getTimeline; the as-of reads are in js_as_of.cc. Arguments are read on the
 // main thread; sync reads write their answers straight into JS memory (RunSync or, for the
-// pinning get and getAsOf, Result), async ones into pooled or copied-out memory that the
-// completion hands to JS (js_results.h). Exported as fooSync and foo (a Promise).
+// pinning get, Result), async ones into pooled or copied-out memory that the completion hands
+// to JS (js_results.h). Exported as fooSync and foo (a Promise).
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -15,8 +15,6 @@
 
 namespace cvx {
 namespace {
-
-constexpr int64_t kMaxSafeInt = 9007199254740991LL;
 
 struct GetJob {
   static constexpr const char* kName = "cvx.get";
@@ -201,57 +199,6 @@ struct GetManyJob {
   }
 };
 
-// (handle, entityId, spaceId, at[, minTs]): the point with the greatest timestamp in
-// [minTs, at] (minTs: the i64 minimum when absent), as { timestamp, vector }, or undefined.
-// The timestamp is a Number when it is a safe integer, else a BigInt (lib/ converts or refuses
-// it as the store's integer mode says). One SeekForPrev; the vector is pinned by the iterator
-// until Result (sync) or copied out on the pool (async), as get's is.
-struct AsOfJob {
-  static constexpr const char* kName = "cvx.getAsOf";
-  static constexpr Hooks kHooks = Hooks::kPins;
-  uint64_t entity;
-  uint32_t space;
-  int64_t at;
-  int64_t min_ts = INT64_MIN;
-  std::unique_ptr<rocksdb::Iterator> it;
-  rocksdb::Slice value;
-  std::string owned;
-  bool detached = false;
-  bool found = false;
-  int64_t ts = 0;
-
-  explicit AsOfJob(const Napi::CallbackInfo& info)
-      : entity(ReadU64(info[1], "entityId")), space(ReadU32(info[2], "spaceId")), at(ReadI64(info[3], "t")) {
-    if (info.Length() > 4 && !info[4].IsUndefined()) min_ts = ReadI64(info[4], "minTimestamp");
-  }
-  Status Run(Store& s) {
-    Status st;
-    it = SeekAsOf(s, entity, space, at, min_ts, &ts, &value, &st);
-    found = it != nullptr;
-    return st;
-  }
-  // Async only: the completion runs after the store was left, so the pin must not survive.
-  void Detach() {
-    if (found) owned.assign(value.data(), value.size());
-    detached = true;
-  }
-  void Unpin() {
-    value = rocksdb::Slice();
-    it.reset();
-  }
-  Napi::Value Result(Napi::Env env) {
-    if (!found) return env.Undefined();
-    Napi::Object out = Napi::Object::New(env);
-    if (ts <= kMaxSafeInt && ts >= -kMaxSafeInt) {
-      out.Set("timestamp", Napi::Number::New(env, static_cast<double>(ts)));
-    } else {
-      out.Set("timestamp", Napi::BigInt::New(env, ts));
-    }
-    out.Set("vector", FloatsToJs(env, detached ? rocksdb::Slice(owned) : value));
-    return out;
-  }
-};
-
 struct TimelineJob {
   static constexpr const char* kName = "cvx.getTimeline";
   static constexpr Hooks kHooks = Hooks::kNone;
@@ -276,7 +223,6 @@ void RegisterReads(Napi::Env env, Napi::Object exports) {
   ExportJob<GetManyJob>(env, exports, "getMany");
   ExportJob<RangeJob>(env, exports, "range");
   ExportJob<TimelineJob>(env, exports, "getTimeline");
-  ExportJob<AsOfJob>(env, exports, "getAsOf");
 }
 
 }  // namespace cvx

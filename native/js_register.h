@@ -8,6 +8,7 @@ void RegisterFlags(Napi::Env env, Napi::Object exports);     // js_support.cc (f
 void RegisterLifetime(Napi::Env env, Napi::Object exports);  // js_lifetime.cc
 void RegisterWrites(Napi::Env env, Napi::Object exports);    // js_writes.cc
 void RegisterReads(Napi::Env env, Napi::Object exports);     // js_reads.cc
+void RegisterAsOf(Napi::Env env, Napi::Object exports);     // js_as_of.cc
 void RegisterLevel(Napi::Env env, Napi::Object exports);     // js_level.cc
 void RegisterAdmin(Napi::Env env, Napi::Object exports);     // js_admin.cc
 void RegisterVerify(Napi::Env env, Napi::Object exports);    // js_verify.cc

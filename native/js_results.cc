@@ -106,7 +106,7 @@ Napi::TypedArray ResultView(Napi::Env env, const ResultBuffer& b, napi_typedarra
   return Napi::TypedArray(env, array);
 }
 
-ResultArray NewResultArray(Napi::Env env, napi_typedarray_type type, size_t count) {
+Status TryNewResultArray(Napi::Env env, napi_typedarray_type type, size_t count, ResultArray* out) {
   size_t width = 1;
   switch (type) {
     case napi_int16_array: case napi_uint16_array: width = 2; break;
@@ -114,8 +114,17 @@ ResultArray NewResultArray(Napi::Env env, napi_typedarray_type type, size_t coun
     case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: width = 8; break;
     default: break;
   }
-  ResultBuffer b = NewResultBuffer(env, count * width);
-  return ResultArray{ResultView(env, b, type, count), b.data};
+  ResultBuffer b{Napi::ArrayBuffer(), 0, nullptr};
+  Status st = TryNewResultBuffer(env, count * width, &b);
+  if (st.ok()) *out = ResultArray{ResultView(env, b, type, count), b.data};
+  return st;
+}
+
+ResultArray NewResultArray(Napi::Env env, napi_typedarray_type type, size_t count) {
+  ResultArray out{Napi::TypedArray(), nullptr};
+  Status st = TryNewResultArray(env, type, count, &out);
+  if (!st.ok()) Throw(env, st);
+  return out;
 }
 
 Napi::Value PooledFloatsToJs(Napi::Env env, PooledBytes&& vectors) {

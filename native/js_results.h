@@ -66,6 +66,9 @@ struct ResultArray {
   void* data;
 };
 ResultArray NewResultArray(Napi::Env env, napi_typedarray_type type, size_t count);
+// The same without throwing: CVX_IO when the memory cannot be had (for RunSync, whose answer is
+// a status).
+Status TryNewResultArray(Napi::Env env, napi_typedarray_type type, size_t count, ResultArray* out);
 
 // A Float32Array holding a copy of `bytes` (raw little-endian f32).
 inline Napi::TypedArray FloatsToJs(Napi::Env env, rocksdb::Slice bytes) {
@@ -146,7 +149,7 @@ struct IntoBuffer {
   // Reads info[index] when present: undefined, or a Float32Array.
   void Read(const Napi::CallbackInfo& info, size_t index);
   Status RefusedAsync() const {
-    return Status::Make(Code::kInvalidArgument, "options.into is taken by rangeColumnsSync and getManySync only");
+    return Status::Make(Code::kInvalidArgument, "options.into is taken by rangeColumnsSync, getManySync and getManyAsOfSync only");
   }
 };
 

@@ -50,6 +50,9 @@ class Admission {
   Store* store_;
 };
 
+// The largest integer a JS Number holds exactly (Number.MAX_SAFE_INTEGER).
+constexpr int64_t kMaxSafeInt = 9007199254740991LL;
+
 uint64_t ReadU64(const Napi::Value& v, const char* name);
 int64_t ReadI64(const Napi::Value& v, const char* name);
 uint32_t ReadU32(const Napi::Value& v, const char* name);

@@ -22,11 +22,15 @@ bool VectorSizeOk(size_t size, size_t* want) {
   return true;
 }
 
-// The corruption VectorSizeOk found; `what` names the vector ("get: stored vector of entity 7").
+}  // namespace
+
+// The corruption VectorSizeOk found (engine.h).
 Status BadVectorSize(const std::string& what, size_t size, size_t want) {
   return Status::Make(Code::kCorruption, what + " has " + std::to_string(size) + " bytes, " +
                                              (want ? "expected " + std::to_string(want) : "not a whole number of f32"));
 }
+
+namespace {
 
 Status GetWith(Store& s, const rocksdb::ReadOptions& ro, uint64_t entity, uint32_t space, int64_t ts,
                rocksdb::PinnableSlice* value, bool* found, bool* answered) {
