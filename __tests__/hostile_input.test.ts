@@ -109,6 +109,7 @@ for (const [what, v] of BAD_IDS) {
   cases.push([`getTimeline: entityId ${what}`, 'getTimeline', [v, 0], 'CVX_INVALID_ARGUMENT', /entityId/]);
   cases.push([`getAsOf: entityId ${what}`, 'getAsOf', [v, 0, 5], 'CVX_INVALID_ARGUMENT', /entityId/]);
   cases.push([`getLatest: entityId ${what}`, 'getLatest', [v, 0], 'CVX_INVALID_ARGUMENT', /entityId/]);
+  cases.push([`getManyAsOf: entityIds[1] ${what}`, 'getManyAsOf', [0, [1, v], 5], 'CVX_INVALID_ARGUMENT', /^entityIds\[1\]/]);
 }
 for (const [what, v] of BAD_TS) {
   cases.push([`put: timestamp ${what}`, 'put', [0, ok({ timestamp: v })], 'CVX_INVALID_ARGUMENT', /point\.timestamp/]);
@@ -119,6 +120,8 @@ for (const [what, v] of BAD_TS) {
   cases.push([`range: start ${what}`, 'range', [1, 0, v, 10], 'CVX_INVALID_ARGUMENT', /start/]);
   cases.push([`range: end ${what}`, 'range', [1, 0, 0, v], 'CVX_INVALID_ARGUMENT', /end/]);
   cases.push([`getAsOf: t ${what}`, 'getAsOf', [1, 0, v], 'CVX_INVALID_ARGUMENT', /^t must/]);
+  cases.push([`getManyAsOf: t ${what}`, 'getManyAsOf', [0, [1], v], 'CVX_INVALID_ARGUMENT', /^t must/]);
+  cases.push([`getManyAsOf: t[1] ${what}`, 'getManyAsOf', [0, [1, 2], [5, v]], 'CVX_INVALID_ARGUMENT', /^t\[1\]/]);
 }
 for (const [what, v] of BAD_SPACES) {
   cases.push([`put: spaceId ${what}`, 'put', [v, ok()], 'CVX_INVALID_ARGUMENT', /spaceId/]);
@@ -130,6 +133,7 @@ for (const [what, v] of BAD_SPACES) {
   cases.push([`getTimeline: spaceId ${what}`, 'getTimeline', [1, v], 'CVX_INVALID_ARGUMENT', /spaceId/]);
   cases.push([`getAsOf: spaceId ${what}`, 'getAsOf', [1, v, 5], 'CVX_INVALID_ARGUMENT', /spaceId/]);
   cases.push([`getLatest: spaceId ${what}`, 'getLatest', [1, v], 'CVX_INVALID_ARGUMENT', /spaceId/]);
+  cases.push([`getManyAsOf: spaceId ${what}`, 'getManyAsOf', [v, [1], 5], 'CVX_INVALID_ARGUMENT', /^spaceId/]);
 }
 // getAsOf's tolerance: a non-negative integer of the i64 domain, number or bigint.
 const BAD_TOLERANCE: Array<[string, unknown]> = [
@@ -138,7 +142,44 @@ const BAD_TOLERANCE: Array<[string, unknown]> = [
 ];
 for (const [what, v] of BAD_TOLERANCE) {
   cases.push([`getAsOf: tolerance ${what}`, 'getAsOf', [1, 0, 5, { tolerance: v }], 'CVX_INVALID_ARGUMENT', /options\.tolerance/]);
+  cases.push([`getManyAsOf: tolerance ${what}`, 'getManyAsOf', [0, [1], 5, { tolerance: v }], 'CVX_INVALID_ARGUMENT', /^options\.tolerance/]);
 }
+// getManyAsOf's columns: entityIds an iterable of ids or a Float64Array/BigUint64Array, t one
+// timestamp or a column of one per entity; its options as getAsOf's, and into (sync only).
+/** An iterable whose iterator throws after its first element. */
+const failingIterable = (first: unknown) => ({ *[Symbol.iterator]() { yield first; throw new Error('source failed'); } });
+cases.push(
+  ['getManyAsOf: entityIds a number', 'getManyAsOf', [0, 5, 5], 'CVX_INVALID_ARGUMENT', /^entityIds must be an iterable/],
+  ['getManyAsOf: entityIds null', 'getManyAsOf', [0, null, 5], 'CVX_INVALID_ARGUMENT', /^entityIds must be an iterable/],
+  ['getManyAsOf: entityIds a string', 'getManyAsOf', [0, '12', 5], 'CVX_INVALID_ARGUMENT', /^entityIds must be an iterable/],
+  ['getManyAsOf: entityIds an object without an iterator', 'getManyAsOf', [0, { 0: 1, length: 1 }, 5], 'CVX_INVALID_ARGUMENT', /^entityIds must be an iterable/],
+  ['getManyAsOf: entityIds a revoked Proxy', 'getManyAsOf', [0, revoked(), 5], 'CVX_INVALID_ARGUMENT', /^entityIds/],
+  ['getManyAsOf: entityIds a Proxy whose traps throw', 'getManyAsOf', [0, trapsThrow([1]), 5], 'CVX_INVALID_ARGUMENT', /^entityIds/],
+  ['getManyAsOf: entityIds whose iterator cannot be made', 'getManyAsOf', [0, { [Symbol.iterator]() { throw new Error('no iterator'); } }, 5], 'CVX_INVALID_ARGUMENT', /^entityIds/],
+  ['getManyAsOf: entityIds whose iterator throws midway', 'getManyAsOf', [0, failingIterable(1), 5], 'CVX_INVALID_ARGUMENT', /^entityIds\[1\] could not be read: source failed/],
+  ['getManyAsOf: entityIds[0] a getter that throws', 'getManyAsOf', [0, throwing([1], '0'), 5], 'CVX_INVALID_ARGUMENT', /^entityIds\[0\]/],
+  ['getManyAsOf: entityIds a Float64Array holding NaN', 'getManyAsOf', [0, new Float64Array([1, NaN]), 5], 'CVX_INVALID_ARGUMENT', /^entityIds\[1\]/],
+  ['getManyAsOf: entityIds a Float64Array holding -1', 'getManyAsOf', [0, new Float64Array([-1]), 5], 'CVX_INVALID_ARGUMENT', /^entityIds\[0\]/],
+  ['getManyAsOf: entityIds a Float64Array holding 2^53', 'getManyAsOf', [0, new Float64Array([2 ** 53]), 5], 'CVX_INVALID_ARGUMENT', /^entityIds\[0\]/],
+  ['getManyAsOf: entityIds a Float64Array holding 1.5', 'getManyAsOf', [0, new Float64Array([1.5]), 5], 'CVX_INVALID_ARGUMENT', /^entityIds\[0\]/],
+  ['getManyAsOf: entityIds a BigInt64Array holding -1n', 'getManyAsOf', [0, new BigInt64Array([-1n]), 5], 'CVX_INVALID_ARGUMENT', /^entityIds\[0\]/],
+  ['getManyAsOf: t a column too short', 'getManyAsOf', [0, [1, 2], [5]], 'CVX_INVALID_ARGUMENT', /^t must be one timestamp or have one element per entityId \(2\), got 1/],
+  ['getManyAsOf: t a Float64Array too long', 'getManyAsOf', [0, [1], new Float64Array(2)], 'CVX_INVALID_ARGUMENT', /^t must .*one element per entityId/],
+  ['getManyAsOf: t a Float64Array holding 2^60', 'getManyAsOf', [0, [1], new Float64Array([2 ** 60])], 'CVX_INVALID_ARGUMENT', /^t\[0\]/],
+  ['getManyAsOf: t a Float64Array holding NaN', 'getManyAsOf', [0, [1], new Float64Array([NaN])], 'CVX_INVALID_ARGUMENT', /^t\[0\]/],
+  ['getManyAsOf: t a BigUint64Array holding 2^63', 'getManyAsOf', [0, [1], new BigUint64Array([1n << 63n])], 'CVX_INVALID_ARGUMENT', /^t\[0\]/],
+  ['getManyAsOf: t an object without an iterator', 'getManyAsOf', [0, [1], { 0: 5, length: 1 }], 'CVX_INVALID_ARGUMENT', /^t must be an iterable/],
+  ['getManyAsOf: t a revoked Proxy', 'getManyAsOf', [0, [1], revoked()], 'CVX_INVALID_ARGUMENT', /^t could not be read/],
+  ['getManyAsOf: t a Proxy whose traps throw', 'getManyAsOf', [0, [1], trapsThrow([5])], 'CVX_INVALID_ARGUMENT', /^t could not be read/],
+  ['getManyAsOf: t whose iterator throws midway', 'getManyAsOf', [0, [1, 2], failingIterable(5)], 'CVX_INVALID_ARGUMENT', /^t\[1\] could not be read: source failed/],
+  ['getManyAsOf: tolerance a getter that throws', 'getManyAsOf', [0, [1], 5, throwing({}, 'tolerance')], 'CVX_INVALID_ARGUMENT', /^options\.tolerance/],
+  ['getManyAsOf: options null', 'getManyAsOf', [0, [1], 5, null], 'CVX_INVALID_ARGUMENT', /^options/],
+  ['getManyAsOf: options 5', 'getManyAsOf', [0, [1], 5, 5], 'CVX_INVALID_ARGUMENT', /^options/],
+  ['getManyAsOf: options a revoked Proxy', 'getManyAsOf', [0, [1], 5, revoked()], 'CVX_INVALID_ARGUMENT', /^options/],
+  ['getManyAsOf: options a Proxy whose traps throw', 'getManyAsOf', [0, [1], 5, trapsThrow({})], 'CVX_INVALID_ARGUMENT', /^options/],
+  // Sync: too small for 2 rows of dim 3; async: into refused whatever it is.
+  ['getManyAsOf: into too small', 'getManyAsOf', [0, [1, 2], 10, { into: new Float32Array(5) }], 'CVX_INVALID_ARGUMENT', /^options\.into/],
+);
 cases.push(
   ['getAsOf: tolerance a getter that throws', 'getAsOf', [1, 0, 5, throwing({}, 'tolerance')], 'CVX_INVALID_ARGUMENT', /options\.tolerance/],
   ['getAsOf: options null', 'getAsOf', [1, 0, 5, null], 'CVX_INVALID_ARGUMENT', /options/],
@@ -155,6 +196,7 @@ for (const [what, v, names] of BAD_RANGE_OPTIONS) {
   cases.push([`rangeColumns: ${what}`, 'rangeColumns', [1, 0, 0, 10, v], 'CVX_INVALID_ARGUMENT', names]);
   if (names.source.includes('into') || what.startsWith('options')) {
     cases.push([`getMany: ${what}`, 'getMany', [0, [{ entityId: 1, timestamp: 5 }], v], 'CVX_INVALID_ARGUMENT', names]);
+    cases.push([`getManyAsOf: ${what}`, 'getManyAsOf', [0, [1], 5, v], 'CVX_INVALID_ARGUMENT', names]);
   }
 }
 cases.push(
