@@ -12,7 +12,7 @@ test('close() waits for 1000 in-flight async operations of every kind, and they 
     switch (i % 7) {
       case 0: ops.push(store.put(0, { entityId: i % 10, timestamp: i, vector })); break;
       case 1: ops.push(store.putMany(0, [{ entityId: i % 10, timestamp: i, vector }, { entityId: 11, timestamp: i, vector }])); break;
-      case 2: ops.push(i % 2 ? store.get(0, 0, 0) : store.getAsOf(0, 0, i)); break;
+      case 2: ops.push(i % 3 === 0 ? store.get(0, 0, 0) : i % 3 === 1 ? store.getAsOf(0, 0, i) : store.getManyAsOf(0, [0, 11, 5], i)); break;
       case 3: ops.push(store.range(0, 0, 0, 1000)); break;
       case 4: ops.push(store.delete(11, 0, i - 3)); break;
       case 5: ops.push(store.getMany(0, [{ entityId: 0, timestamp: 0 }, { entityId: 11, timestamp: i }])); break;

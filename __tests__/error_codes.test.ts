@@ -66,12 +66,13 @@ test('CVX_NOT_OPEN after close, from every method, sync and async; close is idem
     () => store.putSync(0, p), () => store.putManySync(0, [p]), () => store.getSync(1, 0, 1),
     () => store.rangeSync(1, 0, 0, 1), () => store.rangeColumnsSync(1, 0, 0, 1), () => store.deleteSync(1, 0, 1),
     () => store.getTimelineSync(1, 0), () => store.getAsOfSync(1, 0, 1), () => store.getLatestSync(1, 0),
+    () => store.getManyAsOfSync(0, [1], 1),
   ];
   for (const c of syncCalls) expect(codeOf(c)).toBe('CVX_NOT_OPEN');
   const asyncCalls: Array<() => Promise<unknown>> = [
     () => store.put(0, p), () => store.putMany(0, [p]), () => store.get(1, 0, 1), () => store.range(1, 0, 0, 1),
     () => store.rangeColumns(1, 0, 0, 1), () => store.delete(1, 0, 1), () => store.getTimeline(1, 0),
-    () => store.getAsOf(1, 0, 1), () => store.getLatest(1, 0),
+    () => store.getAsOf(1, 0, 1), () => store.getLatest(1, 0), () => store.getManyAsOf(0, [1], 1),
   ];
   for (const c of asyncCalls) await expect(c()).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
 });

@@ -46,7 +46,7 @@ describe('close() with operations in flight', () => {
     const calls: Array<[string, unknown[]]> = [
       ['put', [0, { entityId: 1, timestamp: 2, vector: [1] }]], ['putMany', [0, [{ entityId: 1, timestamp: 2, vector: [1] }]]],
       ['get', [1, 0, 1]], ['getMany', [0, [{ entityId: 1, timestamp: 1 }]]], ['range', [1, 0, 0, 5]], ['rangeColumns', [1, 0, 0, 5]], ['delete', [1, 0, 1]],
-      ['getTimeline', [1, 0]], ['getAsOf', [1, 0, 1]], ['getLatest', [1, 0]], ['verify', []], ['repair', []],
+      ['getTimeline', [1, 0]], ['getAsOf', [1, 0, 1]], ['getLatest', [1, 0]], ['getManyAsOf', [0, [1], 1]], ['verify', []], ['repair', []],
     ];
     const s = store as unknown as Record<string, (...a: unknown[]) => unknown>;
     for (const [m, args] of calls) {

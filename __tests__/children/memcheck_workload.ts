@@ -1,6 +1,6 @@
 // The script `npm run test:memcheck` runs under valgrind memcheck: a small pass over every
 // native path — open/close (sync and async), put/putMany (row and columnar, number and
-// bigint), get, range, rangeColumns (small and large, sync and async), delete, getTimeline, getAsOf/getLatest, verify/repair over records
+// bigint), get, range, rangeColumns (small and large, sync and async), delete, getTimeline, getAsOf/getLatest, getManyAsOf, verify/repair over records
 // corrupted through RocksDB, refused arguments (errors made through the JS factory),
 // CVX_LOCKED, a read-only handle beside the writer (a secondary), calls after close, a store
 // left to the GC and one left open at exit, and the fault paths of memcheck_faults.ts (salvage,
@@ -67,6 +67,12 @@ async function main() {
   await s.getAsOf(9, 0, 20, { tolerance: 5 });
   s.getLatestSync(12, 2);
   await s.getLatest(99, 0);
+  // getManyAsOf: found and absent rows, a t column, written into new JS memory (sync), pooled
+  // memory (async), a caller's matrix, and one too small for the answer
+  s.getManyAsOfSync(2, Float64Array.from({ length: 300 }, (_, i) => i % 20), 50);
+  await s.getManyAsOf(2, [4, 12, 99], [3, 40, 1], { tolerance: 5 });
+  s.getManyAsOfSync(2, [12, 4], 1000, { into });
+  try { s.getManyAsOfSync(2, [12, 4], 1000, { into: into.subarray(0, 300) }); } catch { /* CVX_INVALID_ARGUMENT */ }
   // corrupt through RocksDB, then verify and repair
   const prefix = Buffer.alloc(12);
   prefix.writeBigUInt64BE(9n, 0);
@@ -93,6 +99,7 @@ async function main() {
   beside.verifySync();
   beside.getManySync(0, [{ entityId: 9, timestamp: 3 }, { entityId: 1, timestamp: 0 }]);
   beside.getAsOfSync(9, 0, 30);
+  beside.getManyAsOfSync(0, [9, 1, 5], 30);
   await beside.getLatest(9, 0);
   expectCode(() => beside.checkpointSync(path.join(root, 'no-checkpoint')), 'CVX_READ_ONLY');
   await beside.close();
