@@ -201,6 +201,22 @@ test('getManyAsOf: CVX_CORRUPTION for a vector not of the space dimension and a 
   store.closeSync();
 });
 
+test('getManyAsOf works on read-only handles: a plain read-only open and a secondary beside a writer', async () => {
+  const { dir, store: w } = tempStore();
+  for (const t of [1, 2, 3]) w.putSync(0, { entityId: 4, timestamp: t, vector: v(t) });
+  w.putSync(0, { entityId: 5, timestamp: 9, vector: v(9) });
+  const want = [[2n, v(2)], undefined, undefined];
+  // Beside this process's writer the read-only open is a RocksDB secondary (no snapshots).
+  const secondary = HotStore.openSync(dir, { readOnly: true });
+  expect(await many(secondary, 0, [4, 5, 6], 2)).toEqual(want);
+  secondary.closeSync();
+  w.closeSync();
+  const ro = HotStore.openSync(dir, { readOnly: true });
+  expect(await many(ro, 0, [4, 5, 6], 2)).toEqual(want);
+  expect(await many(ro, 0, [4, 5, 6], [3, 9, 9], 0)).toEqual([[3n, v(3)], [9n, v(9)], undefined]);
+  ro.closeSync();
+});
+
 test('getManyAsOf answers from one moment while a writer moves entities on', async () => {
   // The async read runs on the pool while this thread moves every entity forward, one put at a
   // time, in a shuffled order. From one moment, the entities seen moved are the first k of that
