@@ -18,7 +18,7 @@ namespace {
 
 constexpr int64_t kMaxSafeInt = 9007199254740991LL;
 
-struct GetJob {
+struct GetJob : ViewRead {
   static constexpr const char* kName = "cvx.get";
   static constexpr Hooks kHooks = Hooks::kPins | Hooks::kTryInline;
   PointAddress at;
@@ -28,10 +28,10 @@ struct GetJob {
   bool found = false;
 
   explicit GetJob(const Napi::CallbackInfo& info) : at(info) {}
-  Status Run(Store& s) { return GetVector(s, at.entity, at.space, at.ts, &pinned, &found); }
+  Status Run(Store& s) { return GetVector(s, at.entity, at.space, at.ts, &pinned, &found, snapshot); }
   // Async gets of points in a memtable or the block cache (recent writes, hot keys) need no I/O.
   Status TryInline(Store& s, bool* answered) {
-    return GetVectorCached(s, at.entity, at.space, at.ts, &pinned, &found, answered);
+    return GetVectorCached(s, at.entity, at.space, at.ts, &pinned, &found, answered, snapshot);
   }
   // Async only: the completion runs after the store was left, so the pin must not survive.
   void Detach() {
@@ -46,7 +46,7 @@ struct GetJob {
   }
 };
 
-struct RangeJob {
+struct RangeJob : ViewRead {
   static constexpr const char* kName = "cvx.range";
   static constexpr Hooks kHooks = Hooks::kRunSync;
   RangeQuery q;
@@ -113,6 +113,7 @@ struct RangeJob {
 
  private:
   Status Scan(Store& s, VectorSink* sink) {
+    q.snapshot = snapshot;
     Status st = RangeScan(s, q, sink, &result);
     if (st.ok() && ts_numbers) {
       for (int64_t t : result.timestamps) {
@@ -134,7 +135,7 @@ struct RangeJob {
 // multi-megabyte buffer per call cost a page fault per 4 KiB on this project's VM and made a
 // batch slower per key than single gets. With `into`, key i's vector is copied to element
 // i * dim of the caller's array instead, and the answer is { dim, found: Uint8Array }.
-struct GetManyJob {
+struct GetManyJob : ViewRead {
   static constexpr const char* kName = "cvx.getMany";
   static constexpr Hooks kHooks = Hooks::kRunSync;
   uint32_t space;
@@ -197,7 +198,7 @@ struct GetManyJob {
   Status Read(Store& s) {
     pooled.bytes.pool = s.result_pool();
     pooled.bytes.bytes = s.result_pool()->Take();
-    return GetVectors(s, space, keys, &pooled, &found, &dim);
+    return GetVectors(s, space, keys, &pooled, &found, &dim, snapshot);
   }
 };
 
@@ -206,7 +207,7 @@ struct GetManyJob {
 // The timestamp is a Number when it is a safe integer, else a BigInt (lib/ converts or refuses
 // it as the store's integer mode says). One SeekForPrev; the vector is pinned by the iterator
 // until Result (sync) or copied out on the pool (async), as get's is.
-struct AsOfJob {
+struct AsOfJob : ViewRead {
   static constexpr const char* kName = "cvx.getAsOf";
   static constexpr Hooks kHooks = Hooks::kPins;
   uint64_t entity;
@@ -226,7 +227,7 @@ struct AsOfJob {
   }
   Status Run(Store& s) {
     Status st;
-    it = SeekAsOf(s, entity, space, at, min_ts, &ts, &value, &st);
+    it = SeekAsOf(s, entity, space, at, min_ts, &ts, &value, &st, snapshot);
     found = it != nullptr;
     return st;
   }
@@ -252,7 +253,7 @@ struct AsOfJob {
   }
 };
 
-struct TimelineJob {
+struct TimelineJob : ViewRead {
   static constexpr const char* kName = "cvx.getTimeline";
   static constexpr Hooks kHooks = Hooks::kNone;
   uint64_t entity;
@@ -262,7 +263,7 @@ struct TimelineJob {
 
   explicit TimelineJob(const Napi::CallbackInfo& info)
       : entity(ReadU64(info[1], "entityId")), space(ReadU32(info[2], "spaceId")) {}
-  Status Run(Store& s) { return GetTimelineRecord(s, entity, space, &record, &found); }
+  Status Run(Store& s) { return GetTimelineRecord(s, entity, space, &record, &found, snapshot); }
   Napi::Value Result(Napi::Env env) {
     if (!found) return env.Undefined();
     return Napi::Buffer<char>::Copy(env, record.data(), record.size());
