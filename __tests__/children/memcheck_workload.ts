@@ -1,6 +1,6 @@
 // The script `npm run test:memcheck` runs under valgrind memcheck: a small pass over every
 // native path — open/close (sync and async), put/putMany (row and columnar, number and
-// bigint), get, range, rangeColumns (small and large, sync and async), delete, getTimeline, getAsOf/getLatest, verify/repair over records
+// bigint), get, range, rangeColumns (small and large, sync and async), delete, getTimeline, getAsOf/getLatest, snapshots, verify/repair over records
 // corrupted through RocksDB, refused arguments (errors made through the JS factory),
 // CVX_LOCKED, a read-only handle beside the writer (a secondary), calls after close, a store
 // left to the GC and one left open at exit, and the fault paths of memcheck_faults.ts (salvage,
@@ -67,6 +67,18 @@ async function main() {
   await s.getAsOf(9, 0, 20, { tolerance: 5 });
   s.getLatestSync(12, 2);
   await s.getLatest(99, 0);
+  // read views: reads on a snapshot (pinned sync, copied-out async), entities on it, a read in
+  // flight across release(), a view left to the store's close and one to the collector
+  const snap = s.snapshot();
+  s.getSync(9, 0, 3);
+  snap.getAsOfSync(9, 0, 20);
+  await snap.get(9, 0, 3);
+  [...snap.entitiesSync(0)];
+  const afterRelease = snap.range(9, 0, 0, 100);
+  snap.release();
+  await afterRelease;
+  expectCode(() => snap.getSync(9, 0, 3), 'CVX_NOT_OPEN');
+  s.snapshot().getManySync(0, [{ entityId: 9, timestamp: 3 }]);
   // corrupt through RocksDB, then verify and repair
   const prefix = Buffer.alloc(12);
   prefix.writeBigUInt64BE(9n, 0);
@@ -93,6 +105,9 @@ async function main() {
   beside.verifySync();
   beside.getManySync(0, [{ entityId: 9, timestamp: 3 }, { entityId: 1, timestamp: 0 }]);
   beside.getAsOfSync(9, 0, 30);
+  const besideView = beside.snapshot();
+  besideView.getLatestSync(9, 0);
+  besideView.release();
   await beside.getLatest(9, 0);
   expectCode(() => beside.checkpointSync(path.join(root, 'no-checkpoint')), 'CVX_READ_ONLY');
   await beside.close();
