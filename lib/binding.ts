@@ -6,6 +6,10 @@ import type { RebuildReport, VerifyIssueKind } from './types';
 
 /** Opaque, type-tagged native store handle. */
 export type NativeHandle = { readonly __cvxHandle: unique symbol };
+/** A read view's handle (native/js_snapshot.cc): reads take it in place of a store handle. */
+export type NativeView = { readonly __cvxView: unique symbol };
+/** What a read's first argument may be: a store, or a read view of one. */
+export type NativeReadHandle = NativeHandle | NativeView;
 
 export interface NativeOpenOptions {
   createIfMissing: boolean;
@@ -160,42 +164,42 @@ export interface NativeBinding {
     vectors: Float32Array,
     offsets: Uint32Array,
   ): Promise<Array<Error | undefined>>;
-  getSync(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): Float32Array | undefined;
+  getSync(h: NativeReadHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): Float32Array | undefined;
   getManySync(
-    h: NativeHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, timestamps: Float64Array | BigInt64Array,
+    h: NativeReadHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, timestamps: Float64Array | BigInt64Array,
   ): NativeGetMany;
   getManySync(
-    h: NativeHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, timestamps: Float64Array | BigInt64Array,
+    h: NativeReadHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, timestamps: Float64Array | BigInt64Array,
     into: Float32Array,
   ): NativeGetManyInto;
   getMany(
-    h: NativeHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, timestamps: Float64Array | BigInt64Array,
+    h: NativeReadHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, timestamps: Float64Array | BigInt64Array,
   ): Promise<NativeGetMany>;
-  get(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): Promise<Float32Array | undefined>;
+  get(h: NativeReadHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): Promise<Float32Array | undefined>;
   deleteSync(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): boolean;
   delete(h: NativeHandle, entityId: NativeId, spaceId: number, timestamp: NativeId): Promise<boolean>;
   /** With `into`, the vectors are written there and the answer has no `vectors` of its own. */
   rangeSync(
-    h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId,
+    h: NativeReadHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId,
     limit: number, flags: number, into?: Float32Array,
   ): NativeRange<BigInt64Array | Float64Array>;
   range(
-    h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId,
+    h: NativeReadHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId,
     limit: number, flags: number,
   ): Promise<NativeRange<BigInt64Array | Float64Array>>;
   /** The point with the greatest timestamp in [minTimestamp (i64 min when absent), t]. */
-  getAsOfSync(h: NativeHandle, entityId: NativeId, spaceId: number, t: NativeId, minTimestamp?: NativeId): NativeAsOf | undefined;
-  getAsOf(h: NativeHandle, entityId: NativeId, spaceId: number, t: NativeId, minTimestamp?: NativeId): Promise<NativeAsOf | undefined>;
+  getAsOfSync(h: NativeReadHandle, entityId: NativeId, spaceId: number, t: NativeId, minTimestamp?: NativeId): NativeAsOf | undefined;
+  getAsOf(h: NativeReadHandle, entityId: NativeId, spaceId: number, t: NativeId, minTimestamp?: NativeId): Promise<NativeAsOf | undefined>;
   getManyAsOfSync(
-    h: NativeHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, t: NativeId | Float64Array | BigInt64Array,
+    h: NativeReadHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, t: NativeId | Float64Array | BigInt64Array,
     tolerance: NativeId | undefined, into?: Float32Array,
   ): NativeAsOfColumns;
   getManyAsOf(
-    h: NativeHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, t: NativeId | Float64Array | BigInt64Array,
+    h: NativeReadHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, t: NativeId | Float64Array | BigInt64Array,
     tolerance: NativeId | undefined,
   ): Promise<NativeAsOfColumns>;
-  getTimelineSync(h: NativeHandle, entityId: NativeId, spaceId: number): Buffer | undefined;
-  getTimeline(h: NativeHandle, entityId: NativeId, spaceId: number): Promise<Buffer | undefined>;
+  getTimelineSync(h: NativeReadHandle, entityId: NativeId, spaceId: number): Buffer | undefined;
+  getTimeline(h: NativeReadHandle, entityId: NativeId, spaceId: number): Promise<Buffer | undefined>;
 
   property(h: NativeHandle, columnFamily: string, name: string): string | undefined;
   tickers(h: NativeHandle): Record<string, number>;
@@ -203,15 +207,19 @@ export interface NativeBinding {
   salvageReport(h: NativeHandle): NativeSalvageReport | undefined;
   rebuildSync(path: string): RebuildReport;
   rebuild(path: string): Promise<RebuildReport>;
-  iterator(h: NativeHandle, cf: ColumnFamilyName, range: NativeRangeOptions): NativeIterator;
+  iterator(h: NativeReadHandle, cf: ColumnFamilyName, range: NativeRangeOptions): NativeIterator;
   iteratorNext(
-    h: NativeHandle, it: NativeIterator, size: number, maxBytes: number, flags: number,
+    h: NativeReadHandle, it: NativeIterator, size: number, maxBytes: number, flags: number,
   ): Promise<[RawValue[], boolean]>;
   iteratorNextSync(
-    h: NativeHandle, it: NativeIterator, size: number, maxBytes: number, flags: number,
+    h: NativeReadHandle, it: NativeIterator, size: number, maxBytes: number, flags: number,
   ): [RawValue[], boolean];
   iteratorSeek(h: NativeHandle, it: NativeIterator, target: string | Uint8Array): void;
   iteratorClose(it: NativeIterator): void;
+  /** A read view of the store as it is now (a RocksDB snapshot). */
+  snapshot(h: NativeHandle): NativeView;
+  /** Lets the view go (now, or when its last read in flight ends). Idempotent. */
+  snapshotRelease(view: NativeView): void;
   rawGet(h: NativeHandle, cf: ColumnFamilyName, key: string | Uint8Array, flags: number): Promise<RawValue | undefined>;
   rawGet(h: NativeHandle, cf: ColumnFamilyName, keys: Array<string | Uint8Array>, flags: number): Promise<Array<RawValue | undefined>>;
   rawGetSync(h: NativeHandle, cf: ColumnFamilyName, key: string | Uint8Array, flags: number): RawValue | undefined;
@@ -220,8 +228,8 @@ export interface NativeBinding {
   ): Promise<void>;
   rawClear(h: NativeHandle, cf: ColumnFamilyName, range: NativeRangeOptions, limit: number): Promise<void>;
 
-  spaceSummaries(h: NativeHandle): Promise<NativeSpaceSummary[]>;
-  spaceSummariesSync(h: NativeHandle): NativeSpaceSummary[];
+  spaceSummaries(h: NativeReadHandle): Promise<NativeSpaceSummary[]>;
+  spaceSummariesSync(h: NativeReadHandle): NativeSpaceSummary[];
   columnFamilies(h: NativeHandle): Promise<NativeCfFacts[]>;
   columnFamiliesSync(h: NativeHandle): NativeCfFacts[];
   compact(h: NativeHandle): Promise<void>;

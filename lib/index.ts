@@ -1,6 +1,8 @@
 // Package root: the public API (HotStore, its errors and data shapes, the key codec, the
 // abstract-level adapter). Everything a user imports comes from here.
 export { HotStore } from './store';
+export { ReadView } from './read_view';
+export { StoreSnapshot } from './snapshot';
 export type { ColumnarBatch, KeyColumns } from './columns';
 export { HotStoreError, ERROR_CODES } from './errors';
 export type { HotStoreErrorCode } from './errors';

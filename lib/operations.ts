@@ -3,7 +3,7 @@
 // tickers into StoreStats.
 import * as fs from 'fs';
 import * as path from 'path';
-import { flags, native, NativeCfFacts, NativeHandle, NativeSpaceSummary } from './binding';
+import { flags, native, NativeCfFacts, NativeHandle, NativeReadHandle, NativeSpaceSummary } from './binding';
 import { invalidArgument } from './errors';
 import { decodeTimeline } from './records';
 import type { ColumnFamilyStats, EntityTimeline, StoreStats } from './types';
@@ -24,7 +24,7 @@ function* timelinesIn(records: unknown[], bigint: boolean, space: number | undef
  * entities(): every timeline (of `space`, or all), in key order, from one snapshot taken at
  * the first step, fetched ENTITY_BATCH at a time on the pool. Ending the loop early releases it.
  */
-export async function* entityTimelines(handle: NativeHandle, bigint: boolean, space: number | undefined): AsyncGenerator<EntityTimeline> {
+export async function* entityTimelines(handle: NativeReadHandle, bigint: boolean, space: number | undefined): AsyncGenerator<EntityTimeline> {
   const it = native.iterator(handle, 'timelines', {});
   try {
     for (;;) {
@@ -38,7 +38,7 @@ export async function* entityTimelines(handle: NativeHandle, bigint: boolean, sp
 }
 
 /** entitiesSync(): {@link entityTimelines} on the main thread. */
-export function* entityTimelinesSync(handle: NativeHandle, bigint: boolean, space: number | undefined): Generator<EntityTimeline> {
+export function* entityTimelinesSync(handle: NativeReadHandle, bigint: boolean, space: number | undefined): Generator<EntityTimeline> {
   const it = native.iterator(handle, 'timelines', {});
   try {
     for (;;) {

@@ -1,27 +1,21 @@
-// The public HotStore class. It only wires the pieces: arguments checked by validate.ts
-// (and packed by columns.ts), one native call per operation, answers shaped by shape.ts;
-// async puts go through its PutCoalescer, opening through open.ts. No engine logic lives here.
-import { asOfArgs, asOfColumns, asOfPoint, latestArgs, manyAsOfArgs } from './as_of';
-import { flags, native, NativeHandle } from './binding';
+// The public HotStore class. It only wires the pieces: the reads it shares with snapshots come
+// from ReadView (read_view.ts); its writes check their arguments (validate.ts, columns.ts) and
+// make one native call each, async puts through its PutCoalescer; opening goes through open.ts.
+// No engine logic lives here.
+import { native, NativeHandle } from './binding';
 import { PutCoalescer } from './coalescer';
-import { ColumnarBatch, KeyColumns, toColumns, toKeyColumns } from './columns';
+import { ColumnarBatch, toColumns } from './columns';
 import { rebuildAsync, rebuildSync, salvageReport } from './damage';
 import { storeClosed } from './errors';
 import { resolveOptions, undoCreated } from './open';
-import { checkCheckpointDir, collectStats, entityTimelines, entityTimelinesSync } from './operations';
-import { decodeTimeline } from './records';
-import { pointOf, pointsAt, pointsOf, viewsOf } from './shape';
+import { checkCheckpointDir, collectStats } from './operations';
+import { ReadView } from './read_view';
+import { StoreSnapshot } from './snapshot';
 import type {
-  AsOfColumns, AsOfOptions, EntityTimeline, GetManyOptions, HotStoreOptions, IntLike, ManyAsOfOptions, PointInput, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, RebuildReport,
-  RepairOptions, SalvageReport, SpaceInfo, StoreStats, TemporalPoint, VerifyOptions, VerifyReport,
+  HotStoreOptions, IntLike, PointInput, RebuildReport, RepairOptions, SalvageReport, StoreStats, VerifyOptions, VerifyReport,
 } from './types';
 import { verifyAsync, verifySync } from './verify';
-import { checkGetManyOptions, checkI64, checkPoint, checkRange, checkU64, toU32 } from './validate';
-
-/** A range's native flags: its order, and whether timestamps come back as numbers (number mode). */
-function rangeFlags(reverse: boolean, timestampsAsNumbers: boolean): number {
-  return (reverse ? flags.reverse : 0) | (timestampsAsNumbers ? flags.timestampsAsNumbers : 0);
-}
+import { checkI64, checkPoint, checkRange, checkU64, toU32 } from './validate';
 
 /**
  * The hot tier: time-stamped vectors per entity and embedding space in RocksDB.
@@ -36,7 +30,7 @@ function rangeFlags(reverse: boolean, timestampsAsNumbers: boolean): number {
  * await store.close();
  * ```
  */
-export class HotStore {
+export class HotStore extends ReadView {
   readonly #handle: NativeHandle;
   readonly #bigint: boolean;
   readonly #puts: PutCoalescer;
@@ -44,6 +38,7 @@ export class HotStore {
   readonly path: string;
 
   private constructor(handle: NativeHandle, path: string, bigint: boolean) {
+    super(handle, bigint);
     this.#handle = handle;
     this.#bigint = bigint;
     this.#puts = new PutCoalescer(handle);
@@ -159,205 +154,26 @@ export class HotStore {
     native.putManySync(this.#handle, space, ids, tss, vectors, dim);
   }
 
-  /** The point at exactly `timestamp`, or undefined. */
-  async get(entityId: IntLike, spaceId: number, timestamp: IntLike): Promise<TemporalPoint | undefined> {
-    const e = checkU64(entityId, 'entityId');
-    const t = checkI64(timestamp, 'timestamp');
-    const v = await native.get(this.#handle, e, toU32(spaceId, 'spaceId'), t);
-    return v && pointOf(e, t, v, this.#bigint);
-  }
-
-  /** Synchronous {@link HotStore.get}. */
-  getSync(entityId: IntLike, spaceId: number, timestamp: IntLike): TemporalPoint | undefined {
-    const e = checkU64(entityId, 'entityId');
-    const t = checkI64(timestamp, 'timestamp');
-    const v = native.getSync(this.#handle, e, toU32(spaceId, 'spaceId'), t);
-    return v && pointOf(e, t, v, this.#bigint);
-  }
-
   /**
-   * The entity's point with the greatest timestamp ≤ `t` (its state as of `t`), or undefined;
-   * with `options.tolerance`, only if that timestamp is also ≥ `t − tolerance`. One native
-   * call, one RocksDB seek: the cost does not grow with the entity's history.
+   * A consistent read view of the store as it is now (a RocksDB snapshot): every read method of
+   * the store, answered as of this moment across any number of calls, while writes go on.
+   * Points deleted, range-deleted or compacted away after it was taken stay readable through
+   * it. It holds every write that has completed when it is taken (every sync write, every
+   * async write whose promise has settled); an async write still in flight is in it whole or
+   * not at all (batches are atomic). Release it when done (`release()`, or `using` /
+   * `await using`): a live snapshot keeps the data it can see from being reclaimed. Closing
+   * the store releases it too.
    *
    * @example
    * ```ts
-   * await store.put(0, { entityId: 42, timestamp: 1000, vector: [1, 2] });
-   * const p = await store.getAsOf(42, 0, 1500);                      // the point at 1000
-   * const q = await store.getAsOf(42, 0, 1500, { tolerance: 100 });  // undefined: 1000 < 1400
+   * const snap = store.snapshot();
+   * await store.put(0, { entityId: 42, timestamp: 2000, vector: [0.5, 0.5, 0.5] });
+   * await snap.getLatest(42, 0);  // still the point at 1000: the snapshot was taken before the put
+   * snap.release();
    * ```
    */
-  async getAsOf(entityId: IntLike, spaceId: number, t: IntLike, options?: AsOfOptions): Promise<TemporalPoint | undefined> {
-    const args = asOfArgs(entityId, spaceId, t, options);
-    return asOfPoint(args[0], await native.getAsOf(this.#handle, ...args), this.#bigint);
-  }
-
-  /**
-   * Synchronous {@link HotStore.getAsOf}.
-   *
-   * @example
-   * ```ts
-   * const p = store.getAsOfSync(42, 0, Date.now(), { tolerance: 60_000 }); // a point of the last minute, or undefined
-   * ```
-   */
-  getAsOfSync(entityId: IntLike, spaceId: number, t: IntLike, options?: AsOfOptions): TemporalPoint | undefined {
-    const args = asOfArgs(entityId, spaceId, t, options);
-    return asOfPoint(args[0], native.getAsOfSync(this.#handle, ...args), this.#bigint);
-  }
-
-  /**
-   * The entity's newest point in the space (getAsOf at the top of the i64 domain), or undefined.
-   *
-   * @example
-   * ```ts
-   * const latest = await store.getLatest(42, 0); // { entityId: 42, timestamp, vector } or undefined
-   * ```
-   */
-  async getLatest(entityId: IntLike, spaceId: number): Promise<TemporalPoint | undefined> {
-    const args = latestArgs(entityId, spaceId);
-    return asOfPoint(args[0], await native.getAsOf(this.#handle, ...args), this.#bigint);
-  }
-
-  /**
-   * Synchronous {@link HotStore.getLatest}.
-   *
-   * @example
-   * ```ts
-   * const latest = store.getLatestSync(42, 0);
-   * ```
-   */
-  getLatestSync(entityId: IntLike, spaceId: number): TemporalPoint | undefined {
-    const args = latestArgs(entityId, spaceId);
-    return asOfPoint(args[0], native.getAsOfSync(this.#handle, ...args), this.#bigint);
-  }
-
-  /**
-   * getAsOf for many entities of one space in one native call: row i answers `entityIds[i]` at
-   * `t` (one timestamp for all) or at `t[i]` (a column of one per entity), within the tolerance.
-   * The answer is columns: `found`, `timestamps` and one `count × dim` matrix of vectors (zeros
-   * where nothing was found), all from one moment of the store.
-   *
-   * @example
-   * ```ts
-   * await store.put(0, { entityId: 1, timestamp: 1000, vector: [1, 2] });
-   * await store.put(0, { entityId: 2, timestamp: 3000, vector: [3, 4] });
-   * const { found, timestamps, vectors } = await store.getManyAsOf(0, [1, 2, 3], 2000);
-   * // found [1, 0, 0]: entity 2's point is after t, entity 3 has none; timestamps[0] === 1000n;
-   * // vectors [1, 2, 0, 0, 0, 0]
-   * const perEvent = await store.getManyAsOf(0, [1, 2], [1500, 3500], { tolerance: 1000 }); // found [1, 1]
-   * ```
-   */
-  async getManyAsOf(
-    spaceId: number, entityIds: Iterable<IntLike> | Float64Array | BigUint64Array,
-    t: IntLike | Iterable<IntLike> | Float64Array | BigInt64Array, options?: AsOfOptions,
-  ): Promise<AsOfColumns> {
-    const { args } = manyAsOfArgs(spaceId, entityIds, t, options, false);
-    return asOfColumns(await native.getManyAsOf(this.#handle, ...args), undefined);
-  }
-
-  /**
-   * Synchronous {@link HotStore.getManyAsOf}. With `options.into`, row i is written at element
-   * `i * dim` of the caller's Float32Array and `vectors` is a view of it: a batch of as-of
-   * lookups lands in one reused matrix, with no fresh memory per call.
-   *
-   * @example
-   * ```ts
-   * const ids = new Float64Array([1, 2, 3]);
-   * const into = new Float32Array(ids.length * 2); // room for 3 entities of dim 2
-   * const { found, vectors } = store.getManyAsOfSync(0, ids, Date.now(), { into }); // vectors: a view of into
-   * ```
-   */
-  getManyAsOfSync(
-    spaceId: number, entityIds: Iterable<IntLike> | Float64Array | BigUint64Array,
-    t: IntLike | Iterable<IntLike> | Float64Array | BigInt64Array, options?: ManyAsOfOptions,
-  ): AsOfColumns {
-    const { args, into } = manyAsOfArgs(spaceId, entityIds, t, options, true);
-    return asOfColumns(native.getManyAsOfSync(this.#handle, ...args, into), into);
-  }
-
-  /**
-   * The points at many keys of one space, in key order: each a {@link TemporalPoint}, or
-   * undefined where nothing is stored. One native call and one RocksDB MultiGet, read from one
-   * snapshot; each vector is a small result of its own, as get's. Pass `{ entityIds, timestamps }`
-   * columns (Float64Array / BigUint64Array / BigInt64Array) to skip building key objects.
-   *
-   * @example
-   * ```ts
-   * const [a, b] = await store.getMany(0, [{ entityId: 42, timestamp: 1000 }, { entityId: 42, timestamp: 999 }]);
-   * // a: { entityId: 42, timestamp: 1000, vector: Float32Array }, b: undefined
-   * ```
-   */
-  async getMany(spaceId: number, keys: Iterable<PointKey> | KeyColumns, options?: GetManyOptions): Promise<Array<TemporalPoint | undefined>> {
-    const space = toU32(spaceId, 'spaceId');
-    const cols = toKeyColumns(keys);
-    checkGetManyOptions(options, false);
-    return pointsAt(cols, await native.getMany(this.#handle, space, ...cols), this.#bigint);
-  }
-
-  /**
-   * Synchronous {@link HotStore.getMany}. With `options.into`, key i's vector is written at
-   * element `i * dim` of the caller's Float32Array and each answer's `vector` is a view of it:
-   * a batch of lookups lands as one matrix, with no fresh memory per vector.
-   *
-   * @example
-   * ```ts
-   * const into = new Float32Array(2 * 768); // room for 2 keys of dim 768
-   * const [a, b] = store.getManySync(0, [{ entityId: 42, timestamp: 1000 }, { entityId: 7, timestamp: 5 }], { into });
-   * // a.vector is into.subarray(0, 768); b, if stored, into.subarray(768, 1536)
-   * ```
-   */
-  getManySync(spaceId: number, keys: Iterable<PointKey> | KeyColumns, options?: GetManyOptions): Array<TemporalPoint | undefined> {
-    const space = toU32(spaceId, 'spaceId');
-    const cols = toKeyColumns(keys);
-    const into = checkGetManyOptions(options, true);
-    if (!into) return pointsAt(cols, native.getManySync(this.#handle, space, ...cols), this.#bigint);
-    return pointsAt(cols, viewsOf(into, native.getManySync(this.#handle, space, ...cols, into)), this.#bigint);
-  }
-
-  /** Points with start ≤ timestamp ≤ end, ascending (descending with `reverse`). */
-  async range(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike, options?: RangeOptions): Promise<TemporalPoint[]> {
-    const e = checkU64(entityId, 'entityId');
-    const r = checkRange(start, end, options);
-    const cols = await native.range(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, rangeFlags(r.reverse, !this.#bigint));
-    return pointsOf(e, cols, this.#bigint);
-  }
-
-  /** Synchronous {@link HotStore.range}. */
-  rangeSync(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike, options?: RangeOptions): TemporalPoint[] {
-    const e = checkU64(entityId, 'entityId');
-    const r = checkRange(start, end, options);
-    const cols = native.rangeSync(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, rangeFlags(r.reverse, !this.#bigint));
-    return pointsOf(e, cols, this.#bigint);
-  }
-
-  /** Like {@link HotStore.range}, but all vectors in one Float32Array and timestamps in one BigInt64Array. */
-  async rangeColumns(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike, options?: RangeOptions): Promise<RangeColumns> {
-    const e = checkU64(entityId, 'entityId');
-    const r = checkRange(start, end, options);
-    return (await native.range(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, rangeFlags(r.reverse, false))) as RangeColumns;
-  }
-
-  /**
-   * Synchronous {@link HotStore.rangeColumns}. With `options.into`, the vectors are written into
-   * the caller's Float32Array (from element 0) and `vectors` is a view of it: reusing one buffer
-   * for many ranges avoids fresh memory per call, which is most of what a range costs beyond the
-   * engine. The next call with the same buffer overwrites the previous result.
-   *
-   * @example
-   * ```ts
-   * const into = new Float32Array(1000 * 768); // room for 1000 points of dim 768
-   * for (const id of [42, 43]) {
-   *   const { count, dim, vectors } = store.rangeColumnsSync(id, 0, 0, Date.now(), { into, limit: 1000 });
-   *   // use vectors (a view of `into`) before the next call overwrites it
-   * }
-   * ```
-   */
-  rangeColumnsSync(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike, options?: RangeColumnsOptions): RangeColumns {
-    const e = checkU64(entityId, 'entityId');
-    const r = checkRange(start, end, options, true);
-    const cols = native.rangeSync(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end, r.limit, rangeFlags(r.reverse, false), r.into);
-    if (r.into) cols.vectors = r.into.subarray(0, cols.count * cols.dim);
-    return cols as RangeColumns;
+  snapshot(): StoreSnapshot {
+    return StoreSnapshot._take(this.#handle, this.#bigint);
   }
 
   /** Removes one point; resolves true when a point was removed. The timeline stays exact. */
@@ -370,18 +186,6 @@ export class HotStore {
   /** Synchronous {@link HotStore.delete}. */
   deleteSync(entityId: IntLike, spaceId: number, timestamp: IntLike): boolean {
     return native.deleteSync(this.#handle, checkU64(entityId, 'entityId'), toU32(spaceId, 'spaceId'), checkI64(timestamp, 'timestamp'));
-  }
-
-  /** The entity's timeline in a space (first/last timestamp, exact point count), or undefined. */
-  async getTimeline(entityId: IntLike, spaceId: number): Promise<EntityTimeline | undefined> {
-    const rec = await native.getTimeline(this.#handle, checkU64(entityId, 'entityId'), toU32(spaceId, 'spaceId'));
-    return rec && decodeTimeline(rec, this.#bigint);
-  }
-
-  /** Synchronous {@link HotStore.getTimeline}. */
-  getTimelineSync(entityId: IntLike, spaceId: number): EntityTimeline | undefined {
-    const rec = native.getTimelineSync(this.#handle, checkU64(entityId, 'entityId'), toU32(spaceId, 'spaceId'));
-    return rec && decodeTimeline(rec, this.#bigint);
   }
 
   /**
@@ -409,45 +213,6 @@ export class HotStore {
     const e = checkU64(entityId, 'entityId');
     const r = checkRange(start, end, undefined);
     return native.deleteRangeSync(this.#handle, e, toU32(spaceId, 'spaceId'), r.start, r.end);
-  }
-
-  /**
-   * Every timeline in the store (optionally of one space), in key order (entity, then space).
-   * Reads from one RocksDB snapshot taken at the first step, in batches of a few hundred
-   * timelines per native call; breaking out of the loop releases the snapshot.
-   *
-   * @example
-   * ```ts
-   * for await (const tl of store.entities(0)) console.log(tl.entityId, tl.pointCount);
-   * ```
-   */
-  entities(spaceId?: number): AsyncIterableIterator<EntityTimeline> {
-    const space = spaceId === undefined ? undefined : toU32(spaceId, 'spaceId');
-    return entityTimelines(this.#handle, this.#bigint, space);
-  }
-
-  /** Synchronous {@link HotStore.entities}: a plain iterator. */
-  entitiesSync(spaceId?: number): IterableIterator<EntityTimeline> {
-    const space = spaceId === undefined ? undefined : toU32(spaceId, 'spaceId');
-    return entityTimelinesSync(this.#handle, this.#bigint, space);
-  }
-
-  /**
-   * Every space with its dimension, entity count and point count (summed from the exact
-   * timelines, so this reads the whole, small, timelines column family).
-   *
-   * @example
-   * ```ts
-   * await store.spaces(); // [{ spaceId: 0, dim: 384, entities: 1000, points: 100000 }]
-   * ```
-   */
-  async spaces(): Promise<SpaceInfo[]> {
-    return native.spaceSummaries(this.#handle);
-  }
-
-  /** Synchronous {@link HotStore.spaces}. */
-  spacesSync(): SpaceInfo[] {
-    return native.spaceSummariesSync(this.#handle);
   }
 
   /**

@@ -19,6 +19,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   cvx::RegisterAdmin(env, exports);
   cvx::RegisterVerify(env, exports);
   cvx::RegisterDamage(env, exports);
+  cvx::RegisterSnapshots(env, exports);
   return exports;
 }
 

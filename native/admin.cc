@@ -29,10 +29,16 @@ const char* CompressionName(rocksdb::CompressionType c) {
 
 }  // namespace
 
-Status SummarizeSpaces(Store& s, std::vector<SpaceSummary>* out) {
-  std::map<uint32_t, SpaceSummary> by_space;
-  for (const auto& [space, dim] : s.Spaces()) by_space[space] = SpaceSummary{space, dim, 0, 0};
+Status SummarizeSpaces(Store& s, std::vector<SpaceSummary>* out, const rocksdb::Snapshot* snapshot) {
+  // The space records are read, not the store's table of them, so a view sees the spaces of
+  // its moment; one implicit snapshot is enough for the latest state (spaces are never removed).
   rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  std::unordered_map<uint32_t, uint32_t> dims;
+  Status read = ReadSpaceDims(s, ro, &dims, "spaces");
+  if (!read.ok()) return read;
+  std::map<uint32_t, SpaceSummary> by_space;
+  for (const auto& [space, dim] : dims) by_space[space] = SpaceSummary{space, dim, 0, 0};
   ro.total_order_seek = true;
   std::unique_ptr<rocksdb::Iterator> it(s.db()->NewIterator(ro, s.timelines_cf()));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {

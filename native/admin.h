@@ -19,7 +19,7 @@ struct SpaceSummary {
 
 // Every space with a recorded dimension, with entity and point counts summed from the
 // timelines (a full scan of the timelines column family, which is small).
-Status SummarizeSpaces(Store& s, std::vector<SpaceSummary>* out);
+Status SummarizeSpaces(Store& s, std::vector<SpaceSummary>* out, const rocksdb::Snapshot* snapshot);
 
 struct CfFacts {
   std::string name;

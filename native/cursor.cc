@@ -5,12 +5,13 @@
 
 namespace cvx {
 
-Cursor::Cursor(Store& s, rocksdb::ColumnFamilyHandle* cf, CursorRange range) : db_(s.db()), range_(std::move(range)) {
+Cursor::Cursor(Store& s, rocksdb::ColumnFamilyHandle* cf, CursorRange range, const rocksdb::Snapshot* view)
+    : db_(s.db()), range_(std::move(range)) {
   rocksdb::ReadOptions ro;
   // A secondary refuses snapshots; its iterator keeps the view it was made in (its
   // SuperVersion and sequence), which no later catch-up changes.
-  if (!s.secondary()) snapshot_ = db_->GetSnapshot();
-  ro.snapshot = snapshot_;
+  if (!view && !s.secondary()) snapshot_ = db_->GetSnapshot();
+  ro.snapshot = view ? view : snapshot_;
   // The vectors CF has a prefix extractor; a key-value view must cross prefixes.
   ro.total_order_seek = true;
   it_.reset(db_->NewIterator(ro, cf));

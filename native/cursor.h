@@ -27,8 +27,9 @@ struct CursorRange {
 class Cursor : public Resource {
  public:
   // Creates the RocksDB iterator and snapshot now (the caller has entered the store),
-  // positioned at the start of the range.
-  Cursor(Store& s, rocksdb::ColumnFamilyHandle* cf, CursorRange range);
+  // positioned at the start of the range. With `view` (a read view's snapshot, snapshot.h)
+  // it reads that moment instead, and takes no snapshot of its own.
+  Cursor(Store& s, rocksdb::ColumnFamilyHandle* cf, CursorRange range, const rocksdb::Snapshot* view);
   ~Cursor() override;
   void Release() override;
 
@@ -48,7 +49,7 @@ class Cursor : public Resource {
   void SkipHidden();
 
   rocksdb::DB* db_;
-  const rocksdb::Snapshot* snapshot_ = nullptr;
+  const rocksdb::Snapshot* snapshot_ = nullptr;  // our own, released with the cursor
   std::unique_ptr<rocksdb::Iterator> it_;
   CursorRange range_;
   std::mutex mu_;  // one step at a time; Release() may come from another thread

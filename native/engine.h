@@ -44,13 +44,17 @@ Status DeletePoint(Store& s, uint64_t entity, uint32_t space, int64_t ts, bool* 
 // range tombstone, and rewrites the timeline exactly (count, first/last) in the same batch.
 Status DeletePointRange(Store& s, uint64_t entity, uint32_t space, int64_t start, int64_t end, uint64_t* removed);
 
+// Every read takes `snapshot`: the read view (snapshot.h) it runs on, or nullptr for the
+// store's latest state.
+
 // The value stays pinned in RocksDB's block cache (no copy); callers copy it out before
 // leaving the store, since a pin must not outlive the database.
-Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value, bool* found);
+Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value, bool* found,
+                 const rocksdb::Snapshot* snapshot);
 // The same get answered from memory only (memtables and block cache, never the disk):
 // *answered false when that would need I/O, and nothing else is set.
 Status GetVectorCached(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value,
-                       bool* found, bool* answered);
+                       bool* found, bool* answered, const rocksdb::Snapshot* snapshot);
 
 struct RangeQuery {
   uint64_t entity;
@@ -59,6 +63,7 @@ struct RangeQuery {
   int64_t end;
   uint64_t limit;  // 0: no limit
   bool reverse;
+  const rocksdb::Snapshot* snapshot = nullptr;
 };
 
 // Where a range scan writes the vectors it reads, back to back. A sync call's sink is the
@@ -106,14 +111,15 @@ struct PointKey {
   int64_t ts;
 };
 Status GetVectors(Store& s, uint32_t space, const std::vector<PointKey>& keys, VectorSink* sink,
-                  std::vector<uint8_t>* found, uint32_t* dim);
+                  std::vector<uint8_t>* found, uint32_t* dim, const rocksdb::Snapshot* snapshot);
 
 // As-of read: the point of (entity, space) with the greatest timestamp in [min_ts, at], by one
 // SeekForPrev. Returns the iterator positioned on it, with *ts and *value (pinned by the
 // iterator: valid while it lives, which must end before the store is left); nullptr when
 // there is none or on error (*status).
 std::unique_ptr<rocksdb::Iterator> SeekAsOf(Store& s, uint64_t entity, uint32_t space, int64_t at, int64_t min_ts,
-                                            int64_t* ts, rocksdb::Slice* value, Status* status);
+                                            int64_t* ts, rocksdb::Slice* value, Status* status,
+                                            const rocksdb::Snapshot* snapshot);
 
 // The corruption of a stored vector of the wrong size; `what` names it ("get: stored vector of
 // entity 7"), `want` is the size expected (0: any whole, non-zero number of f32).
@@ -139,6 +145,7 @@ Status GetManyAsOf(Store& s, uint32_t space, const std::vector<AsOfKey>& keys, u
                    const rocksdb::Snapshot* snapshot);
 
 // The raw CBOR timeline record (decoded in TypeScript); *found false when absent.
-Status GetTimelineRecord(Store& s, uint64_t entity, uint32_t space, std::string* record, bool* found);
+Status GetTimelineRecord(Store& s, uint64_t entity, uint32_t space, std::string* record, bool* found,
+                         const rocksdb::Snapshot* snapshot);
 
 }  // namespace cvx

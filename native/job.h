@@ -34,6 +34,30 @@ Status Guarded(Step&& step) {
   }
 }
 
+// A read that may run on a read view (HotStore.snapshot(), snapshot.h). A read Job derives from
+// it and passes `snapshot` to the engine; the runners set it, and keep the view's RocksDB
+// snapshot alive for as long as the Job lives, before the Job runs. nullptr reads the latest
+// state. The runners refuse a view's handle for any Job that does not derive from it.
+struct ViewRead {
+  const rocksdb::Snapshot* snapshot = nullptr;
+  std::shared_ptr<ReadSnapshot> view;
+};
+template <class Job>
+constexpr bool kReadsViews = std::is_base_of_v<ViewRead, Job>;
+
+// The Job's read target: the store or view its first argument names (UnwrapTarget).
+template <class Job>
+ReadTarget TargetOf(const Napi::CallbackInfo& info) {
+  return UnwrapTarget(info[0], kReadsViews<Job>);
+}
+template <class Job>
+void AttachView(Job& job, const ReadTarget& target) {
+  if constexpr (kReadsViews<Job>) {
+    job.view = target.view;
+    job.snapshot = target.view ? target.view->get() : nullptr;
+  }
+}
+
 template <class Job>
 Status RunGuarded(Job& job, Store& store) {
   return Guarded([&] { return job.Run(store); });
@@ -165,8 +189,10 @@ struct UnpinAtExit {
 template <class Job>
 Napi::Value CallSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Store& store = *UnwrapStore(info[0])->store;
+  const ReadTarget target = TargetOf<Job>(info);
+  Store& store = *target.store;
   Job job(info);
+  AttachView(job, target);
   Admission admission(env, store);
   UnpinAtExit<Job> unpin{job};
   Status st;
@@ -250,10 +276,11 @@ class WriterJob : public WriteTask {
 template <class Job>
 Napi::Value CallAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  StoreBox* box = UnwrapStore(info[0]);  // throws for anything but a store handle
+  const ReadTarget target = TargetOf<Job>(info);  // throws for anything but our handles
   Napi::Object handle = info[0].As<Napi::Object>();
-  Store* store = box->store.get();
+  Store* store = target.store;
   Job job(info);
+  AttachView(job, target);
   Admission admission(env, *store);
   if constexpr (JobHooks<Job>::kTryInline) {
     UnpinAtExit<Job> unpin{job};  // nothing of the memory-only attempt is kept
@@ -267,6 +294,7 @@ Napi::Value CallAsync(const Napi::CallbackInfo& info) {
   }
   // From the queueing on, the runner leaves the store (RunAndLeave), after Detach().
   if constexpr (JobHooks<Job>::kWrite) {
+    StoreBox* box = target.box;  // a write's target is a store: views are refused above
     if (box->writer) {  // else the writer thread could not start (StoreBox): the pool runs it
       auto task = std::make_unique<WriterJob<Job>>(env, handle, store, std::move(job));
       Napi::Promise promise = task->Promise();

@@ -7,12 +7,12 @@
 namespace cvx {
 namespace {
 
-struct SpacesJob {
+struct SpacesJob : ViewRead {
   static constexpr const char* kName = "cvx.spaces";
   static constexpr Hooks kHooks = Hooks::kNone;
   std::vector<SpaceSummary> spaces;
   explicit SpacesJob(const Napi::CallbackInfo&) {}
-  Status Run(Store& s) { return SummarizeSpaces(s, &spaces); }
+  Status Run(Store& s) { return SummarizeSpaces(s, &spaces, snapshot); }
   Napi::Value Result(Napi::Env env) {
     Napi::Array out = Napi::Array::New(env, spaces.size());
     for (size_t i = 0; i < spaces.size(); ++i) {

@@ -23,7 +23,7 @@ namespace {
 // The timestamp is a Number when it is a safe integer, else a BigInt (lib/ converts or refuses
 // it as the store's integer mode says). One SeekForPrev; the vector is pinned by the iterator
 // until Result (sync) or copied out on the pool (async), as get's is.
-struct AsOfJob {
+struct AsOfJob : ViewRead {
   static constexpr const char* kName = "cvx.getAsOf";
   static constexpr Hooks kHooks = Hooks::kPins;
   uint64_t entity;
@@ -43,7 +43,7 @@ struct AsOfJob {
   }
   Status Run(Store& s) {
     Status st;
-    it = SeekAsOf(s, entity, space, at, min_ts, &ts, &value, &st);
+    it = SeekAsOf(s, entity, space, at, min_ts, &ts, &value, &st, snapshot);
     found = it != nullptr;
     return st;
   }
@@ -84,7 +84,7 @@ int64_t WindowLow(int64_t at, int64_t tolerance) {
 // no `vectors` (TypeScript answers a view of into). A sync call makes its JS arrays first and the
 // engine writes into them (or into the caller's `into`): no copy of the matrix. An async one
 // writes into pooled memory, which Result hands over (PooledFloatsToJs) as getMany's does.
-struct ManyAsOfJob {
+struct ManyAsOfJob : ViewRead {
   static constexpr const char* kName = "cvx.getManyAsOf";
   static constexpr Hooks kHooks = Hooks::kRunSync;
   uint32_t space;
@@ -135,7 +135,8 @@ struct ManyAsOfJob {
     vectors.pool = s.result_pool();
     vectors.bytes = s.result_pool()->Take();
     vectors.bytes.resize(n * dim * sizeof(float));
-    return GetManyAsOf(s, space, keys, dim, AsOfRows{found.data(), timestamps.data(), vectors.bytes.data()}, nullptr);
+    const AsOfRows rows{found.data(), timestamps.data(), vectors.bytes.data()};
+    return GetManyAsOf(s, space, keys, dim, rows, snapshot);
   }
   Status RunSync(Napi::Env env, Store& s) {
     const size_t n = keys.size();
@@ -152,7 +153,7 @@ struct ManyAsOfJob {
     if (!st.ok()) return st;
     AsOfRows rows{static_cast<uint8_t*>(js_found->data), static_cast<int64_t*>(js_timestamps->data),
                   into.given ? into.data : static_cast<char*>(js_vectors->data)};
-    return GetManyAsOf(s, space, keys, dim, rows, nullptr);
+    return GetManyAsOf(s, space, keys, dim, rows, snapshot);
   }
   Napi::Value Result(Napi::Env env) {
     const size_t n = keys.size();

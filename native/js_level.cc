@@ -16,6 +16,7 @@ const napi_type_tag kIteratorTag = {0x6376785f69746572ULL, 0x61746f725f763031ULL
 
 struct IteratorBox {
   std::shared_ptr<Store> store;
+  std::shared_ptr<ReadSnapshot> view;  // the read view it reads, kept for the iterator's life
   std::unique_ptr<Cursor> cursor;
 };
 
@@ -54,20 +55,21 @@ CursorRange ReadRange(const Napi::Value& v) {
   return r;
 }
 
-// (store, cf, range) → iterator handle. Synchronous: the snapshot must be taken before
+// (store or read view, cf, range) → iterator handle. Synchronous: the snapshot must be taken before
 // any write the caller makes after creating the iterator.
 Napi::Value IteratorCreate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  StoreBox* sbox = UnwrapStore(info[0]);
+  const ReadTarget target = UnwrapTarget(info[0], true);
   std::string cf_name = ReadCfName(info[1], "columnFamily");
   CursorRange range = ReadRange(info[2]);
-  Store& s = *sbox->store;
+  Store& s = *target.store;
   Admission admission(env, s);
   rocksdb::ColumnFamilyHandle* cf = s.CfByName(cf_name);
   if (cf == s.system_cf()) range.hidden_prefix = kReservedPrefix;
   auto box = std::make_unique<IteratorBox>();
-  box->store = sbox->store;
-  box->cursor = std::make_unique<Cursor>(s, cf, std::move(range));
+  box->store = target.owner();
+  box->view = target.view;
+  box->cursor = std::make_unique<Cursor>(s, cf, std::move(range), target.view ? target.view->get() : nullptr);
   Status st = s.Track(box->cursor.get());
   if (!st.ok()) Throw(env, st);  // ~Cursor releases what it took
   Napi::Object handle = Napi::Object::New(env);
@@ -84,15 +86,15 @@ Napi::Value IteratorCreate(const Napi::CallbackInfo& info) {
 
 IteratorBox* IteratorOf(const Napi::CallbackInfo& info) {
   IteratorBox* box = UnwrapIterator(info[1]);
-  if (box->store.get() != UnwrapStore(info[0])->store.get()) {
+  if (box->store.get() != UnwrapTarget(info[0], true).store) {
     ThrowInvalid(info.Env(), "iterator belongs to another store");
   }
   return box;
 }
 
-// (store, iterator, size, maxBytes, flags: kKeys | kValues | kKeysAsString | kValuesAsString)
+// (store or the view it was made from, iterator, size, maxBytes, flags: kKeys | kValues | kKeysAsString | kValuesAsString)
 //   → [flat entries, ended]: [k0, v0, k1, v1, …], or only keys / only values.
-struct IteratorNextJob {
+struct IteratorNextJob : ViewRead {  // its cursor holds the view's snapshot itself
   static constexpr const char* kName = "cvx.iteratorNext";
   static constexpr Hooks kHooks = Hooks::kNone;
   Napi::ObjectReference keep;  // the iterator handle stays alive while the job is queued

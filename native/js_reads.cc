@@ -16,7 +16,7 @@
 namespace cvx {
 namespace {
 
-struct GetJob {
+struct GetJob : ViewRead {
   static constexpr const char* kName = "cvx.get";
   static constexpr Hooks kHooks = Hooks::kPins | Hooks::kTryInline;
   PointAddress at;
@@ -26,10 +26,10 @@ struct GetJob {
   bool found = false;
 
   explicit GetJob(const Napi::CallbackInfo& info) : at(info) {}
-  Status Run(Store& s) { return GetVector(s, at.entity, at.space, at.ts, &pinned, &found); }
+  Status Run(Store& s) { return GetVector(s, at.entity, at.space, at.ts, &pinned, &found, snapshot); }
   // Async gets of points in a memtable or the block cache (recent writes, hot keys) need no I/O.
   Status TryInline(Store& s, bool* answered) {
-    return GetVectorCached(s, at.entity, at.space, at.ts, &pinned, &found, answered);
+    return GetVectorCached(s, at.entity, at.space, at.ts, &pinned, &found, answered, snapshot);
   }
   // Async only: the completion runs after the store was left, so the pin must not survive.
   void Detach() {
@@ -44,7 +44,7 @@ struct GetJob {
   }
 };
 
-struct RangeJob {
+struct RangeJob : ViewRead {
   static constexpr const char* kName = "cvx.range";
   static constexpr Hooks kHooks = Hooks::kRunSync;
   RangeQuery q;
@@ -111,6 +111,7 @@ struct RangeJob {
 
  private:
   Status Scan(Store& s, VectorSink* sink) {
+    q.snapshot = snapshot;
     Status st = RangeScan(s, q, sink, &result);
     if (st.ok() && ts_numbers) {
       for (int64_t t : result.timestamps) {
@@ -132,7 +133,7 @@ struct RangeJob {
 // multi-megabyte buffer per call cost a page fault per 4 KiB on this project's VM and made a
 // batch slower per key than single gets. With `into`, key i's vector is copied to element
 // i * dim of the caller's array instead, and the answer is { dim, found: Uint8Array }.
-struct GetManyJob {
+struct GetManyJob : ViewRead {
   static constexpr const char* kName = "cvx.getMany";
   static constexpr Hooks kHooks = Hooks::kRunSync;
   uint32_t space;
@@ -195,11 +196,11 @@ struct GetManyJob {
   Status Read(Store& s) {
     pooled.bytes.pool = s.result_pool();
     pooled.bytes.bytes = s.result_pool()->Take();
-    return GetVectors(s, space, keys, &pooled, &found, &dim);
+    return GetVectors(s, space, keys, &pooled, &found, &dim, snapshot);
   }
 };
 
-struct TimelineJob {
+struct TimelineJob : ViewRead {
   static constexpr const char* kName = "cvx.getTimeline";
   static constexpr Hooks kHooks = Hooks::kNone;
   uint64_t entity;
@@ -209,7 +210,7 @@ struct TimelineJob {
 
   explicit TimelineJob(const Napi::CallbackInfo& info)
       : entity(ReadU64(info[1], "entityId")), space(ReadU32(info[2], "spaceId")) {}
-  Status Run(Store& s) { return GetTimelineRecord(s, entity, space, &record, &found); }
+  Status Run(Store& s) { return GetTimelineRecord(s, entity, space, &record, &found, snapshot); }
   Napi::Value Result(Napi::Env env) {
     if (!found) return env.Undefined();
     return Napi::Buffer<char>::Copy(env, record.data(), record.size());

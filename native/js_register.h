@@ -13,4 +13,5 @@ void RegisterLevel(Napi::Env env, Napi::Object exports);     // js_level.cc
 void RegisterAdmin(Napi::Env env, Napi::Object exports);     // js_admin.cc
 void RegisterVerify(Napi::Env env, Napi::Object exports);    // js_verify.cc
 void RegisterDamage(Napi::Env env, Napi::Object exports);    // js_damage.cc
+void RegisterSnapshots(Napi::Env env, Napi::Object exports); // js_snapshot.cc
 }  // namespace cvx

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "js_results.h"
+#include "snapshot.h"
 #include "status.h"
 #include "store.h"
 #include "writer.h"
@@ -131,5 +132,17 @@ Napi::Object WrapStore(Napi::Env env, std::unique_ptr<Store> store);
 Status CloseStore(StoreBox& box);
 // Checks the type tag; throws CVX_INVALID_ARGUMENT for anything that is not our handle.
 StoreBox* UnwrapStore(const Napi::Value& handle);
+
+// What an operation's first argument names: a store, or a read view of one (a snapshot
+// handle, HotStore.snapshot(); js_snapshot.cc makes them).
+struct ReadTarget {
+  StoreBox* box = nullptr;  // the store handle's box; nullptr for a view
+  Store* store = nullptr;
+  std::shared_ptr<ReadSnapshot> view;  // nullptr for a store
+  std::shared_ptr<Store> owner() const { return box ? box->store : view->shared_store(); }
+};
+// A store handle, or, when `views` (the operation is a read), a snapshot handle. A view passed
+// to anything else throws CVX_READ_ONLY (views cannot write); a released one CVX_NOT_OPEN.
+ReadTarget UnwrapTarget(const Napi::Value& handle, bool views);
 
 }  // namespace cvx

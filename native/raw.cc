@@ -56,7 +56,7 @@ Status RawClear(Store& s, rocksdb::ColumnFamilyHandle* cf, const CursorRange& ra
   }
   CursorRange r = range;
   r.hidden_prefix = kReservedPrefix;
-  Cursor cursor(s, cf, r);
+  Cursor cursor(s, cf, r, nullptr);
   uint64_t removed = 0;
   for (;;) {
     std::vector<std::string> keys, unused;

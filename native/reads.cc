@@ -53,15 +53,19 @@ Status GetWith(Store& s, const rocksdb::ReadOptions& ro, uint64_t entity, uint32
 
 }  // namespace
 
-Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value, bool* found) {
+Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value, bool* found,
+                 const rocksdb::Snapshot* snapshot) {
   bool answered = false;
-  return GetWith(s, rocksdb::ReadOptions(), entity, space, ts, value, found, &answered);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  return GetWith(s, ro, entity, space, ts, value, found, &answered);
 }
 
 Status GetVectorCached(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value,
-                       bool* found, bool* answered) {
+                       bool* found, bool* answered, const rocksdb::Snapshot* snapshot) {
   rocksdb::ReadOptions ro;
   ro.read_tier = rocksdb::kBlockCacheTier;
+  ro.snapshot = snapshot;
   return GetWith(s, ro, entity, space, ts, value, found, answered);
 }
 
@@ -76,7 +80,9 @@ size_t ExpectedPoints(Store& s, const RangeQuery& q) {
   EncodePrefix(prefix, q.entity, q.space);
   rocksdb::PinnableSlice rec;
   Timeline tl;
-  if (s.db()->Get(rocksdb::ReadOptions(), s.timelines_cf(), rocksdb::Slice(prefix, kPrefixSize), &rec).ok() &&
+  rocksdb::ReadOptions ro;
+  ro.snapshot = q.snapshot;
+  if (s.db()->Get(ro, s.timelines_cf(), rocksdb::Slice(prefix, kPrefixSize), &rec).ok() &&
       DecodeTimeline(rec, &tl)) {
     n = std::min<size_t>(n, tl.point_count);
     const int64_t lo = std::max(q.start, tl.first_seen), hi = std::min(q.end, tl.last_seen);
@@ -98,6 +104,7 @@ Status RangeScan(Store& s, const RangeQuery& q, VectorSink* sink, RangeResult* o
   EncodeKey(lo, q.entity, q.space, q.start);
   const size_t hint = ExpectedPoints(s, q);
   rocksdb::ReadOptions ro = RangeReadOptions(hint);
+  ro.snapshot = q.snapshot;
   // The exclusive upper bound prefix+(end+1) shares the prefix, so it binds under the
   // prefix extractor; at end == INT64_MAX there is no such key and prefix_same_as_start
   // alone stops the scan.
@@ -147,7 +154,8 @@ Status RangeScan(Store& s, const RangeQuery& q, VectorSink* sink, RangeResult* o
 }
 
 std::unique_ptr<rocksdb::Iterator> SeekAsOf(Store& s, uint64_t entity, uint32_t space, int64_t at, int64_t min_ts,
-                                            int64_t* ts, rocksdb::Slice* value, Status* status) {
+                                            int64_t* ts, rocksdb::Slice* value, Status* status,
+                                            const rocksdb::Snapshot* snapshot) {
   *status = Status::Ok();
   if (min_ts > at) return nullptr;  // an empty window (lib/ never sends one)
   char lo[kKeySize], target[kKeySize];
@@ -157,6 +165,7 @@ std::unique_ptr<rocksdb::Iterator> SeekAsOf(Store& s, uint64_t entity, uint32_t 
   // at the window's oldest key: one SeekForPrev lands on the answer, or leaves the window,
   // whatever the length of the entity's history or the tombstones below the window.
   rocksdb::ReadOptions ro = RangeReadOptions(1);
+  ro.snapshot = snapshot;
   rocksdb::Slice lower(lo, kKeySize);
   ro.iterate_lower_bound = &lower;
   std::unique_ptr<rocksdb::Iterator> it(s.db()->NewIterator(ro, s.vectors_cf()));
@@ -186,7 +195,7 @@ std::unique_ptr<rocksdb::Iterator> SeekAsOf(Store& s, uint64_t entity, uint32_t 
 }
 
 Status GetVectors(Store& s, uint32_t space, const std::vector<PointKey>& keys, VectorSink* sink,
-                  std::vector<uint8_t>* found, uint32_t* dim) {
+                  std::vector<uint8_t>* found, uint32_t* dim, const rocksdb::Snapshot* snapshot) {
   // Keys go to MultiGet a chunk at a time, from one snapshot: each value pins its block until
   // it is copied out, so one huge call must not pin a block per key all at once.
   constexpr size_t kChunk = 1024;
@@ -195,9 +204,10 @@ Status GetVectors(Store& s, uint32_t space, const std::vector<PointKey>& keys, V
   *dim = 0;
   if (n == 0) return Status::Ok();
   rocksdb::ReadOptions ro;  // one chunk's MultiGet reads from one implicit snapshot already
-  std::optional<rocksdb::ManagedSnapshot> snapshot;
+  ro.snapshot = snapshot;
+  std::optional<rocksdb::ManagedSnapshot> own;
   // A secondary refuses snapshots, and needs none: no catch-up runs while this call is admitted.
-  if (n > kChunk && !s.secondary()) ro.snapshot = snapshot.emplace(s.db()).snapshot();
+  if (n > kChunk && !snapshot && !s.secondary()) ro.snapshot = own.emplace(s.db()).snapshot();
   const size_t chunk = std::min(n, kChunk);
   std::vector<char> key_bytes(chunk * kKeySize);
   std::vector<rocksdb::Slice> slices(chunk);
@@ -234,11 +244,13 @@ Status GetVectors(Store& s, uint32_t space, const std::vector<PointKey>& keys, V
   return Status::Ok();
 }
 
-Status GetTimelineRecord(Store& s, uint64_t entity, uint32_t space, std::string* record, bool* found) {
+Status GetTimelineRecord(Store& s, uint64_t entity, uint32_t space, std::string* record, bool* found,
+                         const rocksdb::Snapshot* snapshot) {
   char prefix[kPrefixSize];
   EncodePrefix(prefix, entity, space);
-  rocksdb::Status st =
-      s.db()->Get(rocksdb::ReadOptions(), s.timelines_cf(), rocksdb::Slice(prefix, kPrefixSize), record);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  rocksdb::Status st = s.db()->Get(ro, s.timelines_cf(), rocksdb::Slice(prefix, kPrefixSize), record);
   if (st.IsNotFound()) { *found = false; return Status::Ok(); }
   *found = st.ok();
   return Status::FromRocks(st, "getTimeline");

@@ -179,14 +179,30 @@ Status Secondary::Open(const std::string& path, rocksdb::DBOptions opts,
   return st;
 }
 
-Status Secondary::CatchUp(rocksdb::DB* db) {
+void Secondary::HoldView() {
+  std::lock_guard<std::mutex> lock(holds_mu_);
+  ++view_holds_;
+}
+
+void Secondary::ReleaseView() {
+  std::lock_guard<std::mutex> lock(holds_mu_);
+  --view_holds_;
+}
+
+Status Secondary::CatchUp(rocksdb::DB* db, bool* moved) {
+  if (moved) *moved = false;
   return gate_.Exclusive([&] {
+    {
+      std::lock_guard<std::mutex> lock(holds_mu_);
+      if (view_holds_ > 0) return Status::Ok();
+    }
     Status st = Status::FromRocks(db->TryCatchUpWithPrimary(), "catching up with the writer");
     // Checked after the catch-up too: a new MANIFEST written while it read the WAL files means
     // it may have read the new run's WAL beside the old run's table files.
     if (st.ok() && files_->fs->Switched(path_)) {
       st = Status::Make(Code::kIo, "catching up with the writer of " + path_ + ": the writer restarted (a new MANIFEST)");
     }
+    if (moved) *moved = st.ok();
     return st;
   });
 }

@@ -77,12 +77,18 @@ class Secondary {
   Status Open(const std::string& path, rocksdb::DBOptions opts, const std::vector<rocksdb::ColumnFamilyDescriptor>& cfs,
               const std::function<Status()>& precheck, std::unique_ptr<rocksdb::DB>* db,
               std::vector<rocksdb::ColumnFamilyHandle*>* handles);
-  // Brings `db` up to the primary's latest acknowledged writes, with no read in progress.
+  // Brings `db` up to the primary's latest acknowledged writes, with no read in progress;
+  // *moved (when given) says whether it did: not while a snapshot holds the view (HoldView).
   // Fails (kIo, "restarted") when the writer started a new MANIFEST since this secondary
   // opened: then the view may mix two runs of the writer and must not be read; only a new
   // secondary (Open) can follow the new run. Open() retries on it; a follower will reopen.
-  Status CatchUp(rocksdb::DB* db);
+  Status CatchUp(rocksdb::DB* db, bool* moved = nullptr);
   ViewGate& gate() { return gate_; }
+  // A snapshot of this handle (snapshot.h) holds its view still: while any hold lives,
+  // CatchUp() leaves the view as it is (and says so), since a secondary has no RocksDB
+  // snapshot that could keep the held moment readable beside a newer one.
+  void HoldView();
+  void ReleaseView();
   const std::string& work_dir() const { return work_dir_; }
   // Idempotent; after the database is closed.
   void RemoveWorkDir();
@@ -95,6 +101,8 @@ class Secondary {
   // The file system the secondary reads the store through; one per attempt, outlives the DB.
   std::unique_ptr<PinnedManifestEnv> files_;
   ViewGate gate_;
+  std::mutex holds_mu_;
+  int view_holds_ = 0;
 };
 
 // Removes working directories of secondaries whose process is gone (killed before its close).

@@ -50,6 +50,13 @@ int CfIndex(const std::string& name);
 // The names CfIndex() knows, as a message lists them: "default, vectors, timelines".
 std::string CfNameList();
 
+class Store;
+// The space records (space id → dimension) as `ro` sees them: how an open learns the
+// dimensions, and how a read view tells which spaces existed at its moment. `what` prefixes
+// the messages ("open(<path>)", "spaces").
+Status ReadSpaceDims(const Store& s, const rocksdb::ReadOptions& ro, std::unordered_map<uint32_t, uint32_t>* dims,
+                     const std::string& what);
+
 // CVX_FORMAT: `path` holds a RocksDB database without our column families.
 Status NotAStore(const std::string& path);
 
@@ -91,6 +98,8 @@ class Store {
   // writer when it opened (secondary.h). Secondaries refuse snapshots; reads on one take none
   // and stay consistent because no catch-up runs while an operation is admitted.
   bool secondary() const { return secondary_ != nullptr; }
+  // The secondary's working parts (its gate, its held-back view); nullptr on a direct open.
+  Secondary* secondary_view() const { return secondary_.get(); }
   const std::string& path() const { return path_; }
   // The directory's device and inode, whatever spelling opened it (dir_identity.h).
   const DirId& dir_id() const { return dir_id_; }

@@ -228,7 +228,12 @@ Status Store::LoadSystem(bool fresh) {
     if (!format.ok()) return format;
   }
 
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), system_cf()));
+  return ReadSpaceDims(*this, rocksdb::ReadOptions(), &dims_, "open(" + path_ + ")");
+}
+
+Status ReadSpaceDims(const Store& s, const rocksdb::ReadOptions& ro, std::unordered_map<uint32_t, uint32_t>* dims,
+                     const std::string& what) {
+  std::unique_ptr<rocksdb::Iterator> it(s.db()->NewIterator(ro, s.system_cf()));
   const std::string prefix = kSpaceKeyPrefix;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     std::string id_text = it->key().ToString().substr(prefix.size());
@@ -236,11 +241,11 @@ Status Store::LoadSystem(bool fresh) {
     unsigned long long id = strtoull(id_text.c_str(), &end, 10);
     uint32_t dim = 0;
     if (id_text.empty() || *end != '\0' || id > 0xffffffffULL || !DecodeSpaceRecord(it->value(), &dim)) {
-      return Status::Make(Code::kCorruption, "open(" + path_ + "): undecodable space record " + it->key().ToString());
+      return Status::Make(Code::kCorruption, what + ": undecodable space record " + it->key().ToString());
     }
-    dims_[static_cast<uint32_t>(id)] = dim;
+    (*dims)[static_cast<uint32_t>(id)] = dim;
   }
-  return Status::FromRocks(it->status(), "open(" + path_ + ") reading space records");
+  return Status::FromRocks(it->status(), what + " reading space records");
 }
 
 // RocksDB's open itself. A read-only open, which no probe preceded, that finds the newest

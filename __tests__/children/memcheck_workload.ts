@@ -1,6 +1,6 @@
 // The script `npm run test:memcheck` runs under valgrind memcheck: a small pass over every
 // native path — open/close (sync and async), put/putMany (row and columnar, number and
-// bigint), get, range, rangeColumns (small and large, sync and async), delete, getTimeline, getAsOf/getLatest, getManyAsOf, verify/repair over records
+// bigint), get, range, rangeColumns (small and large, sync and async), delete, getTimeline, getAsOf/getLatest, getManyAsOf, snapshots, verify/repair over records
 // corrupted through RocksDB, refused arguments (errors made through the JS factory),
 // CVX_LOCKED, a read-only handle beside the writer (a secondary), calls after close, a store
 // left to the GC and one left open at exit, and the fault paths of memcheck_faults.ts (salvage,
@@ -73,6 +73,18 @@ async function main() {
   await s.getManyAsOf(2, [4, 12, 99], [3, 40, 1], { tolerance: 5 });
   s.getManyAsOfSync(2, [12, 4], 1000, { into });
   try { s.getManyAsOfSync(2, [12, 4], 1000, { into: into.subarray(0, 300) }); } catch { /* CVX_INVALID_ARGUMENT */ }
+  // read views: reads on a snapshot (pinned sync, copied-out async), entities on it, a read in
+  // flight across release(), a view left to the store's close and one to the collector
+  const snap = s.snapshot();
+  s.getSync(9, 0, 3);
+  snap.getAsOfSync(9, 0, 20);
+  await snap.get(9, 0, 3);
+  [...snap.entitiesSync(0)];
+  const afterRelease = snap.range(9, 0, 0, 100);
+  snap.release();
+  await afterRelease;
+  expectCode(() => snap.getSync(9, 0, 3), 'CVX_NOT_OPEN');
+  s.snapshot().getManySync(0, [{ entityId: 9, timestamp: 3 }]);
   // corrupt through RocksDB, then verify and repair
   const prefix = Buffer.alloc(12);
   prefix.writeBigUInt64BE(9n, 0);
@@ -100,6 +112,9 @@ async function main() {
   beside.getManySync(0, [{ entityId: 9, timestamp: 3 }, { entityId: 1, timestamp: 0 }]);
   beside.getAsOfSync(9, 0, 30);
   beside.getManyAsOfSync(0, [9, 1, 5], 30);
+  const besideView = beside.snapshot();
+  besideView.getLatestSync(9, 0);
+  besideView.release();
   await beside.getLatest(9, 0);
   expectCode(() => beside.checkpointSync(path.join(root, 'no-checkpoint')), 'CVX_READ_ONLY');
   await beside.close();
