@@ -3,6 +3,7 @@
 // finite and NaN; no NaN is ever stored. An array whose `length` getter lies, or whose element
 // getters answer differently on each read, is stored alike by every write path: what is
 // stored is the array's own contents, read once, and the dimension is theirs.
+// getManyAsOf refuses an id or timestamp column that a later argument detached.
 import { Worker } from 'worker_threads';
 import { HotStore, HotStoreError } from '../lib';
 import { tempStore } from './helpers/tmp';
@@ -154,6 +155,27 @@ describe('a vector whose elements answer differently on each read', () => {
     expect(outcomes).toEqual(paths.map(() => 'ok'));
     const cols = store.rangeColumnsSync(1, 0, 0, paths.length);
     expect(Array.from(cols.vectors)).toEqual(paths.flatMap(() => [1, 1, 1, 1]));
+    store.closeSync();
+  });
+
+  test('getManyAsOf: an entityIds or t column detached by a later argument is refused, not read as empty', async () => {
+    const { store } = tempStore();
+    store.putSync(0, { entityId: 1, timestamp: 1, vector: REAL });
+    const detach = (a: ArrayBufferView) => structuredClone(a.buffer, { transfer: [a.buffer as ArrayBuffer] });
+    for (const sync of [true, false]) {
+      const call = (...args: Parameters<HotStore['getManyAsOfSync']>) => Promise.resolve().then(() => (sync ? store.getManyAsOfSync(...args) : store.getManyAsOf(...args)));
+      const ids = new Float64Array([1, 2]);
+      const t = { *[Symbol.iterator]() { detach(ids); yield 5; yield 5; } };
+      await expect(call(0, ids, t)).rejects.toMatchObject({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/^(entityIds|t) /) });
+      const ids2 = new Float64Array([1, 2]);
+      await expect(call(0, ids2, 5, { get tolerance() { detach(ids2); return 1; } })).rejects.toMatchObject({
+        code: 'CVX_INVALID_ARGUMENT', message: 'entityIds changed while the arguments were read',
+      });
+      const t3 = new Float64Array([5, 5]);
+      await expect(call(0, [1, 2], t3, { get tolerance() { detach(t3); return 1; } })).rejects.toMatchObject({
+        code: 'CVX_INVALID_ARGUMENT', message: 't changed while the arguments were read',
+      });
+    }
     store.closeSync();
   });
 

@@ -61,9 +61,15 @@ export function manyAsOfArgs(
   } else {
     at = checkI64(t, 't');
   }
+  const n = ids.length;
   const o = readOptions<ManyAsOfOptions>(options, ['tolerance', 'into']);
   const tolerance = o.tolerance === undefined ? undefined : checkTolerance(o.tolerance, 'options.tolerance');
-  return { args: [space, ids, at, tolerance], into: checkInto(o.into, intoAllowed) };
+  const into = checkInto(o.into, intoAllowed);
+  // Reading t and the options may have run the caller's code (an iterator, a getter), which
+  // could have detached or shrunk a typed column checked before it.
+  if (ids.length !== n) throw invalidArgument('entityIds changed while the arguments were read');
+  if (typeof at === 'object' && at.length !== n) throw invalidArgument('t changed while the arguments were read');
+  return { args: [space, ids, at, tolerance], into };
 }
 
 /** The shim's columns as {@link AsOfColumns}: with `into`, `vectors` is the view of it the rows were written to. */
