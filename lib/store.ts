@@ -3,6 +3,7 @@
 // async puts go through its PutCoalescer, opening through open.ts. No engine logic lives here.
 import { asOfArgs, asOfPoint, latestArgs } from './as_of';
 import { flags, native, NativeHandle } from './binding';
+import { latestAll, latestAllArgs } from './latest_all';
 import { PutCoalescer } from './coalescer';
 import { ColumnarBatch, KeyColumns, toColumns, toKeyColumns } from './columns';
 import { rebuildAsync, rebuildSync, salvageReport } from './damage';
@@ -12,7 +13,7 @@ import { checkCheckpointDir, collectStats, entityTimelines, entityTimelinesSync 
 import { decodeTimeline } from './records';
 import { pointOf, pointsAt, pointsOf, viewsOf } from './shape';
 import type {
-  AsOfOptions, EntityTimeline, GetManyOptions, HotStoreOptions, IntLike, PointInput, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, RebuildReport,
+  AsOfOptions, EntityTimeline, GetManyOptions, HotStoreOptions, IntLike, LatestAllOptions, PointBatch, PointInput, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, RebuildReport,
   RepairOptions, SalvageReport, SpaceInfo, StoreStats, TemporalPoint, VerifyOptions, VerifyReport,
 } from './types';
 import { verifyAsync, verifySync } from './verify';
@@ -229,6 +230,29 @@ export class HotStore {
   getLatestSync(entityId: IntLike, spaceId: number): TemporalPoint | undefined {
     const args = latestArgs(entityId, spaceId);
     return asOfPoint(args[0], native.getAsOfSync(this.#handle, ...args), this.#bigint);
+  }
+
+  /**
+   * The whole space's state at `options.at` (default +∞, each entity's latest point), without
+   * knowing the entity ids: an async iterator of {@link PointBatch}es in entity-id order, each
+   * with the point of greatest timestamp ≤ `at` of up to `batchSize` entities (default 1000)
+   * as columns. Entities with no point at or before `at` are left out, and batches are never
+   * empty. The entity ids are read from one RocksDB snapshot taken at the first step; each
+   * batch's points are read when the batch is, so writes made during the walk may show in
+   * later batches. Breaking out of the loop releases the snapshot. Ids and timestamps are
+   * bigint columns whatever the store's integer mode. Arguments are checked at the call.
+   *
+   * @example
+   * ```ts
+   * for await (const b of store.latestAll(0, { at: 1_700_000_000_000 })) {
+   *   for (let i = 0; i < b.count; i++) {
+   *     const v = b.vectors.subarray(i * b.dim, (i + 1) * b.dim); // entity b.entityIds[i] at b.timestamps[i]
+   *   }
+   * }
+   * ```
+   */
+  latestAll(spaceId: number, options?: LatestAllOptions): AsyncIterableIterator<PointBatch> {
+    return latestAll(this.#handle, latestAllArgs(spaceId, options));
   }
 
   /**
