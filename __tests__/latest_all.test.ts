@@ -129,3 +129,13 @@ test('leaving the loop early releases the walk: close() then finishes', async ()
   await store.close();
   expect(store.isOpen).toBe(false);
 });
+
+test('on a closed store, and when the store is closed mid-walk, the next step fails with CVX_NOT_OPEN', async () => {
+  const { store } = tempStore();
+  fill(store);
+  const it = store.latestAll(0, { batchSize: 3 });
+  expect((await it.next()).value?.count).toBe(3);
+  await store.close();
+  await expect(it.next()).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
+  await expect(store.latestAll(0).next()).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
+});
