@@ -139,3 +139,16 @@ test('on a closed store, and when the store is closed mid-walk, the next step fa
   await expect(it.next()).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
   await expect(store.latestAll(0).next()).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
 });
+
+test('works on read-only handles: a secondary beside a writer (what `cvx-hot state` opens then) and a plain read-only open', async () => {
+  const { dir, store } = tempStore();
+  fill(store);
+  const want = expected(store, 0, 150n);
+  const secondary = HotStore.openSync(dir, { readOnly: true }); // beside this process's writer: a RocksDB secondary
+  expect((await collect(secondary, 0, { at: 150 })).rows).toEqual(want);
+  secondary.closeSync();
+  store.closeSync();
+  const ro = HotStore.openSync(dir, { readOnly: true });
+  expect((await collect(ro, 0, { at: 150 })).rows).toEqual(want);
+  ro.closeSync();
+});
