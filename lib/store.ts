@@ -3,11 +3,11 @@
 // async puts go through its PutCoalescer, opening through open.ts. No engine logic lives here.
 import { asOfArgs, asOfPoint, latestArgs } from './as_of';
 import { flags, native, NativeHandle } from './binding';
-import { latestAll, latestAllArgs } from './latest_all';
 import { PutCoalescer } from './coalescer';
 import { ColumnarBatch, KeyColumns, toColumns, toKeyColumns } from './columns';
 import { rebuildAsync, rebuildSync, salvageReport } from './damage';
 import { storeClosed } from './errors';
+import { latestAll, latestAllArgs } from './latest_all';
 import { resolveOptions, undoCreated } from './open';
 import { checkCheckpointDir, collectStats, entityTimelines, entityTimelinesSync } from './operations';
 import { decodeTimeline } from './records';
