@@ -12,7 +12,7 @@ import { tempPath } from './helpers/tmp';
 
 beforeAll(() => ensureDist());
 
-const COMMANDS = ['demo', 'ingest', 'import', 'export', 'get', 'range', 'timeline', 'entities', 'spaces', 'stats', 'verify', 'repair', 'compact', 'checkpoint', 'bench'];
+const COMMANDS = ['demo', 'ingest', 'import', 'export', 'get', 'range', 'asof', 'state', 'timeline', 'entities', 'spaces', 'stats', 'verify', 'repair', 'compact', 'checkpoint', 'bench'];
 
 test('--help on the program and every command exits 0 with its usage on stdout', async () => {
   const top = await cli(['--help']);

@@ -9,7 +9,7 @@ export type { HotStoreErrorCode } from './errors';
 export { encodeKey, decodeKey, encodePrefix, KEY_SIZE, PREFIX_SIZE } from './keys';
 export type { DecodedKey } from './keys';
 export type {
-  IntLike, PointInput, PointKey, TemporalPoint, EntityTimeline, RangeOptions, RangeColumnsOptions, GetManyOptions, AsOfOptions, ManyAsOfOptions, AsOfColumns, RangeColumns, HotStoreOptions,
+  IntLike, PointInput, PointKey, TemporalPoint, EntityTimeline, RangeOptions, RangeColumnsOptions, GetManyOptions, AsOfOptions, ManyAsOfOptions, AsOfColumns, LatestAllOptions, PointBatch, RangeColumns, HotStoreOptions,
   SpaceInfo, StoreStats, ColumnFamilyStats, VerifyReport, VerifyIssue, VerifyIssueKind, VerifyOptions, RepairOptions, TimelineSummary,
   SalvageReport, WalDrop, RebuildReport,
 } from './types';

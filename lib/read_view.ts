@@ -3,13 +3,14 @@
 // columns.ts), makes one native call on its target (a store handle or a read view's handle:
 // the shim reads either) and shapes the answer (shape.ts). No engine logic lives here.
 import { asOfArgs, asOfColumns, asOfPoint, latestArgs, manyAsOfArgs } from './as_of';
-import { flags, native, NativeReadHandle } from './binding';
+import { flags, native, NativeHandle, NativeReadHandle } from './binding';
 import { KeyColumns, toKeyColumns } from './columns';
+import { latestAll, latestAllArgs } from './latest_all';
 import { entityTimelines, entityTimelinesSync } from './operations';
 import { decodeTimeline } from './records';
 import { pointOf, pointsAt, pointsOf, viewsOf } from './shape';
 import type {
-  AsOfColumns, AsOfOptions, EntityTimeline, GetManyOptions, IntLike, ManyAsOfOptions, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, SpaceInfo, TemporalPoint,
+  AsOfColumns, AsOfOptions, EntityTimeline, GetManyOptions, IntLike, LatestAllOptions, ManyAsOfOptions, PointBatch, PointKey, RangeColumns, RangeColumnsOptions, RangeOptions, SpaceInfo, TemporalPoint,
 } from './types';
 import { checkGetManyOptions, checkI64, checkRange, checkU64, toU32 } from './validate';
 
@@ -35,11 +36,14 @@ function rangeFlags(reverse: boolean, timestampsAsNumbers: boolean): number {
 export class ReadView {
   readonly #target: NativeReadHandle;
   readonly #bigint: boolean;
+  /** The target is a store (not a view): a walk over many calls takes its own view of it. */
+  readonly #isStore: boolean;
 
   /** @internal Made by HotStore and StoreSnapshot only. */
-  protected constructor(target: NativeReadHandle, bigint: boolean) {
+  protected constructor(target: NativeReadHandle, bigint: boolean, isStore: boolean) {
     this.#target = target;
     this.#bigint = bigint;
+    this.#isStore = isStore;
   }
 
   /** The point at exactly `timestamp`, or undefined. */
@@ -156,6 +160,30 @@ export class ReadView {
   ): AsOfColumns {
     const { args, into } = manyAsOfArgs(spaceId, entityIds, t, options, true);
     return asOfColumns(native.getManyAsOfSync(this.#target, ...args, into), into);
+  }
+
+  /**
+   * The whole space's state at `options.at` (default +∞, each entity's latest point), without
+   * knowing the entity ids: an async iterator of {@link PointBatch}es in entity-id order, each
+   * with the point of greatest timestamp ≤ `at` of up to `batchSize` entities (default 1000)
+   * as columns. Entities with no point at or before `at` are left out, and batches are never
+   * empty. Everything is read from one RocksDB snapshot, taken at the first step on a store
+   * (a snapshot's own moment on a {@link StoreSnapshot}): writes made during the walk never
+   * show. Breaking out of the loop releases it. Ids and timestamps are bigint columns whatever
+   * the store's integer mode. Arguments are checked at the call.
+   *
+   * @example
+   * ```ts
+   * for await (const b of store.latestAll(0, { at: 1_700_000_000_000 })) {
+   *   for (let i = 0; i < b.count; i++) {
+   *     const v = b.vectors.subarray(i * b.dim, (i + 1) * b.dim); // entity b.entityIds[i] at b.timestamps[i]
+   *   }
+   * }
+   * ```
+   */
+  latestAll(spaceId: number, options?: LatestAllOptions): AsyncIterableIterator<PointBatch> {
+    const args = latestAllArgs(spaceId, options);
+    return latestAll(this.#isStore ? { store: this.#target as NativeHandle } : { view: this.#target }, args);
   }
 
   /**

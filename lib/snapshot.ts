@@ -35,7 +35,7 @@ export class StoreSnapshot extends ReadView {
   #released = false;
 
   private constructor(view: NativeView, bigint: boolean) {
-    super(view, bigint);
+    super(view, bigint, false);
     this.#view = view;
     collected.register(this, view, this);
   }

@@ -38,7 +38,7 @@ export class HotStore extends ReadView {
   readonly path: string;
 
   private constructor(handle: NativeHandle, path: string, bigint: boolean) {
-    super(handle, bigint);
+    super(handle, bigint, true);
     this.#handle = handle;
     this.#bigint = bigint;
     this.#puts = new PutCoalescer(handle);

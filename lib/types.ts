@@ -80,6 +80,31 @@ export interface AsOfColumns {
   vectors: Float32Array;
 }
 
+/** {@link HotStore.latestAll}'s options. */
+export interface LatestAllOptions {
+  /**
+   * The moment whose state is read: each entity's point with the greatest timestamp ≤ `at`.
+   * An integer of the i64 domain (number or bigint). Absent: +∞, each entity's latest point.
+   */
+  at?: IntLike;
+  /** Entities looked up per batch, an integer in [1, 65536]. Default 1000. */
+  batchSize?: number;
+}
+
+/**
+ * One batch of {@link HotStore.latestAll}: the points of `count` entities, in entity-id order,
+ * as columns. Only entities that have a point at or before `at` are in it.
+ */
+export interface PointBatch {
+  count: number;
+  /** The space's vector dimension. */
+  dim: number;
+  entityIds: BigUint64Array;
+  timestamps: BigInt64Array;
+  /** Row i is `vectors.subarray(i * dim, (i + 1) * dim)`. */
+  vectors: Float32Array;
+}
+
 /** {@link HotStore.getManySync}'s options. */
 export interface GetManyOptions {
   /**

@@ -103,6 +103,12 @@ export function toU32(v: unknown, name: string): number {
   throw invalidArgument(`${name} must be an integer in [0, 2^32-1], got ${describe(v)}`);
 }
 
+/** A count or size: an integer number in [lo, hi] (a batch size, say). */
+export function checkIntNumber(v: unknown, name: string, lo: number, hi: number): number {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi) return v;
+  throw invalidArgument(`${name} must be an integer in [${lo}, ${hi}], got ${describe(v)}`);
+}
+
 /** A non-empty string argument (a path or a directory). */
 export function checkNonEmptyString(v: unknown, name: string): string {
   if (typeof v !== 'string' || v.length === 0) throw invalidArgument(`${name} must be a non-empty string`);

@@ -61,11 +61,12 @@ Napi::Value SnapshotRelease(const Napi::CallbackInfo& info) {
 
 ReadTarget UnwrapTarget(const Napi::Value& handle, bool views) {
   ReadTarget t;
-  if (!IsTagged(handle, kViewTag)) {
-    t.box = UnwrapStore(handle);
+  // The store's tag is looked at first: it is every write's and most reads' handle.
+  if ((t.box = StoreBoxOf(handle))) {
     t.store = t.box->store.get();
     return t;
   }
+  if (!IsTagged(handle, kViewTag)) ThrowInvalid(handle.Env(), "handle is not a cvx-storage store or snapshot handle");
   if (!views) Throw(handle.Env(), Status::Make(Code::kReadOnly, "a snapshot is a read view: it cannot write"));
   t.view = UnwrapView(handle)->view;
   if (!t.view) Throw(handle.Env(), Status::Make(Code::kNotOpen, "the snapshot was released"));

@@ -209,14 +209,20 @@ Napi::Object WrapStore(Napi::Env env, std::unique_ptr<Store> store) {
   return handle;
 }
 
-StoreBox* UnwrapStore(const Napi::Value& handle) {
+StoreBox* StoreBoxOf(const Napi::Value& handle) {
   Napi::Env env = handle.Env();
   bool tagged = false;
   if (handle.IsObject()) napi_check_object_type_tag(env, handle, &kStoreTag, &tagged);
-  if (!tagged) ThrowInvalid(env, "handle is not a cvx-storage store handle");
+  if (!tagged) return nullptr;
   void* p = nullptr;
   NAPI_THROW_IF_FAILED(env, napi_unwrap(env, handle, &p), nullptr);
   return static_cast<StoreBox*>(p);
+}
+
+StoreBox* UnwrapStore(const Napi::Value& handle) {
+  StoreBox* box = StoreBoxOf(handle);
+  if (!box) ThrowInvalid(handle.Env(), "handle is not a cvx-storage store handle");
+  return box;
 }
 
 uint32_t ReadFlags(const Napi::Value& v, uint32_t allowed, const char* name) {

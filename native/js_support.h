@@ -132,6 +132,8 @@ Napi::Object WrapStore(Napi::Env env, std::unique_ptr<Store> store);
 Status CloseStore(StoreBox& box);
 // Checks the type tag; throws CVX_INVALID_ARGUMENT for anything that is not our handle.
 StoreBox* UnwrapStore(const Napi::Value& handle);
+// The same look, answering nullptr for anything that is not a store handle.
+StoreBox* StoreBoxOf(const Napi::Value& handle);
 
 // What an operation's first argument names: a store, or a read view of one (a snapshot
 // handle, HotStore.snapshot(); js_snapshot.cc makes them).

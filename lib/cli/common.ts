@@ -35,6 +35,12 @@ export function parseTimestamp(v: string): number | bigint {
   return narrow(b);
 }
 
+/** A non-negative width in the i64 domain (a tolerance): a number when safe, a bigint beyond. */
+export function parseTolerance(v: string): number | bigint {
+  if (!/^\d+$/.test(v) || BigInt(v) > I64_MAX) throw new InvalidArgumentError('expected an integer in [0, 2^63-1]');
+  return narrow(BigInt(v));
+}
+
 /** A space id (u32). */
 export function parseSpace(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) > U32_MAX) throw new InvalidArgumentError('expected an integer in [0, 2^32-1]');

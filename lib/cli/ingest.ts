@@ -3,7 +3,6 @@
 // each bad record with its line (NDJSON) or item (CBOR) number and then stopping or skipping it.
 import * as readline from 'readline';
 import { Readable } from 'stream';
-import { SingleBar } from 'cli-progress';
 import type { HotStore } from '../store';
 import type { PointInput } from '../types';
 import { cborItems, decodeItem, FramingError } from './cbor_items';
@@ -11,6 +10,7 @@ import { CliError, describeError } from './common';
 import { EXPORT_VERSION, exportItemKind, UNVERIFIABLE_VERSION } from './export_format';
 import { withoutBom } from './input';
 import { toPoint } from './point_record';
+import { BarStream, progressBar } from './progress';
 import type { StagedInput } from './staging';
 
 export interface IngestOptions {
@@ -19,7 +19,7 @@ export interface IngestOptions {
   onError: 'stop' | 'skip';
   progress: boolean;
   /** Where the bar, warnings and bad-record reports go. */
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: BarStream;
 }
 
 /** How far an ingest got; kept current, so a failure (or a failed close) can report it. */
@@ -87,19 +87,6 @@ function exportHeader(v: unknown, input: StagedInput, o: IngestOptions): void {
   throw new CliError(`item 1: export format version ${String(version)} is not supported (this cvx-hot reads ${UNVERIFIABLE_VERSION} and ${EXPORT_VERSION})`);
 }
 
-/** The progress bar, drawn only when asked for and stderr is a terminal. */
-function progressBar(o: IngestOptions, total: number): SingleBar | undefined {
-  if (!o.progress || !o.stderr.isTTY) return undefined;
-  const bar = new SingleBar({
-    stream: o.stderr,
-    format: total ? `ingest [{bar}] {percentage}% | {points} points | {rate} pts/s | ETA {eta_formatted}` : '{points} points | {rate} pts/s',
-    hideCursor: true,
-    etaBuffer: 50,
-  });
-  bar.start(total || 1, 0, { points: 0, rate: 0 });
-  return bar;
-}
-
 /** Counts the bytes read, for the progress bar. */
 async function* counted(chunks: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
   for await (const c of chunks) {
@@ -121,7 +108,7 @@ export async function ingest(store: HotStore, input: StagedInput, o: IngestOptio
   const dims = new Map((await store.spaces()).map((s) => [s.spaceId, s.dim] as [number, number]));
   const pending = new Map<number, PointInput[]>();
   const t0 = performance.now();
-  const bar = progressBar(o, total);
+  const bar = progressBar(o.stderr, o.progress, 'ingest', total);
   const tick = () => {
     const s = (performance.now() - t0) / 1000;
     bar?.update(total ? Math.min(consumed, total) : 0, { points: progress.written, rate: s > 0 ? Math.round(progress.written / s) : 0 });

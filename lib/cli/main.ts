@@ -13,6 +13,7 @@ import { importCommand, ingestCommand } from './commands/ingest';
 import { spacesCommand, statsCommand } from './commands/info';
 import { checkpointCommand, compactCommand } from './commands/maintenance';
 import { getCommand, rangeCommand } from './commands/points';
+import { asofCommand, stateCommand } from './commands/temporal';
 import { entitiesCommand, timelineCommand } from './commands/timelines';
 import { repairCommand, verifyCommand } from './commands/verify';
 import { closedPipeEndsQuietly } from './output';
@@ -27,7 +28,7 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nExit codes: 0 ok, 1 failure, 2 usage error. Examples: docs/cli.md');
 
   const commands = [
-    demoCommand, ingestCommand, importCommand, exportCommand, getCommand, rangeCommand, timelineCommand, entitiesCommand,
+    demoCommand, ingestCommand, importCommand, exportCommand, getCommand, rangeCommand, asofCommand, stateCommand, timelineCommand, entitiesCommand,
     spacesCommand, statsCommand, verifyCommand, repairCommand, compactCommand, checkpointCommand, benchCommand,
   ];
   for (const build of commands) program.addCommand(build());

@@ -1,0 +1,95 @@
+// latestAll: a space's state at a moment (each entity's point with the greatest timestamp
+// ≤ `at`) as an async iterator of columnar batches in entity-id order, all read from one
+// snapshot. Its argument checks, the walk over the space's entity ids, and the per-batch
+// lookup live here, as three separate pieces.
+import { native, NativeHandle, NativeReadHandle, NativeView } from './binding';
+import { I64_MAX } from './ints';
+import { entityTimelines } from './operations';
+import type { IntLike, LatestAllOptions, PointBatch } from './types';
+import { checkI64, checkIntNumber, readOptions, toU32 } from './validate';
+
+export const DEFAULT_BATCH = 1000;
+/** Most entities per batch: bounds one batch's memory and one lookup's work. */
+export const MAX_BATCH = 65536;
+
+/** latestAll's arguments as checked. */
+export interface LatestAllArgs {
+  space: number;
+  at: IntLike;
+  batchSize: number;
+}
+
+/** Checks latestAll's arguments, naming the one at fault; `at` defaults to +∞ (the i64 top). */
+export function latestAllArgs(spaceId: unknown, options: unknown): LatestAllArgs {
+  const space = toU32(spaceId, 'spaceId');
+  const o = readOptions<LatestAllOptions>(options, ['at', 'batchSize']);
+  const at = o.at === undefined ? I64_MAX : checkI64(o.at, 'options.at');
+  const batchSize = o.batchSize === undefined ? DEFAULT_BATCH : checkIntNumber(o.batchSize, 'options.batchSize', 1, MAX_BATCH);
+  return { space, at, batchSize };
+}
+
+/**
+ * The walk: the space's entity ids in id order, `size` at a time, from the timelines read
+ * through one RocksDB snapshot (entities()). Ending the loop early releases the snapshot.
+ */
+export async function* entityIdBatches(handle: NativeReadHandle, space: number, size: number): AsyncGenerator<BigUint64Array> {
+  let ids = new BigUint64Array(size);
+  let n = 0;
+  for await (const tl of entityTimelines(handle, true, space)) {
+    ids[n++] = tl.entityId as bigint;
+    if (n === size) {
+      yield ids;
+      ids = new BigUint64Array(size);
+      n = 0;
+    }
+  }
+  if (n > 0) yield ids.subarray(0, n);
+}
+
+/**
+ * The lookup: each id's point at `at` in `space`, as one batch of the entities that have one
+ * (undefined when none has). One as-of read per entity for now, all in flight at once on the
+ * thread pool; each costs one seek whatever the entity's history.
+ */
+export async function lookupBatch(handle: NativeReadHandle, space: number, ids: BigUint64Array, at: IntLike): Promise<PointBatch | undefined> {
+  const got = await Promise.all(Array.from(ids, (id) => native.getAsOf(handle, id, space, at, undefined)));
+  let count = 0;
+  let dim = 0;
+  for (const g of got) {
+    if (!g) continue;
+    count++;
+    dim = g.vector.length; // one dimension per space
+  }
+  if (count === 0) return undefined;
+  const entityIds = new BigUint64Array(count);
+  const timestamps = new BigInt64Array(count);
+  const vectors = new Float32Array(count * dim);
+  let row = 0;
+  got.forEach((g, i) => {
+    if (!g) return;
+    entityIds[row] = ids[i];
+    timestamps[row] = BigInt(g.timestamp);
+    vectors.set(g.vector, row * dim);
+    row++;
+  });
+  return { count, dim, entityIds, timestamps, vectors };
+}
+
+/**
+ * latestAll over checked arguments, on `view` (a read view's handle), or on a view of `store`
+ * taken at the first step and released when the loop ends: the walk and every lookup read one
+ * moment. Empty batches are skipped.
+ */
+export async function* latestAll(
+  target: { view: NativeReadHandle } | { store: NativeHandle }, { space, at, batchSize }: LatestAllArgs,
+): AsyncGenerator<PointBatch> {
+  const view = 'view' in target ? target.view : native.snapshot(target.store);
+  try {
+    for await (const ids of entityIdBatches(view, space, batchSize)) {
+      const batch = await lookupBatch(view, space, ids, at);
+      if (batch) yield batch;
+    }
+  } finally {
+    if ('store' in target) native.snapshotRelease(view as NativeView);
+  }
+}
