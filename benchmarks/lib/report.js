@@ -24,6 +24,19 @@ const RULES = {
   'cvx.getManySyncInto': { ref: 'cpp.getMany', peer: 'get' },
   'cvx.rangeColumnsSyncInto': { ref: 'cpp.range', peer: 'range' },
 };
+// As-of figures (jobs/as_of.js, jobs/as_of_many.js), each paired with native/as_of.cc on the same
+// files; the aims come from the temporal-reads issue (docs/performance.md, "As-of reads").
+Object.assign(RULES, {
+  'asof.getAsOfSync.10': { ref: 'cpp.asof.one', target: 0.65 },
+  'asof.getAsOfSync.100000': { ref: 'cpp.asof.one', target: 0.65 },
+  'asof.getAsOfSync.100000.last10': { ref: 'cpp.asof.one' },
+  'asof.getManyAsOfSync': { ref: 'cpp.asof.many', target: 0.65 },
+  'asof.getManyAsOfSyncInto': { ref: 'cpp.asof.many', target: 0.85 },
+  'asof.manyGetAsOfSync': { ref: 'cpp.asof.many' },
+  'asof.manyRangeEmulation': { ref: 'cpp.asof.many' },
+  'asof.latestAll': { ref: 'cpp.asof.latest' },
+  'asof.latestAllEmulation': { ref: 'cpp.asof.latest' },
+});
 for (const p of PEERS) {
   for (const [phase, ref] of [['put', 'cpp.put'], ['batch', 'cpp.batch'], ['get', 'cpp.get'], ['range', 'cpp.range']]) {
     RULES[`${p}.${phase}`] = { ref };
@@ -34,6 +47,8 @@ const ORDER = [
   'cvx.putSync', 'cvx.putAsync', 'cvx.putMany', 'cvx.putManySync', 'cvx.getSync', 'cvx.getManySync', 'cvx.get',
   'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range', 'cvx.getManySyncInto', 'cvx.rangeColumnsSyncInto',
   ...PEERS.flatMap((p) => ['put', 'batch', 'get', 'range'].map((f) => `${p}.${f}`)),
+  ...[10, 100000].flatMap((n) => [`asof.getAsOfSync.${n}`, `asof.rangeEmulation.${n}`, `asof.getSync.${n}`]), 'asof.getAsOfSync.100000.last10',
+  'asof.getManyAsOfSyncInto', 'asof.getManyAsOfSync', 'asof.manyGetAsOfSync', 'asof.manyRangeEmulation', 'asof.latestAll', 'asof.latestAllEmulation',
 ];
 const EVENT_LOOP_TARGET_MS = 10;
 
