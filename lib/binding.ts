@@ -176,6 +176,10 @@ export interface NativeBinding {
   ): Promise<NativeRange<BigInt64Array | Float64Array>>;
   /** The point with the greatest timestamp in [minTimestamp (i64 min when absent), t]. */
   getAsOfSync(h: NativeHandle, entityId: NativeId, spaceId: number, t: NativeId, minTimestamp?: NativeId): NativeAsOf | undefined;
+  /** With a timestamp slot: the bare vector, its timestamp written to `timestampSlot[0]` (sync only). */
+  getAsOfSync(
+    h: NativeHandle, entityId: NativeId, spaceId: number, t: NativeId, minTimestamp: NativeId | undefined, timestampSlot: BigInt64Array,
+  ): Float32Array | undefined;
   getAsOf(h: NativeHandle, entityId: NativeId, spaceId: number, t: NativeId, minTimestamp?: NativeId): Promise<NativeAsOf | undefined>;
   getTimelineSync(h: NativeHandle, entityId: NativeId, spaceId: number): Buffer | undefined;
   getTimeline(h: NativeHandle, entityId: NativeId, spaceId: number): Promise<Buffer | undefined>;

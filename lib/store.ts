@@ -1,7 +1,7 @@
 // The public HotStore class. It only wires the pieces: arguments checked by validate.ts
 // (and packed by columns.ts), one native call per operation, answers shaped by shape.ts;
 // async puts go through its PutCoalescer, opening through open.ts. No engine logic lives here.
-import { asOfArgs, asOfPoint, latestArgs } from './as_of';
+import { asOfArgs, asOfPoint, asOfPointSync, latestArgs, TIMESTAMP_SLOT } from './as_of';
 import { flags, native, NativeHandle } from './binding';
 import { PutCoalescer } from './coalescer';
 import { ColumnarBatch, KeyColumns, toColumns, toKeyColumns } from './columns';
@@ -202,7 +202,7 @@ export class HotStore {
    */
   getAsOfSync(entityId: IntLike, spaceId: number, t: IntLike, options?: AsOfOptions): TemporalPoint | undefined {
     const args = asOfArgs(entityId, spaceId, t, options);
-    return asOfPoint(args[0], native.getAsOfSync(this.#handle, ...args), this.#bigint);
+    return asOfPointSync(args[0], native.getAsOfSync(this.#handle, ...args, TIMESTAMP_SLOT), this.#bigint);
   }
 
   /**
@@ -228,7 +228,7 @@ export class HotStore {
    */
   getLatestSync(entityId: IntLike, spaceId: number): TemporalPoint | undefined {
     const args = latestArgs(entityId, spaceId);
-    return asOfPoint(args[0], native.getAsOfSync(this.#handle, ...args), this.#bigint);
+    return asOfPointSync(args[0], native.getAsOfSync(this.#handle, ...args, TIMESTAMP_SLOT), this.#bigint);
   }
 
   /**
