@@ -110,7 +110,8 @@ runJob(async () => {
     const a = got[`asof.getAsOfSync.${points}`];
     a.summary = `getAsOfSync, entity of ${points} points: ${us(a.figure)} (CPU ${a.cpuUsPerPoint.toFixed(2)} µs), ` +
       `${ratio(a.pointsPerSec, a.pairedLimit.pointsPerSec)} of the C++ limit (${a.pairedLimit.usPerPoint.toFixed(2)} µs, ` +
-      `brackets ${a.pairedLimit.brackets.map((b) => (1e6 / b).toFixed(2)).join(' / ')} µs); ` +
+      `brackets ${a.pairedLimit.brackets.map((b) => (1e6 / b).toFixed(2)).join(' / ')} µs; in CPU time ` +
+      `${ratio(a.pairedLimit.cpuUsPerPoint, a.cpuUsPerPoint)}); ` +
       `range(…, { reverse: true, limit: 1 }) emulation ${us(`asof.rangeEmulation.${points}`)}: ` +
       `${ratio(a.pointsPerSec, got[`asof.rangeEmulation.${points}`].pointsPerSec)}× faster; getSync of the same keys ${us(`asof.getSync.${points}`)}`;
   }

@@ -40,7 +40,8 @@ function allJobs() {
   jobs.push({ id: 'asof:reads', contender: 'asof', phase: 'reads', figures: ['asof.getAsOfSync', 'asof.rangeEmulation', 'asof.getSync'], optIn: true });
   jobs.push({
     id: 'asof:many', contender: 'asof', phase: 'many', optIn: true,
-    figures: ['asof.getManyAsOfSync', 'asof.getManyAsOfSyncInto', 'asof.manyGetAsOfSync', 'asof.manyRangeEmulation', 'asof.latestAll', 'asof.latestAllEmulation'],
+    figures: ['asof.getManyAsOfSync', 'asof.getManyAsOfSyncInto', 'asof.manyGetAsOfSync', 'asof.manyRangeEmulation', 'asof.latestAll', 'asof.latestAllAt',
+      'asof.latestAllEmulation', 'asof.latestAllAtEmulation'],
   });
   return jobs;
 }

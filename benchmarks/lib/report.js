@@ -36,6 +36,8 @@ Object.assign(RULES, {
   'asof.manyRangeEmulation': { ref: 'cpp.asof.many' },
   'asof.latestAll': { ref: 'cpp.asof.latest' },
   'asof.latestAllEmulation': { ref: 'cpp.asof.latest' },
+  'asof.latestAllAt': { ref: 'cpp.asof.latest' },
+  'asof.latestAllAtEmulation': { ref: 'cpp.asof.latest' },
 });
 for (const p of PEERS) {
   for (const [phase, ref] of [['put', 'cpp.put'], ['batch', 'cpp.batch'], ['get', 'cpp.get'], ['range', 'cpp.range']]) {
@@ -48,7 +50,7 @@ const ORDER = [
   'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range', 'cvx.getManySyncInto', 'cvx.rangeColumnsSyncInto',
   ...PEERS.flatMap((p) => ['put', 'batch', 'get', 'range'].map((f) => `${p}.${f}`)),
   ...[10, 100000].flatMap((n) => [`asof.getAsOfSync.${n}`, `asof.rangeEmulation.${n}`, `asof.getSync.${n}`]), 'asof.getAsOfSync.100000.last10',
-  'asof.getManyAsOfSyncInto', 'asof.getManyAsOfSync', 'asof.manyGetAsOfSync', 'asof.manyRangeEmulation', 'asof.latestAll', 'asof.latestAllEmulation',
+  'asof.getManyAsOfSyncInto', 'asof.getManyAsOfSync', 'asof.manyGetAsOfSync', 'asof.manyRangeEmulation', 'asof.latestAll', 'asof.latestAllEmulation', 'asof.latestAllAt', 'asof.latestAllAtEmulation',
 ];
 const EVENT_LOOP_TARGET_MS = 10;
 
