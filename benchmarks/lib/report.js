@@ -109,6 +109,8 @@ function combineRuns(runs) {
       if (typeof merged[k] === 'number' && k !== 'runs') merged[k] = median(list.map((f) => f[k]));
     }
     if (list.length > 1 && merged.pointsPerSec !== undefined) merged.perRunPointsPerSec = list.map((f) => f.pointsPerSec);
+    // The spread of a ratio over runs, not only its median: on a shared machine that is the news.
+    if (list.length > 1 && merged.ratio !== undefined) merged.perRunRatios = list.map((f) => f.ratio);
     const paired = list.map((f) => f.pairedLimit).filter(Boolean);
     if (paired.length) {
       merged.pairedLimit = {
@@ -174,7 +176,13 @@ function table(figures, failures) {
     out.push(`RSS across ${fmtInt(rss.calls)} repeated range() calls (MB, every 10%): ${rss.rssSamplesMB.join(' ')} ` +
       `→ growth ${rss.rssGrowthMB} MB after the first tenth`);
   }
-  // Resource figures (jobs/resources.js) carry their own one-line summary.
+  const spread = figures.filter((f) => f.perRunRatios && f.figure.startsWith('asof.'));
+  if (spread.length) {
+    out.push('ratios to the C++ limit per run: ' +
+      spread.map((f) => `${f.figure} ${f.perRunRatios.map((r) => (r === undefined ? '?' : r.toFixed(2))).join(' / ')}`).join('; '));
+  }
+  // Resource and as-of figures (jobs/resources.js, jobs/as_of*.js) carry their own one-line
+  // summary (with several runs: the last run's).
   for (const f of figures) if (f.summary) out.push(f.summary);
   for (const f of failures) out.push(`FAILED: ${f}`);
   return out.join('\n');
