@@ -176,7 +176,7 @@ function table(figures, failures) {
     out.push(`RSS across ${fmtInt(rss.calls)} repeated range() calls (MB, every 10%): ${rss.rssSamplesMB.join(' ')} ` +
       `→ growth ${rss.rssGrowthMB} MB after the first tenth`);
   }
-  const spread = figures.filter((f) => f.perRunRatios && f.figure.startsWith('asof.'));
+  const spread = figures.filter((f) => f.perRunRatios && f.pairedLimit && f.figure.startsWith('asof.'));
   if (spread.length) {
     out.push('ratios to the C++ limit per run: ' +
       spread.map((f) => `${f.figure} ${f.perRunRatios.map((r) => (r === undefined ? '?' : r.toFixed(2))).join(' / ')}`).join('; '));
