@@ -3,6 +3,7 @@
 // read-only handles (plain and secondary); and a model test against range(MIN, t).
 import * as fc from 'fast-check';
 import { HotStore } from '../lib';
+import { native } from '../lib/binding';
 import { tempPath, tempStore } from './helpers/tmp';
 
 const I64_MAX = (1n << 63n) - 1n;
@@ -171,5 +172,29 @@ test('model: getAsOf(t) is the last point of range(MIN, t), within the tolerance
     }),
     { numRuns: RUNS },
   );
+  store.closeSync();
+});
+
+test('the shim\'s timestamp slot: a sync read answers the bare vector, its timestamp in slot[0]; async ignores it; a bad slot is refused', async () => {
+  const { store } = tempStore();
+  store.putSync(0, { entityId: 1, timestamp: -7, vector: v(3) });
+  const h = store._handle;
+  const slot = new BigInt64Array([99n]);
+  const got = native.getAsOfSync(h, 1, 0, 0, undefined, slot);
+  expect(Object.prototype.toString.call(got)).toBe('[object Float32Array]'); // jest's realm has another Float32Array
+  expect(Array.from(got!)).toEqual(v(3));
+  expect(slot[0]).toBe(-7n);
+  slot[0] = 99n;
+  expect(native.getAsOfSync(h, 1, 0, -8, undefined, slot)).toBeUndefined();
+  expect(slot[0]).toBe(99n); // nothing found: the slot is left alone
+  // An async read is shaped after other JS may have run: it answers the object, slot untouched.
+  const getAsOfWithSlot = native.getAsOf as (...a: unknown[]) => Promise<unknown>;
+  expect(await getAsOfWithSlot(h, 1, 0, 0, undefined, slot)).toEqual({ timestamp: -7, vector: expect.anything() });
+  expect(slot[0]).toBe(99n);
+  for (const bad of [new Float64Array(1), new BigInt64Array(0), [0n], 5n]) {
+    expect(() => native.getAsOfSync(h, 1, 0, 0, undefined, bad as never)).toThrow(expect.objectContaining({
+      code: 'CVX_INVALID_ARGUMENT', message: expect.stringContaining('timestampSlot'),
+    }));
+  }
   store.closeSync();
 });

@@ -9,7 +9,7 @@
 //   ... change, npm run build ...
 //   node benchmarks/ab.js --a /tmp/before.node --b build/Release/cvx_native.node --op getSync
 //
-// Ops: getSync (random gets), rangeSync (full trajectories, columns), rangePoints (the same
+// Ops: getSync (random gets), getAsOfSync (as-of reads between two points), rangeSync (full trajectories, columns), rangePoints (the same
 // shaped into one object per point, as HotStore.rangeSync does). The store (--dir, default
 // $TMPDIR/cvx-ab-store) is the benchmark workload, written through the library on first use.
 // Reads only: a write path cannot be compared this way (both builds would write one store).
@@ -23,7 +23,7 @@ function parseArgs(argv) {
   const a = { a: null, b: null, op: 'getSync', rounds: 10, dir: path.join(os.tmpdir(), 'cvx-ab-store'), n: 20000 };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i].replace(/^--/, ''), argv[i + 1]];
-    if (!(k in a) || v === undefined) throw new Error(`usage: ab.js --a A.node --b B.node [--op getSync|rangeSync|rangePoints] [--rounds 10] [--n 20000] [--dir DIR]`);
+    if (!(k in a) || v === undefined) throw new Error(`usage: ab.js --a A.node --b B.node [--op getSync|getAsOfSync|rangeSync|rangePoints] [--rounds 10] [--n 20000] [--dir DIR]`);
     a[k] = ['rounds', 'n'].includes(k) ? Number(v) : v;
   }
   if (!a.a || !a.b) throw new Error('--a and --b (two builds of cvx_native.node) are required');
@@ -61,6 +61,14 @@ const OPS = {
       return sample.length;
     };
   },
+  // As-of reads between two points (the get sample's keys, 30 s later): one SeekForPrev each.
+  getAsOfSync: (m, h, w, n) => {
+    const sample = w.getSample().slice(0, n);
+    return () => {
+      for (const [e, ts] of sample) if (m.getAsOfSync(h, e, 0, ts + 30000) === undefined) throw new Error('missing point');
+      return sample.length;
+    };
+  },
   rangeSync: (m, h, w, n) => {
     const entities = w.rangeSample().slice(0, Math.ceil(n / w.P));
     const flags = rangeArgs(m);
@@ -93,7 +101,7 @@ async function main() {
   if (!OPS[args.op]) throw new Error(`unknown --op ${args.op}`);
   const w = makeWorkload(W);
   await ensureStore(args.dir, w);
-  const opts = { createIfMissing: false, readOnly: true, sync: false, keyframeInterval: 10 };
+  const opts = { createIfMissing: false, readOnly: true, sync: false, keyframeInterval: 10, salvage: false };
   const sides = ['a', 'b'].map((name) => {
     const m = load(args[name]);
     const h = m.openSync(args.dir, opts);
@@ -109,7 +117,7 @@ async function main() {
   }
   for (const s of sides) s.m.closeSync(s.h);
   const [a, b] = sides.map((s) => median(s.ns));
-  console.log(`${args.op}: A ${a.toFixed(0)} ns, B ${b.toFixed(0)} ns per ${args.op === 'getSync' ? 'get' : 'point'} (medians of ${args.rounds} rounds, ABBA); B/A = ${(b / a).toFixed(3)}`);
+  console.log(`${args.op}: A ${a.toFixed(0)} ns, B ${b.toFixed(0)} ns per ${args.op.startsWith('get') ? 'call' : 'point'} (medians of ${args.rounds} rounds, ABBA); B/A = ${(b / a).toFixed(3)}`);
   console.log(`  A rounds: ${sides[0].ns.map((x) => x.toFixed(0)).join(' ')}`);
   console.log(`  B rounds: ${sides[1].ns.map((x) => x.toFixed(0)).join(' ')}`);
 }

@@ -12,7 +12,7 @@ const { execFileSync } = require('child_process');
 const { parseOptions } = require('./lib/options');
 const { selectJobs, runJob } = require('./lib/jobs');
 const { annotateRun, combineRuns, table } = require('./lib/report');
-const { buildLimit, buildResources } = require('./native/build');
+const { buildLimit, buildResources, buildAsOf } = require('./native/build');
 
 const root = path.join(__dirname, '..');
 
@@ -38,10 +38,11 @@ async function main() {
   const cfg = parseOptions(process.argv);
   const jobs = selectJobs(cfg.only);
   const log = (s) => process.stderr.write(`${s}\n`);
-  if (jobs.some((j) => j.contender === 'cvx' || j.contender === 'res')) checkLibraryBuilt();
+  if (jobs.some((j) => ['cvx', 'res', 'asof'].includes(j.contender))) checkLibraryBuilt();
   // The limit runs its own jobs and also brackets each of our read figures (jobs/cvx.js).
   const limitBin = jobs.some((j) => j.contender === 'cpp' || j.contender === 'cvx') ? buildLimit() : null;
   const resourcesBin = jobs.some((j) => j.contender === 'res') ? buildResources() : null;
+  const asOfBin = jobs.some((j) => j.contender === 'asof') ? buildAsOf() : null;
   const total = cfg.entities * cfg.points;
   const workload = { entities: cfg.entities, points: cfg.points, dim: cfg.dim, total, batch: cfg.batch, inflight: cfg.inflight,
     gets: cfg.gets, ranges: cfg.ranges, sync: cfg.sync, runs: cfg.runs };
@@ -58,7 +59,7 @@ async function main() {
     for (const [k, job] of jobs.entries()) {
       const t0 = Date.now();
       process.stderr.write(`[run ${r + 1}/${cfg.runs}, ${k + 1}/${jobs.length}] ${job.id} … `);
-      const res = await runJob(job, cfg, limitBin, resourcesBin);
+      const res = await runJob(job, cfg, limitBin, resourcesBin, asOfBin);
       log(`${((Date.now() - t0) / 1000).toFixed(1)} s${res.error ? ` FAILED (${res.error})` : ''}`);
       if (res.error) failures.push(`${job.id} (run ${r + 1}): ${res.error}`);
       figures.push(...res.figures.map((f) => ({ ...f, run: r + 1 })));

@@ -34,6 +34,19 @@ export function latestArgs(entityId: unknown, spaceId: unknown): AsOfArgs {
   return [checkU64(entityId, 'entityId'), toU32(spaceId, 'spaceId'), LATEST, undefined];
 }
 
+/**
+ * Where a sync as-of read writes its answer's timestamp (native/js_reads.cc, AsOfJob), so the
+ * shim hands back the bare vector instead of making an object per call (a sixth of a short
+ * history's read: docs/performance.md, "As-of reads"). Read right after the call, before any
+ * other JS can run; a worker thread has a module, and so a slot, of its own.
+ */
+export const TIMESTAMP_SLOT = new BigInt64Array(1);
+
+/** A sync as-of read's answer (the vector; its timestamp in TIMESTAMP_SLOT) as a point of `entityId`. */
+export function asOfPointSync(entityId: IntLike, vector: Float32Array | undefined, bigint: boolean): TemporalPoint | undefined {
+  return vector && pointOf(entityId, TIMESTAMP_SLOT[0], vector, bigint);
+}
+
 /** The shim's answer as a point of `entityId` in the store's integer mode. */
 export function asOfPoint(entityId: IntLike, got: NativeAsOf | undefined, bigint: boolean): TemporalPoint | undefined {
   return got && pointOf(entityId, got.timestamp, got.vector, bigint);

@@ -189,6 +189,10 @@ export interface NativeBinding {
   ): Promise<NativeRange<BigInt64Array | Float64Array>>;
   /** The point with the greatest timestamp in [minTimestamp (i64 min when absent), t]. */
   getAsOfSync(h: NativeReadHandle, entityId: NativeId, spaceId: number, t: NativeId, minTimestamp?: NativeId): NativeAsOf | undefined;
+  /** With a timestamp slot: the bare vector, its timestamp written to `timestampSlot[0]` (sync only). */
+  getAsOfSync(
+    h: NativeReadHandle, entityId: NativeId, spaceId: number, t: NativeId, minTimestamp: NativeId | undefined, timestampSlot: BigInt64Array,
+  ): Float32Array | undefined;
   getAsOf(h: NativeReadHandle, entityId: NativeId, spaceId: number, t: NativeId, minTimestamp?: NativeId): Promise<NativeAsOf | undefined>;
   getManyAsOfSync(
     h: NativeReadHandle, spaceId: number, entityIds: Float64Array | BigUint64Array, t: NativeId | Float64Array | BigInt64Array,

@@ -2,7 +2,7 @@
 // (the store at one moment, lib/snapshot.ts). Each checks its arguments (validate.ts, as_of.ts,
 // columns.ts), makes one native call on its target (a store handle or a read view's handle:
 // the shim reads either) and shapes the answer (shape.ts). No engine logic lives here.
-import { asOfArgs, asOfColumns, asOfPoint, latestArgs, manyAsOfArgs } from './as_of';
+import { asOfArgs, asOfColumns, asOfPoint, asOfPointSync, latestArgs, manyAsOfArgs, TIMESTAMP_SLOT } from './as_of';
 import { flags, native, NativeHandle, NativeReadHandle } from './binding';
 import { KeyColumns, toKeyColumns } from './columns';
 import { latestAll, latestAllArgs } from './latest_all';
@@ -89,7 +89,7 @@ export class ReadView {
    */
   getAsOfSync(entityId: IntLike, spaceId: number, t: IntLike, options?: AsOfOptions): TemporalPoint | undefined {
     const args = asOfArgs(entityId, spaceId, t, options);
-    return asOfPoint(args[0], native.getAsOfSync(this.#target, ...args), this.#bigint);
+    return asOfPointSync(args[0], native.getAsOfSync(this.#target, ...args, TIMESTAMP_SLOT), this.#bigint);
   }
 
   /**
@@ -115,7 +115,7 @@ export class ReadView {
    */
   getLatestSync(entityId: IntLike, spaceId: number): TemporalPoint | undefined {
     const args = latestArgs(entityId, spaceId);
-    return asOfPoint(args[0], native.getAsOfSync(this.#target, ...args), this.#bigint);
+    return asOfPointSync(args[0], native.getAsOfSync(this.#target, ...args, TIMESTAMP_SLOT), this.#bigint);
   }
 
   /**

@@ -18,11 +18,28 @@
 namespace cvx {
 namespace {
 
-// (handle, entityId, spaceId, at[, minTs]): the point with the greatest timestamp in
-// [minTs, at] (minTs: the i64 minimum when absent), as { timestamp, vector }, or undefined.
-// The timestamp is a Number when it is a safe integer, else a BigInt (lib/ converts or refuses
-// it as the store's integer mode says). One SeekForPrev; the vector is pinned by the iterator
-// until Result (sync) or copied out on the pool (async), as get's is.
+// The timestamp slot of a sync as-of read: a BigInt64Array of at least one element, element 0
+// written. Throws CVX_INVALID_ARGUMENT for anything else. One Node-API call.
+int64_t* ReadTimestampSlot(const Napi::Value& v) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(v.Env(), v, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_bigint64_array || length < 1) {
+    ThrowInvalid(v.Env(), "timestampSlot must be a BigInt64Array of at least one element");
+  }
+  return static_cast<int64_t*>(data);
+}
+
+// (handle, entityId, spaceId, at[, minTs[, timestampSlot]]): the point with the greatest
+// timestamp in [minTs, at] (minTs: the i64 minimum when absent), or undefined. As
+// { timestamp, vector }, the timestamp a Number when it is a safe integer, else a BigInt (lib/
+// converts or refuses it as the store's integer mode says); or, for a sync call given a
+// timestampSlot (lib/'s BigInt64Array, read right after the call), as the bare vector with the
+// timestamp written to slot[0]: making that object was a sixth of a short history's read
+// (docs/performance.md, "As-of reads"). Async calls ignore the slot (Detach): their answer is
+// shaped later, after other JS may have run. One SeekForPrev; the vector is pinned by the
+// iterator until Result (sync) or copied out on the pool (async), as get's is.
 struct AsOfJob : ViewRead {
   static constexpr const char* kName = "cvx.getAsOf";
   static constexpr Hooks kHooks = Hooks::kPins;
@@ -36,10 +53,12 @@ struct AsOfJob : ViewRead {
   bool detached = false;
   bool found = false;
   int64_t ts = 0;
+  int64_t* ts_slot = nullptr;
 
   explicit AsOfJob(const Napi::CallbackInfo& info)
       : entity(ReadU64(info[1], "entityId")), space(ReadU32(info[2], "spaceId")), at(ReadI64(info[3], "t")) {
     if (info.Length() > 4 && !info[4].IsUndefined()) min_ts = ReadI64(info[4], "minTimestamp");
+    if (info.Length() > 5 && !info[5].IsUndefined()) ts_slot = ReadTimestampSlot(info[5]);
   }
   Status Run(Store& s) {
     Status st;
@@ -51,6 +70,7 @@ struct AsOfJob : ViewRead {
   void Detach() {
     if (found) owned.assign(value.data(), value.size());
     detached = true;
+    ts_slot = nullptr;
   }
   void Unpin() {
     value = rocksdb::Slice();
@@ -58,6 +78,10 @@ struct AsOfJob : ViewRead {
   }
   Napi::Value Result(Napi::Env env) {
     if (!found) return env.Undefined();
+    if (ts_slot) {
+      *ts_slot = ts;
+      return FloatsToJs(env, value);
+    }
     Napi::Object out = Napi::Object::New(env);
     if (ts <= kMaxSafeInt && ts >= -kMaxSafeInt) {
       out.Set("timestamp", Napi::Number::New(env, static_cast<double>(ts)));

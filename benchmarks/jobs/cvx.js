@@ -12,9 +12,8 @@
 //                 read figure is bracketed by the C++ limit's matching read of the same files
 //                 (pairedLimit), so its ratio compares two measurements seconds apart.
 const path = require('path');
-const { spawnSync } = require('child_process');
 const { monitorEventLoopDelay } = require('perf_hooks');
-const { jobArgs, emit, timed, runJob, assert, settle } = require('../lib/child');
+const { jobArgs, emit, timed, runJob, assert, settle, jsonLinesOf } = require('../lib/child');
 const { getFigure, rangeFigure } = require('../lib/reads');
 const { makeWorkload } = require('../lib/workload');
 
@@ -143,13 +142,6 @@ const READS = {
   },
   'cvx.rssFlat': (store, w, cfg) => rssFlat(store, w, cfg.rssCalls),
 };
-
-/** Runs a child process to its end; its JSON lines, or a throw naming `what`. */
-function jsonLinesOf(what, cmd, args) {
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`${what} failed (${r.error ? r.error.message : r.signal || `exit ${r.status}`})`);
-  return r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-}
 
 // The limit's figure each read figure is compared with.
 const LIMIT_READ = (name) => (name.startsWith('cvx.getMany') ? 'getMany' : name.startsWith('cvx.get') ? 'get' : 'range');

@@ -71,8 +71,16 @@ async function settle(dir, quietMs = 1000, maxMs = 60000) {
   return (Date.now() - t0) / 1000;
 }
 
+/** Runs a child process to its end; its JSON lines, or a throw naming `what`. */
+function jsonLinesOf(what, cmd, args) {
+  const { spawnSync } = require('child_process');
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${what} failed (${r.error ? r.error.message : r.signal || `exit ${r.status}`})`);
+  return r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+}
+
 function assert(cond, message) {
   if (!cond) throw new Error(`benchmark self-check failed: ${message}`);
 }
 
-module.exports = { jobArgs, emit, timed, peakRssMB, runJob, assert, settle };
+module.exports = { jobArgs, emit, timed, peakRssMB, runJob, assert, settle, jsonLinesOf };

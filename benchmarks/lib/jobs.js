@@ -35,8 +35,14 @@ function allJobs() {
   jobs.push({ id: 'res:open', contender: 'res', phase: 'open', figures: ['res.open'], optIn: true });
   jobs.push({ id: 'res:stores', contender: 'res', phase: 'stores', figures: ['res.stores'], optIn: true });
   jobs.push({ id: 'res:bloom', contender: 'res', phase: 'bloom', figures: ['res.bloom'], optIn: true });
-  // As-of reads (jobs/as_of.js): only when named, --only asof.
+  // As-of reads, only when named (--only asof runs both): one entity (jobs/as_of.js) and the
+  // batch forms (jobs/as_of_many.js), each paired with the C++ limit of native/as_of.cc.
   jobs.push({ id: 'asof:reads', contender: 'asof', phase: 'reads', figures: ['asof.getAsOfSync', 'asof.rangeEmulation', 'asof.getSync'], optIn: true });
+  jobs.push({
+    id: 'asof:many', contender: 'asof', phase: 'many', optIn: true,
+    figures: ['asof.getManyAsOfSync', 'asof.getManyAsOfSyncInto', 'asof.manyGetAsOfSync', 'asof.manyRangeEmulation', 'asof.latestAll', 'asof.latestAllAt',
+      'asof.latestAllEmulation', 'asof.latestAllAtEmulation'],
+  });
   return jobs;
 }
 
@@ -49,13 +55,14 @@ function selectJobs(only) {
   return picked;
 }
 
-function commandFor(job, cfg, dir, limitBin, resourcesBin) {
+function commandFor(job, cfg, dir, limitBin, resourcesBin, asOfBin) {
   if (job.contender === 'res') {
     const desc = { phase: job.phase, dir, entities: cfg.entities, points: cfg.points, dim: cfg.dim, batch: cfg.batch, resources: resourcesBin };
     return [process.execPath, ['--expose-gc', path.join(JOBS_DIR, 'resources.js'), JSON.stringify(desc)]];
   }
   if (job.contender === 'asof') {
-    return [process.execPath, [path.join(JOBS_DIR, 'as_of.js'), JSON.stringify({ phase: job.phase, dir })]];
+    const script = job.phase === 'many' ? 'as_of_many.js' : 'as_of.js';
+    return [process.execPath, [path.join(JOBS_DIR, script), JSON.stringify({ phase: job.phase, dir, asOf: asOfBin })]];
   }
   if (job.contender === 'cpp') {
     const args = ['--phase', job.phase, '--dir', dir, '--entities', cfg.entities, '--points', cfg.points, '--dim', cfg.dim,
@@ -76,9 +83,9 @@ function commandFor(job, cfg, dir, limitBin, resourcesBin) {
  * Runs one job; resolves { figures, peakRssMB, error }. Figures are the JSON lines the process
  * printed; its stderr passes through so a failure is visible where it happens.
  */
-function runJob(job, cfg, limitBin, resourcesBin) {
+function runJob(job, cfg, limitBin, resourcesBin, asOfBin) {
   const base = fs.mkdtempSync(path.join(cfg.tmp, `cvx-bench-${job.id.replace(':', '-')}-`));
-  const [cmd, args] = commandFor(job, cfg, path.join(base, 'db'), limitBin, resourcesBin);
+  const [cmd, args] = commandFor(job, cfg, path.join(base, 'db'), limitBin, resourcesBin, asOfBin);
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';

@@ -24,6 +24,21 @@ const RULES = {
   'cvx.getManySyncInto': { ref: 'cpp.getMany', peer: 'get' },
   'cvx.rangeColumnsSyncInto': { ref: 'cpp.range', peer: 'range' },
 };
+// As-of figures (jobs/as_of.js, jobs/as_of_many.js), each paired with native/as_of.cc on the same
+// files; the aims come from the temporal-reads issue (docs/performance.md, "As-of reads").
+Object.assign(RULES, {
+  'asof.getAsOfSync.10': { ref: 'cpp.asof.one', target: 0.65 },
+  'asof.getAsOfSync.100000': { ref: 'cpp.asof.one', target: 0.65 },
+  'asof.getAsOfSync.100000.last10': { ref: 'cpp.asof.one' },
+  'asof.getManyAsOfSync': { ref: 'cpp.asof.many', target: 0.65 },
+  'asof.getManyAsOfSyncInto': { ref: 'cpp.asof.many', target: 0.85 },
+  'asof.manyGetAsOfSync': { ref: 'cpp.asof.many' },
+  'asof.manyRangeEmulation': { ref: 'cpp.asof.many' },
+  'asof.latestAll': { ref: 'cpp.asof.latest' },
+  'asof.latestAllEmulation': { ref: 'cpp.asof.latest' },
+  'asof.latestAllAt': { ref: 'cpp.asof.latest' },
+  'asof.latestAllAtEmulation': { ref: 'cpp.asof.latest' },
+});
 for (const p of PEERS) {
   for (const [phase, ref] of [['put', 'cpp.put'], ['batch', 'cpp.batch'], ['get', 'cpp.get'], ['range', 'cpp.range']]) {
     RULES[`${p}.${phase}`] = { ref };
@@ -34,6 +49,8 @@ const ORDER = [
   'cvx.putSync', 'cvx.putAsync', 'cvx.putMany', 'cvx.putManySync', 'cvx.getSync', 'cvx.getManySync', 'cvx.get',
   'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range', 'cvx.getManySyncInto', 'cvx.rangeColumnsSyncInto',
   ...PEERS.flatMap((p) => ['put', 'batch', 'get', 'range'].map((f) => `${p}.${f}`)),
+  ...[10, 100000].flatMap((n) => [`asof.getAsOfSync.${n}`, `asof.rangeEmulation.${n}`, `asof.getSync.${n}`]), 'asof.getAsOfSync.100000.last10',
+  'asof.getManyAsOfSyncInto', 'asof.getManyAsOfSync', 'asof.manyGetAsOfSync', 'asof.manyRangeEmulation', 'asof.latestAll', 'asof.latestAllEmulation', 'asof.latestAllAt', 'asof.latestAllAtEmulation',
 ];
 const EVENT_LOOP_TARGET_MS = 10;
 
@@ -92,6 +109,8 @@ function combineRuns(runs) {
       if (typeof merged[k] === 'number' && k !== 'runs') merged[k] = median(list.map((f) => f[k]));
     }
     if (list.length > 1 && merged.pointsPerSec !== undefined) merged.perRunPointsPerSec = list.map((f) => f.pointsPerSec);
+    // The spread of a ratio over runs, not only its median: on a shared machine that is the news.
+    if (list.length > 1 && merged.ratio !== undefined) merged.perRunRatios = list.map((f) => f.ratio);
     const paired = list.map((f) => f.pairedLimit).filter(Boolean);
     if (paired.length) {
       merged.pairedLimit = {
@@ -157,7 +176,13 @@ function table(figures, failures) {
     out.push(`RSS across ${fmtInt(rss.calls)} repeated range() calls (MB, every 10%): ${rss.rssSamplesMB.join(' ')} ` +
       `→ growth ${rss.rssGrowthMB} MB after the first tenth`);
   }
-  // Resource figures (jobs/resources.js) carry their own one-line summary.
+  const spread = figures.filter((f) => f.perRunRatios && f.pairedLimit && f.figure.startsWith('asof.'));
+  if (spread.length) {
+    out.push('ratios to the C++ limit per run: ' +
+      spread.map((f) => `${f.figure} ${f.perRunRatios.map((r) => (r === undefined ? '?' : r.toFixed(2))).join(' / ')}`).join('; '));
+  }
+  // Resource and as-of figures (jobs/resources.js, jobs/as_of*.js) carry their own one-line
+  // summary (with several runs: the last run's).
   for (const f of figures) if (f.summary) out.push(f.summary);
   for (const f of failures) out.push(`FAILED: ${f}`);
   return out.join('\n');

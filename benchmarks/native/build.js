@@ -1,9 +1,10 @@
 'use strict';
 // Builds the C++ programs of the benchmarks with g++ against the system RocksDB, each with the
 // addon's own native/options.cc, codec.cc and info_log.cc: the limit (limit.cc →
-// benchmarks/native/build/limit) and the resource jobs' reference (resources.cc →
-// build/resources). Rebuilds only when a source is newer than the binary. Usable on its own
-// (`node benchmarks/native/build.js` builds both) and called by the runner before a job needs one.
+// benchmarks/native/build/limit), the resource jobs' reference (resources.cc →
+// build/resources) and the as-of jobs' limit (as_of.cc → build/as_of). Rebuilds only when a
+// source is newer than the binary. Usable on its own (`node benchmarks/native/build.js` builds
+// all three) and called by the runner before a job needs one.
 const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
@@ -51,7 +52,8 @@ function buildProgram(name, { quiet = false } = {}) {
 
 const buildLimit = (opts) => buildProgram('limit', opts);
 const buildResources = (opts) => buildProgram('resources', opts);
+const buildAsOf = (opts) => buildProgram('as_of', opts);
 
-module.exports = { buildLimit, buildResources };
+module.exports = { buildLimit, buildResources, buildAsOf };
 
-if (require.main === module) console.log([buildLimit(), buildResources()].join('\n'));
+if (require.main === module) console.log([buildLimit(), buildResources(), buildAsOf()].join('\n'));
