@@ -48,30 +48,27 @@ export async function* entityIdBatches(handle: NativeReadHandle, space: number, 
 
 /**
  * The lookup: each id's point at `at` in `space`, as one batch of the entities that have one
- * (undefined when none has). One as-of read per entity for now, all in flight at once on the
- * thread pool; each costs one seek whatever the entity's history.
+ * (undefined when none has): one getManyAsOf crossing (one seek per entity), whose rows are
+ * then packed down to the found ones.
  */
 export async function lookupBatch(handle: NativeReadHandle, space: number, ids: BigUint64Array, at: IntLike): Promise<PointBatch | undefined> {
-  const got = await Promise.all(Array.from(ids, (id) => native.getAsOf(handle, id, space, at, undefined)));
+  const got = await native.getManyAsOf(handle, space, ids, at, undefined);
   let count = 0;
-  let dim = 0;
-  for (const g of got) {
-    if (!g) continue;
-    count++;
-    dim = g.vector.length; // one dimension per space
-  }
+  for (let i = 0; i < got.count; i++) count += got.found[i];
   if (count === 0) return undefined;
+  const dim = got.dim;
+  const all = got.vectors!;
   const entityIds = new BigUint64Array(count);
   const timestamps = new BigInt64Array(count);
-  const vectors = new Float32Array(count * dim);
+  const vectors = count === got.count ? all : new Float32Array(count * dim);
   let row = 0;
-  got.forEach((g, i) => {
-    if (!g) return;
+  for (let i = 0; i < got.count; i++) {
+    if (!got.found[i]) continue;
     entityIds[row] = ids[i];
-    timestamps[row] = BigInt(g.timestamp);
-    vectors.set(g.vector, row * dim);
+    timestamps[row] = got.timestamps[i];
+    if (vectors !== all) vectors.set(all.subarray(i * dim, (i + 1) * dim), row * dim);
     row++;
-  });
+  }
   return { count, dim, entityIds, timestamps, vectors };
 }
 
