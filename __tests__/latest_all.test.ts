@@ -130,12 +130,15 @@ test('leaving the loop early releases the walk: close() then finishes', async ()
   expect(store.isOpen).toBe(false);
 });
 
-test('on a closed store, and when the store is closed mid-walk, the next step fails with CVX_NOT_OPEN', async () => {
+test('on a closed store, and when the store is closed mid-walk, the step after the batch read ahead fails with CVX_NOT_OPEN', async () => {
   const { store } = tempStore();
   fill(store);
   const it = store.latestAll(0, { batchSize: 3 });
   expect((await it.next()).value?.count).toBe(3);
   await store.close();
+  // The batch read ahead before close() (close waits for it) is still delivered; the walk's
+  // next step after close() fails.
+  expect((await it.next()).value?.count).toBe(3);
   await expect(it.next()).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
   await expect(store.latestAll(0).next()).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
 });

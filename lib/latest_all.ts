@@ -2,9 +2,9 @@
 // ≤ `at`) as an async iterator of columnar batches in entity-id order, all read from one
 // snapshot. Its argument checks, the walk over the space's entity ids, and the per-batch
 // lookup live here, as three separate pieces.
-import { native, NativeHandle, NativeReadHandle, NativeView } from './binding';
+import { flags, native, NativeHandle, NativeReadHandle, NativeView } from './binding';
 import { I64_MAX } from './ints';
-import { entityTimelines } from './operations';
+import { PREFIX_SIZE } from './keys';
 import type { IntLike, LatestAllOptions, PointBatch } from './types';
 import { checkI64, checkIntNumber, readOptions, toU32 } from './validate';
 
@@ -28,22 +28,36 @@ export function latestAllArgs(spaceId: unknown, options: unknown): LatestAllArgs
   return { space, at, batchSize };
 }
 
+/** Timeline keys read per step of the walk: one crossing per few thousand entities. */
+const WALK_STEP = 4096;
+
 /**
- * The walk: the space's entity ids in id order, `size` at a time, from the timelines read
- * through one RocksDB snapshot (entities()). Ending the loop early releases the snapshot.
+ * The walk: the space's entity ids in id order, `size` at a time, from the keys of the
+ * timelines column family (entity then space, big-endian: the 12-byte prefix), read through
+ * one iterator on `handle`'s moment. Keys only: no timeline record is read or decoded.
  */
 export async function* entityIdBatches(handle: NativeReadHandle, space: number, size: number): AsyncGenerator<BigUint64Array> {
-  let ids = new BigUint64Array(size);
-  let n = 0;
-  for await (const tl of entityTimelines(handle, true, space)) {
-    ids[n++] = tl.entityId as bigint;
-    if (n === size) {
-      yield ids;
-      ids = new BigUint64Array(size);
-      n = 0;
+  const it = native.iterator(handle, 'timelines', {});
+  try {
+    let ids = new BigUint64Array(size);
+    let n = 0;
+    for (;;) {
+      const [keys, ended] = await native.iteratorNext(handle, it, WALK_STEP, 0, flags.keys);
+      for (const k of keys as Buffer[]) {
+        if (k.length !== PREFIX_SIZE || k.readUInt32BE(8) !== space) continue;
+        ids[n++] = k.readBigUInt64BE(0);
+        if (n === size) {
+          yield ids;
+          ids = new BigUint64Array(size);
+          n = 0;
+        }
+      }
+      if (ended) break;
     }
+    if (n > 0) yield ids.subarray(0, n);
+  } finally {
+    native.iteratorClose(it);
   }
-  if (n > 0) yield ids.subarray(0, n);
 }
 
 /**
@@ -72,6 +86,12 @@ export async function lookupBatch(handle: NativeReadHandle, space: number, ids: 
   return { count, dim, entityIds, timestamps, vectors };
 }
 
+/** The walk's next ids looked up; 'done' when the walk has ended. */
+async function nextLookup(walk: AsyncGenerator<BigUint64Array>, view: NativeReadHandle, space: number, at: IntLike): Promise<PointBatch | undefined | 'done'> {
+  const step = await walk.next();
+  return step.done ? 'done' : lookupBatch(view, space, step.value, at);
+}
+
 /**
  * latestAll over checked arguments, on `view` (a read view's handle), or on a view of `store`
  * taken at the first step and released when the loop ends: the walk and every lookup read one
@@ -81,12 +101,21 @@ export async function* latestAll(
   target: { view: NativeReadHandle } | { store: NativeHandle }, { space, at, batchSize }: LatestAllArgs,
 ): AsyncGenerator<PointBatch> {
   const view = 'view' in target ? target.view : native.snapshot(target.store);
+  let walk: AsyncGenerator<BigUint64Array> | undefined;
   try {
-    for await (const ids of entityIdBatches(view, space, batchSize)) {
-      const batch = await lookupBatch(view, space, ids, at);
-      if (batch) yield batch;
+    // The next batch's lookup is already running while this one is yielded: the pool reads
+    // while the caller works on the batch.
+    walk = entityIdBatches(view, space, batchSize);
+    let next = nextLookup(walk, view, space, at);
+    for (;;) {
+      const got = await next;
+      if (got === 'done') break;
+      next = nextLookup(walk, view, space, at);
+      next.catch(() => undefined); // awaited on the next step; a loop left early never awaits it
+      if (got) yield got;
     }
   } finally {
+    await walk?.return(undefined).catch(() => undefined); // closes its iterator once its step in flight ends
     if ('store' in target) native.snapshotRelease(view as NativeView);
   }
 }
