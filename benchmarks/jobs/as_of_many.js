@@ -15,7 +15,7 @@
 //     points/s against the limit's walk of the timelines with one seek per entity (phase latest),
 //     and the emulation entities(0) + one rangeSync(…, { reverse: true, limit: 1 }) per entity.
 // getManyAsOfSync and latestAll are skipped, with a line saying so, when this build's HotStore
-// lacks them (issue 14 point 2); the other figures still run.
+// lacks them (an older build, as when comparing builds); the other figures still run.
 const path = require('path');
 const { jobArgs, emit, runJob, settle } = require('../lib/child');
 const { makeWorkload, mulberry32, T0, STEP_MS } = require('../lib/workload');
@@ -176,7 +176,7 @@ runJob(async () => {
   const got = {};
   for (const [name, f] of Object.entries(FIGURES)) {
     if (f.needs && typeof HotStore.prototype[f.needs] !== 'function') {
-      const why = `${name}: skipped, this build's HotStore has no ${f.needs}() (issue 14 point 2 is not merged yet)`;
+      const why = `${name}: skipped, this build's HotStore has no ${f.needs}()`;
       process.stderr.write(`${why}\n`);
       got[name] = { figure: name, skipped: true, summary: why };
       continue;
