@@ -68,7 +68,7 @@ export class FollowTimer {
           this.#failing = false;
         },
         (e: Error) => {
-          if (this.#stopped || (e as { code?: string }).code === 'CVX_NOT_OPEN') return; // closed meanwhile
+          if (this.#stopped) return; // closed meanwhile: close() waited for this catch-up
           if (o.onError) {
             const listener = o.onError;
             // Outside this promise chain: a listener that throws is an uncaught exception, as a
