@@ -23,9 +23,10 @@ Status Store::CatchUp(bool* moved) {
       *moved = db_->GetLatestSequenceNumber() != before;
       return *moved ? RefreshSpaces() : Status::Ok();
     }
-    // Seen only after the catch-up read: the view may now mix the writer's two runs. It stays
-    // unreadable until a new instance replaces it.
-    if (restarted == Secondary::Restart::kAfter) view_broken_ = true;
+    // Seen only after the catch-up read: the view may now mix the writer's two runs, or hide
+    // flushed values behind stale memtable entries (secondary.h). It stays unreadable until a
+    // new instance replaces it.
+    if (restarted != Secondary::Restart::kBefore) view_broken_ = true;
     st = SwapInstance();
     if (!st.ok()) return st;
     view_broken_ = false;

@@ -55,6 +55,18 @@ void DropHandles(std::unique_ptr<rocksdb::DB>* db, std::vector<rocksdb::ColumnFa
   db->reset();
 }
 
+// The numbers of the table files of db's current view, sorted: a catch-up that changes them
+// read a flush or compaction of the writer.
+std::vector<uint64_t> TableFiles(rocksdb::DB* db) {
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db->GetLiveFilesMetaData(&files);
+  std::vector<uint64_t> out;
+  out.reserve(files.size());
+  for (const auto& f : files) out.push_back(f.file_number);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace
 
 bool LockedByOtherProcess(const std::string& dir, bool if_unsure) {
@@ -235,10 +247,15 @@ Status Secondary::CatchUpOnce(rocksdb::DB* db, Restart* restarted) {
   };
   // Looked at first: a restart seen before the catch-up leaves the view whole and readable.
   if (files_->fs->Switched(path_)) return restart(Restart::kBefore);
+  const std::vector<uint64_t> tables = TableFiles(db);
   Status st = Status::FromRocks(db->TryCatchUpWithPrimary(), "catching up with the writer");
   // Checked after the catch-up too: a new MANIFEST written while it read the WAL files means
   // it may have read the new run's WAL beside the old run's table files.
   if (files_->fs->Switched(path_)) return restart(Restart::kAfter);
+  if (st.ok() && TableFiles(db) != tables) {
+    *restarted = Restart::kFlushed;
+    return Status::Make(Code::kIo, "catching up with the writer of " + path_ + ": new table files (a flush or compaction)");
+  }
   return st;
 }
 

@@ -87,8 +87,13 @@ class Secondary {
                 std::vector<rocksdb::ColumnFamilyHandle*>* handles, std::unique_ptr<PinnedManifestEnv>* old_files);
   // One catch-up of `db`, without the gate: the caller holds it (Exclusive) or is opening.
   // *restarted: kBefore when the writer had started a new MANIFEST before it (the view was not
-  // touched and is still whole), kAfter when only after (the view may mix two runs).
-  enum class Restart { kNone, kBefore, kAfter };
+  // touched and is still whole), kAfter when only after (the view may mix two runs), kFlushed
+  // when the catch-up brought new table files: RocksDB 7.8.3's secondary keeps the entries it
+  // replayed from a WAL the writer has since flushed in its memtable, which then hide the newer
+  // values of those keys in the new tables (a timeline read stale beside its fresh vectors,
+  // measured). Such a view must not be read; a new secondary, whose WAL replay starts after
+  // the flush, replaces it (RocksDB issues 14444, 15051).
+  enum class Restart { kNone, kBefore, kAfter, kFlushed };
   Status CatchUpOnce(rocksdb::DB* db, Restart* restarted);
   // Whether a snapshot holds the view (HoldView).
   bool Held();
