@@ -37,6 +37,8 @@ function allJobs() {
   jobs.push({ id: 'res:bloom', contender: 'res', phase: 'bloom', figures: ['res.bloom'], optIn: true });
   // As-of reads (jobs/as_of.js): only when named, --only asof.
   jobs.push({ id: 'asof:reads', contender: 'asof', phase: 'reads', figures: ['asof.getAsOfSync', 'asof.rangeEmulation', 'asof.getSync'], optIn: true });
+  // Followers (jobs/follow.js): only when named, --only follow.
+  jobs.push({ id: 'follow:reads', contender: 'follow', phase: 'reads', figures: ['follow.followerGetSync', 'follow.lag', 'follow.descriptors'], optIn: true });
   return jobs;
 }
 
@@ -56,6 +58,9 @@ function commandFor(job, cfg, dir, limitBin, resourcesBin) {
   }
   if (job.contender === 'asof') {
     return [process.execPath, [path.join(JOBS_DIR, 'as_of.js'), JSON.stringify({ phase: job.phase, dir })]];
+  }
+  if (job.contender === 'follow') {
+    return [process.execPath, [path.join(JOBS_DIR, 'follow.js'), JSON.stringify({ phase: job.phase, dir })]];
   }
   if (job.contender === 'cpp') {
     const args = ['--phase', job.phase, '--dir', dir, '--entities', cfg.entities, '--points', cfg.points, '--dim', cfg.dim,
