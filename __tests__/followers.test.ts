@@ -6,19 +6,21 @@
 // acknowledged before the catch-up visible, never fewer batches than before. The writer is
 // SIGKILLed and restarted (a new MANIFEST: the follower swaps in a new secondary) or closes and
 // reopens on its own. Also: an iterator and a snapshot across such a swap, followIntervalMs,
-// a failed automatic catch-up, and the option checks. Seconds per mode: CVX_FOLLOWERS_SECONDS
+// a failed automatic catch-up, and the option checks. Two more followers run in processes of
+// their own (children/follow_reader.ts). Seconds per mode: CVX_FOLLOWERS_SECONDS
 // (default 12).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { HotStore } from '../lib';
 import { PER_BATCH, problemsOf, Writer } from './helpers/busy';
+import { runChild } from './helpers/child';
 import { ensureDist } from './helpers/dist';
 import { tempPath } from './helpers/tmp';
 import { batchPoints, FRESH, SHARED, SPACE } from './children/busy_protocol';
 
 const SECONDS = Number(process.env.CVX_FOLLOWERS_SECONDS ?? 12);
-const FOLLOWERS = 3;
+const FOLLOWERS = 3; // in this process; two more run in child processes
 const RESTART_EVERY = 6; // rounds between SIGKILLs of the writer (compact mode)
 
 beforeAll(() => ensureDist());
@@ -49,12 +51,15 @@ describe('followers beside a writer process', () => {
       for (let i = 0; i < FOLLOWERS; i++) {
         followers.push(await HotStore.open(dir, i === 0 ? { follower: true, followerDir: own } : { follower: true }));
       }
+      // Two more followers, each in a process of its own, check the same things for the same time.
+      const others = [0, 1].map(() => runChild('follow_reader.ts', [dir, String(SECONDS)], [], (SECONDS + 50) * 1000));
       const failures: string[] = [];
       const seen = followers.map(() => 0);
       let rounds = 0;
       let restarts = 0;
       try {
-        for (const end = Date.now() + SECONDS * 1000; Date.now() < end; rounds++) {
+        const start = Date.now();
+        for (const end = start + SECONDS * 1000; Date.now() < end; rounds++) {
           for (let i = 0; i < FOLLOWERS; i++) {
             const f = followers[i];
             const acked = writer.lastAck;
@@ -69,7 +74,9 @@ describe('followers beside a writer process', () => {
               failures.push(`round ${rounds} follower ${i}: ${(e as { code?: string }).code} ${(e as Error).message}`);
             }
           }
-          if (mode.startsWith('compact') && rounds % RESTART_EVERY === RESTART_EVERY - 1) {
+          // Every RESTART_EVERY rounds, and at half time at the latest (a loaded machine runs few rounds).
+          const due = rounds % RESTART_EVERY === RESTART_EVERY - 1 || (restarts === 0 && Date.now() > start + SECONDS * 500);
+          if (mode.startsWith('compact') && due) {
             await writer.restart();
             restarts++;
             await writer.acked(writer.lastAck + 1); // the new run writes: the next catch-up must show it
@@ -77,6 +84,13 @@ describe('followers beside a writer process', () => {
         }
       } finally {
         for (const f of followers) await f.close();
+      }
+      for (const r of await Promise.all(others)) {
+        expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+        const out = JSON.parse(r.stdout) as { rounds: number; seen: number; problems: string[]; failed: number };
+        expect(out.rounds).toBeGreaterThanOrEqual(2);
+        expect(out.seen).toBeGreaterThan(2);
+        expect({ problems: out.problems, failed: out.failed }).toEqual({ problems: [], failed: 0 });
       }
       expect(writer.died).toEqual([]);
       expect(fs.readdirSync(own)).toContain('LOG'); // followerDir was its working directory, and stays
