@@ -25,6 +25,8 @@ constexpr const char* kWorkDirPrefix = "cvx-secondary-";
 // with a growing pause (up to 50 ms) all failing means the failure is not the writer's motion.
 constexpr int kOpenAttempts = 40;
 constexpr int kMaxPauseMs = 50;
+// Open attempts whose catch-up found the writer had flushed meanwhile, beyond kOpenAttempts.
+constexpr int kFlushedAttempts = 200;
 
 std::string TempRoot() {
   const char* t = std::getenv("TMPDIR");
@@ -203,8 +205,11 @@ Status Secondary::OpenAttempts(const std::function<Status()>& precheck, std::uni
                                std::vector<rocksdb::ColumnFamilyHandle*>* handles) {
   rocksdb::DBOptions opts = opts_;
   Status st;
+  int flushed = 0;      // attempts whose catch-up met a flush (CatchUpOnce): retried at once
+  bool pause = false;
   for (int attempt = 0; attempt < kOpenAttempts; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1 << std::min(attempt, 6), kMaxPauseMs)));
+    if (pause) std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1 << std::min(attempt, 6), kMaxPauseMs)));
+    pause = true;
     st = precheck();
     if (st.code == Code::kFormat) return st;
     if (!st.ok()) continue;
@@ -220,6 +225,12 @@ Status Secondary::OpenAttempts(const std::function<Status()>& precheck, std::uni
     if (st.ok()) st = CatchUpOnce(db->get(), &restarted);
     if (st.ok()) return st;
     DropHandles(db, handles);
+    // A flush between the open and its catch-up is no fault of the files, only of timing: a
+    // writer flushing every few milliseconds (compact() in a loop) needs many tries, without pauses.
+    if (restarted == Restart::kFlushed && ++flushed < kFlushedAttempts) {
+      --attempt;
+      pause = false;
+    }
   }
   return st;
 }
