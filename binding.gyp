@@ -33,6 +33,7 @@
         "native/result_pool.cc",
         "native/salvage.cc",
         "native/secondary.cc",
+        "native/follow.cc",
         "native/snapshot.cc",
         "native/status.cc",
         "native/store.cc",

@@ -380,6 +380,19 @@ describe('bad paths and directories that hold something else', () => {
     ['readOnly "yes"', { readOnly: 'yes' }, /options\.readOnly/], ['bigint 1', { bigint: 1 }, /options\.bigint/],
     ['sync "true"', { sync: 'true' }, /options\.sync/], ['createIfMissing 0', { createIfMissing: 0 }, /options\.createIfMissing/],
     ['options a revoked Proxy', revoked(), /options/], ['readOnly a getter that throws', throwing({}, 'readOnly'), /options\.readOnly/],
+    ['follower "yes"', { follower: 'yes' }, /options\.follower/],
+    ['follower with readOnly: false', { follower: true, readOnly: false }, /options\.follower.*readOnly/],
+    ['follower with salvage', { follower: true, salvage: true }, /options\.salvage/],
+    ['followerDir without follower', { followerDir: '/tmp' }, /options\.followerDir needs options\.follower/],
+    ['followerDir 5', { follower: true, followerDir: 5 }, /options\.followerDir/],
+    ['followerDir with a NUL byte', { follower: true, followerDir: 'a\0b' }, /options\.followerDir/],
+    ['followIntervalMs without follower', { followIntervalMs: 10 }, /options\.followIntervalMs needs options\.follower/],
+    ['followIntervalMs 0', { follower: true, followIntervalMs: 0 }, /options\.followIntervalMs/],
+    ['followIntervalMs 1.5', { follower: true, followIntervalMs: 1.5 }, /options\.followIntervalMs/],
+    ['followIntervalMs 2^31', { follower: true, followIntervalMs: 2 ** 31 }, /options\.followIntervalMs/],
+    ['followIntervalMs "10"', { follower: true, followIntervalMs: '10' }, /options\.followIntervalMs/],
+    ['onFollowError 5', { follower: true, onFollowError: 5 }, /options\.onFollowError/],
+    ['followIntervalMs a getter that throws', throwing({ follower: true }, 'followIntervalMs'), /options\.followIntervalMs/],
   ])('%s → CVX_INVALID_ARGUMENT and no directory is created', async (_what, options, names) => {
     const p = path.join(root, `opts-${Math.random()}`);
     await openFails(p, options, 'CVX_INVALID_ARGUMENT', names);

@@ -17,6 +17,9 @@ export interface NativeOpenOptions {
   sync: boolean;
   keyframeInterval: number;
   salvage: boolean;
+  /** A follower (always a RocksDB secondary); `followerDir` '' for a private working directory. */
+  follower: boolean;
+  followerDir: string;
 }
 
 /** What a salvage open dropped (native/salvage.h); the shim's shape of SalvageReport. */
@@ -150,6 +153,9 @@ export interface NativeBinding {
   closeSync(h: NativeHandle): void;
   close(h: NativeHandle): Promise<void>;
   isOpen(h: NativeHandle): boolean;
+  /** A follower's catch-up: whether its view moved. */
+  catchUpSync(h: NativeHandle): boolean;
+  catchUp(h: NativeHandle): Promise<boolean>;
 
   putSync(h: NativeHandle, spaceId: number, entityId: NativeId, timestamp: NativeId, vector: Float32Array): void;
   put(h: NativeHandle, spaceId: number, entityId: NativeId, timestamp: NativeId, vector: Float32Array): Promise<void>;

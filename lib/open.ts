@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import { dirname as pathDirname, resolve as pathResolve } from 'path';
 import type { NativeOpenOptions } from './binding';
+import { resolveFollow, type FollowOptions } from './follow';
 import { invalidArgument, makeError } from './errors';
 import type { HotStoreOptions } from './types';
 import { checkBoolean, checkPath, readOptions, toU32 } from './validate';
@@ -16,12 +17,17 @@ export interface ResolvedOpen {
   native: NativeOpenOptions;
   bigint: boolean;
   created: string[];
+  /** A follower's automatic catch-up, when asked for. */
+  follow: FollowOptions;
 }
 
 /** Checks `path` and `options`, and creates the directory when the options allow it. */
 export function resolveOptions(path: unknown, options: unknown): ResolvedOpen {
   const dir = checkPath(path, 'path');
-  const o = readOptions<HotStoreOptions>(options, ['keyframeInterval', 'createIfMissing', 'readOnly', 'sync', 'bigint', 'salvage']);
+  const o = readOptions<HotStoreOptions>(options, [
+    'keyframeInterval', 'createIfMissing', 'readOnly', 'sync', 'bigint', 'salvage', 'follower', 'followerDir', 'followIntervalMs',
+    'onFollowError',
+  ]);
   const keyframeInterval = o.keyframeInterval === undefined ? 10 : toU32(o.keyframeInterval, 'options.keyframeInterval');
   if (keyframeInterval === 0) throw invalidArgument('options.keyframeInterval must be at least 1');
   const resolved: NativeOpenOptions = {
@@ -30,7 +36,10 @@ export function resolveOptions(path: unknown, options: unknown): ResolvedOpen {
     sync: checkBoolean(o.sync, 'options.sync', false),
     keyframeInterval,
     salvage: checkBoolean(o.salvage, 'options.salvage', false),
+    follower: checkBoolean(o.follower, 'options.follower', false),
+    followerDir: '',
   };
+  const follow = resolveFollow(o, resolved);
   if (resolved.salvage && resolved.readOnly) throw invalidArgument('options.salvage needs a writable open, and options.readOnly is set');
   const bigint = checkBoolean(o.bigint, 'options.bigint', false);
   let stat: fs.Stats | undefined;
@@ -41,6 +50,7 @@ export function resolveOptions(path: unknown, options: unknown): ResolvedOpen {
   }
   if (stat && !stat.isDirectory()) throw invalidArgument(`path ${path} is a file, not a directory`);
   const created: string[] = [];
+  if (o.followerDir !== undefined) resolved.followerDir = makeFollowerDir(o.followerDir, stat, created);
   if (!stat && resolved.createIfMissing && !resolved.readOnly) {
     try {
       makeDirs(dir, created);
@@ -49,7 +59,32 @@ export function resolveOptions(path: unknown, options: unknown): ResolvedOpen {
       throw makeError('CVX_IO', `path ${path} could not be created: ${(e as Error).message}`);
     }
   }
-  return { native: resolved, bigint, created };
+  return { native: resolved, bigint, created, follow };
+}
+
+/**
+ * A follower's working directory, made when missing (recorded in `created`). Never the store's
+ * own directory (`store` is its stat): the follower's info log would replace the writer's.
+ */
+function makeFollowerDir(v: unknown, store: fs.Stats | undefined, created: string[]): string {
+  const dir = checkPath(v, 'options.followerDir');
+  let s: fs.Stats | undefined;
+  try {
+    s = fs.statSync(dir);
+  } catch {
+    try {
+      makeDirs(dir, created);
+      s = fs.statSync(dir);
+    } catch (e) {
+      removeEmptyDirs(created);
+      throw makeError('CVX_IO', `options.followerDir ${dir} could not be created: ${(e as Error).message}`);
+    }
+  }
+  if (!s.isDirectory()) throw invalidArgument(`options.followerDir ${dir} is a file, not a directory`);
+  if (store && s.dev === store.dev && s.ino === store.ino) {
+    throw invalidArgument(`options.followerDir ${dir} is the store's own directory; give the follower a directory of its own`);
+  }
+  return pathResolve(dir);
 }
 
 /**

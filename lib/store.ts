@@ -7,7 +7,8 @@ import { PutCoalescer } from './coalescer';
 import { ColumnarBatch, toColumns } from './columns';
 import { rebuildAsync, rebuildSync, salvageReport } from './damage';
 import { storeClosed } from './errors';
-import { resolveOptions, undoCreated } from './open';
+import { FollowTimer } from './follow';
+import { resolveOptions, undoCreated, type ResolvedOpen } from './open';
 import { checkCheckpointDir, collectStats } from './operations';
 import { ReadView } from './read_view';
 import { StoreSnapshot } from './snapshot';
@@ -36,13 +37,16 @@ export class HotStore extends ReadView {
   readonly #puts: PutCoalescer;
   /** The directory this store lives in. */
   readonly path: string;
+  #follow?: FollowTimer; // a follower's automatic catch-up (followIntervalMs)
 
-  private constructor(handle: NativeHandle, path: string, bigint: boolean) {
+  private constructor(handle: NativeHandle, path: string, bigint: boolean, o?: ResolvedOpen) {
     super(handle, bigint, true);
     this.#handle = handle;
     this.#bigint = bigint;
     this.#puts = new PutCoalescer(handle);
     this.path = path;
+    const ms = o?.follow.intervalMs;
+    if (ms !== undefined) this.#follow = new FollowTimer(handle, { ...o!.follow, intervalMs: ms });
   }
 
   /** Opens (creating by default) the store in `path`, on the thread pool. */
@@ -55,7 +59,7 @@ export class HotStore extends ReadView {
       undoCreated(o, e);
       throw e;
     }
-    return new HotStore(handle, path, o.bigint);
+    return new HotStore(handle, path, o.bigint, o);
   }
 
   /** Synchronous {@link HotStore.open}. */
@@ -68,7 +72,7 @@ export class HotStore extends ReadView {
       undoCreated(o, e);
       throw e;
     }
-    return new HotStore(handle, path, o.bigint);
+    return new HotStore(handle, path, o.bigint, o);
   }
 
   /**
@@ -307,14 +311,45 @@ export class HotStore extends ReadView {
     return verifySync(this.#handle, this.#bigint, options, true);
   }
 
+  /**
+   * A follower (`follower: true`) catches up with the writer: from when it resolves, reads see
+   * every write the writer had acknowledged when it began. Resolves whether the view moved:
+   * false when nothing was new, or while a {@link HotStore.snapshot} of this follower lives
+   * (the snapshot holds the view at its moment). Runs with no read in progress: reads called
+   * meanwhile wait for it, and it waits for reads in progress. A writer that restarted or was
+   * killed is followed by a new secondary instance, swapped in. Not a follower:
+   * CVX_INVALID_ARGUMENT. See docs/processes.md.
+   *
+   * @example
+   * ```ts
+   * const follower = await HotStore.open('./data/example', { follower: true });
+   * if (await follower.catchUp()) console.log('new writes are visible');
+   * await follower.close();
+   * ```
+   */
+  catchUp(): Promise<boolean> {
+    try {
+      return native.catchUp(this.#handle);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Synchronous {@link HotStore.catchUp}. */
+  catchUpSync(): boolean {
+    return native.catchUpSync(this.#handle);
+  }
+
   /** Closes the store after in-flight operations settle. Idempotent. */
   async close(): Promise<void> {
+    this.#follow?.stop();
     this.#puts.flush(); // puts issued before close() are in flight, not refused
     return native.close(this.#handle);
   }
 
   /** Synchronous {@link HotStore.close}; blocks until in-flight operations have finished. */
   closeSync(): void {
+    this.#follow?.stop();
     this.#puts.flush();
     native.closeSync(this.#handle);
   }

@@ -154,6 +154,29 @@ export interface HotStoreOptions {
    * Default false.
    */
   salvage?: boolean;
+  /**
+   * Open as a follower of the process that writes the store (docs/processes.md): a read-only
+   * RocksDB secondary instance that {@link HotStore.catchUp} (or `followIntervalMs`) advances
+   * to the writer's latest acknowledged writes. Opens whether or not a writer runs, and keeps
+   * working when the writer restarts or crashes. Implies `readOnly` (`readOnly: false` is
+   * refused); writes fail with CVX_READ_ONLY. Default false.
+   */
+  follower?: boolean;
+  /**
+   * A follower's working directory (its RocksDB info log), created when missing and kept at
+   * close; one per follower, never the store's own directory. Default: a private directory
+   * under the OS temporary directory, removed at close.
+   */
+  followerDir?: string;
+  /**
+   * A follower catches up by itself every this many milliseconds (an unref'd timer, stopped by
+   * close). An automatic catch-up that fails is passed to `onFollowError`, or, without one,
+   * emitted as a process warning (once per run of failures); the store stays open and the
+   * timer keeps trying. Integer in [1, 2^31-1]. Default: none (only {@link HotStore.catchUp}).
+   */
+  followIntervalMs?: number;
+  /** Told of each automatic catch-up that failed (see `followIntervalMs`). */
+  onFollowError?: (error: Error) => void;
 }
 
 /** One damaged stretch of a WAL that a salvage open skipped. */

@@ -13,7 +13,7 @@ import type { GetManyOptions, IntLike, PointKey, RangeColumnsOptions, RangeOptio
 /** Largest accepted vector dimension (256 KiB of f32 per vector). */
 export const MAX_DIM = 65536;
 
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n`;
   if (typeof v === 'number') return String(v);
   if (v === null) return 'null';

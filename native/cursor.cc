@@ -6,7 +6,7 @@
 namespace cvx {
 
 Cursor::Cursor(Store& s, rocksdb::ColumnFamilyHandle* cf, CursorRange range, const rocksdb::Snapshot* view)
-    : db_(s.db()), range_(std::move(range)) {
+    : db_(s.db()), life_(s.instance_life()), range_(std::move(range)) {
   rocksdb::ReadOptions ro;
   // A secondary refuses snapshots; its iterator keeps the view it was made in (its
   // SuperVersion and sequence), which no later catch-up changes.
@@ -40,6 +40,7 @@ void Cursor::Release() {
   it_.reset();
   if (snapshot_) db_->ReleaseSnapshot(snapshot_);
   snapshot_ = nullptr;
+  life_.reset();  // last: may close a retired instance, which the iterator was made on
 }
 
 bool Cursor::released() {

@@ -49,6 +49,9 @@ class Cursor : public Resource {
   void SkipHidden();
 
   rocksdb::DB* db_;
+  // The instance db_ is: a follower that swaps its instance keeps this one open until the
+  // cursor is released (InstanceLife, secondary.h).
+  std::shared_ptr<InstanceLife> life_;
   const rocksdb::Snapshot* snapshot_ = nullptr;  // our own, released with the cursor
   std::unique_ptr<rocksdb::Iterator> it_;
   CursorRange range_;

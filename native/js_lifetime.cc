@@ -26,6 +26,10 @@ OpenArgs ReadOpenArgs(const Napi::CallbackInfo& info) {
     a.opts.sync = ReadBool(o.Get("sync"), "options.sync");
     a.opts.keyframe_interval = ReadU32(o.Get("keyframeInterval"), "options.keyframeInterval");
     a.opts.salvage = ReadBool(o.Get("salvage"), "options.salvage");
+    a.opts.follower = ReadBool(o.Get("follower"), "options.follower");
+    Napi::Value dir = o.Get("followerDir");
+    if (!dir.IsString()) ThrowInvalid(env, "options.followerDir must be a string");
+    a.opts.follower_dir = dir.As<Napi::String>().Utf8Value();
   }
   return a;
 }
@@ -112,6 +116,55 @@ Napi::Value Close(const Napi::CallbackInfo& info) {
   return p;
 }
 
+// A follower's catch-up (Store::CatchUp) → whether its view moved. Admitted like any operation,
+// so close() waits for it, but outside the read gate, which the catch-up takes exclusively.
+Napi::Value CatchUpSync(const Napi::CallbackInfo& info) {
+  Store& s = *UnwrapStore(info[0])->store;
+  Status st = s.Enter(false);
+  bool moved = false;
+  if (st.ok()) {
+    st = Guarded([&] { return s.CatchUp(&moved); });
+    s.Leave(false);
+  }
+  if (!st.ok()) Throw(info.Env(), st);
+  return Napi::Boolean::New(info.Env(), moved);
+}
+
+class CatchUpWorker : public Napi::AsyncWorker {
+ public:
+  CatchUpWorker(Napi::Env env, Napi::Object handle, std::shared_ptr<Store> store)
+      : Napi::AsyncWorker(env, "cvx.catchUp"), deferred_(Napi::Promise::Deferred::New(env)),
+        handle_(Napi::Persistent(handle)), store_(std::move(store)) {}
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    status_ = Guarded([&] { return store_->CatchUp(&moved_); });
+    store_->Leave(false);
+  }
+  void OnOK() override {
+    if (status_.ok()) deferred_.Resolve(Napi::Boolean::New(Env(), moved_));
+    else deferred_.Reject(MakeError(Env(), status_).Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference handle_;  // keeps the store's handle alive while the catch-up runs
+  std::shared_ptr<Store> store_;
+  bool moved_ = false;
+  Status status_;
+};
+
+Napi::Value CatchUp(const Napi::CallbackInfo& info) {
+  StoreBox* box = UnwrapStore(info[0]);
+  Status st = box->store->Enter(false);  // on the main thread: close() waits for this one
+  if (!st.ok()) Throw(info.Env(), st);
+  auto* w = new CatchUpWorker(info.Env(), info[0].As<Napi::Object>(), box->store);
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
 // At process 'exit' (lib/binding.ts): lets every writer thread of this env finish the writes it
 // was given and end, before the process's static destructors run (writer.h).
 Napi::Value QuiesceWriters(const Napi::CallbackInfo& info) {
@@ -179,6 +232,8 @@ void RegisterLifetime(Napi::Env env, Napi::Object exports) {
   exports.Set("closeSync", Napi::Function::New(env, CloseSync, "closeSync"));
   exports.Set("close", Napi::Function::New(env, Close, "close"));
   exports.Set("isOpen", Napi::Function::New(env, IsOpen, "isOpen"));
+  exports.Set("catchUpSync", Napi::Function::New(env, CatchUpSync, "catchUpSync"));
+  exports.Set("catchUp", Napi::Function::New(env, CatchUp, "catchUp"));
   exports.Set("property", Napi::Function::New(env, Property, "property"));
   exports.Set("tickers", Napi::Function::New(env, Tickers, "tickers"));
   exports.Set("flush", Napi::Function::New(env, Flush, "flush"));

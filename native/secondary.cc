@@ -25,6 +25,8 @@ constexpr const char* kWorkDirPrefix = "cvx-secondary-";
 // with a growing pause (up to 50 ms) all failing means the failure is not the writer's motion.
 constexpr int kOpenAttempts = 40;
 constexpr int kMaxPauseMs = 50;
+// Open attempts whose catch-up found the writer had flushed meanwhile, beyond kOpenAttempts.
+constexpr int kFlushedAttempts = 200;
 
 std::string TempRoot() {
   const char* t = std::getenv("TMPDIR");
@@ -53,6 +55,18 @@ void DropHandles(std::unique_ptr<rocksdb::DB>* db, std::vector<rocksdb::ColumnFa
   }
   handles->clear();
   db->reset();
+}
+
+// The numbers of the table files of db's current view, sorted: a catch-up that changes them
+// read a flush or compaction of the writer.
+std::vector<uint64_t> TableFiles(rocksdb::DB* db) {
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db->GetLiveFilesMetaData(&files);
+  std::vector<uint64_t> out;
+  out.reserve(files.size());
+  for (const auto& f : files) out.push_back(f.file_number);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace
@@ -148,9 +162,15 @@ Status Secondary::MakeWorkDir(const std::string& path) {
 
 Status Secondary::Open(const std::string& path, rocksdb::DBOptions opts,
                        const std::vector<rocksdb::ColumnFamilyDescriptor>& cfs, const std::function<Status()>& precheck,
-                       std::unique_ptr<rocksdb::DB>* db, std::vector<rocksdb::ColumnFamilyHandle*>* handles) {
-  Status made = MakeWorkDir(path);
-  if (!made.ok()) return made;
+                       std::unique_ptr<rocksdb::DB>* db, std::vector<rocksdb::ColumnFamilyHandle*>* handles,
+                       const std::string& work_dir) {
+  if (work_dir.empty()) {
+    Status made = MakeWorkDir(path);
+    if (!made.ok()) return made;
+  } else {
+    work_dir_ = work_dir;
+    own_work_dir_ = false;
+  }
   // A secondary reads table files the writer may delete at any moment: it must hold every one
   // open from the moment it learns of it (one descriptor per table file of its view).
   opts.max_open_files = -1;
@@ -158,23 +178,59 @@ Status Secondary::Open(const std::string& path, rocksdb::DBOptions opts,
   opts.create_missing_column_families = false;
   opts.info_log = NewBoundedInfoLog(work_dir_, opts.info_log_level);
   path_ = path;
+  opts_ = opts;
+  cfs_ = cfs;
+  return OpenAttempts(precheck, db, handles);
+}
+
+Status Secondary::Reopen(const std::function<Status()>& precheck, std::unique_ptr<rocksdb::DB>* db,
+                         std::vector<rocksdb::ColumnFamilyHandle*>* handles, std::unique_ptr<PinnedManifestEnv>* old_files) {
+  *old_files = std::move(files_);
+  Status st = OpenAttempts(precheck, db, handles);
+  // Failed: the old instance stays in use, with its own pin (the next catch-up tries again).
+  if (!st.ok()) files_ = std::move(*old_files);
+  return st;
+}
+
+InstanceLife::~InstanceLife() { DropHandles(&db_, &handles_); }
+
+void InstanceLife::Retire(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+                          std::unique_ptr<PinnedManifestEnv> files) {
+  files_ = std::move(files);
+  db_ = std::move(db);
+  handles_ = std::move(handles);
+}
+
+Status Secondary::OpenAttempts(const std::function<Status()>& precheck, std::unique_ptr<rocksdb::DB>* db,
+                               std::vector<rocksdb::ColumnFamilyHandle*>* handles) {
+  rocksdb::DBOptions opts = opts_;
   Status st;
+  int flushed = 0;      // attempts whose catch-up met a flush (CatchUpOnce): retried at once
+  bool pause = false;
   for (int attempt = 0; attempt < kOpenAttempts; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1 << std::min(attempt, 6), kMaxPauseMs)));
+    if (pause) std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1 << std::min(attempt, 6), kMaxPauseMs)));
+    pause = true;
     st = precheck();
     if (st.code == Code::kFormat) return st;
     if (!st.ok()) continue;
     files_ = std::make_unique<PinnedManifestEnv>();  // the last attempt's DB is gone: a fresh pin
     opts.env = files_->env.get();
     rocksdb::DB* raw = nullptr;
-    st = Status::FromRocks(rocksdb::DB::OpenAsSecondary(opts, path, work_dir_, cfs, handles, &raw), "open(" + path + ")");
+    st = Status::FromRocks(rocksdb::DB::OpenAsSecondary(opts, path_, work_dir_, cfs_, handles, &raw), "open(" + path_ + ")");
     db->reset(raw);
     // The open read the MANIFEST, then the WAL files it found: a WAL the writer flushed and
     // deleted between the two is in a table file only the MANIFEST's newer records name. The
     // catch-up reads them, so every write acknowledged before this open began is in the view.
-    if (st.ok()) st = CatchUp(db->get());
+    Restart restarted = Restart::kNone;
+    if (st.ok()) st = CatchUpOnce(db->get(), &restarted);
     if (st.ok()) return st;
     DropHandles(db, handles);
+    // A flush between the open and its catch-up is no fault of the files, only of timing: a
+    // writer flushing every few milliseconds (compact() in a loop) needs many tries, without pauses.
+    if (restarted == Restart::kFlushed && ++flushed < kFlushedAttempts) {
+      --attempt;
+      pause = false;
+    }
   }
   return st;
 }
@@ -189,19 +245,37 @@ void Secondary::ReleaseView() {
   --view_holds_;
 }
 
+bool Secondary::Held() {
+  std::lock_guard<std::mutex> lock(holds_mu_);
+  return view_holds_ > 0;
+}
+
+Status Secondary::CatchUpOnce(rocksdb::DB* db, Restart* restarted) {
+  *restarted = Restart::kNone;
+  auto restart = [&](Restart when) {
+    *restarted = when;
+    return Status::Make(Code::kIo, "catching up with the writer of " + path_ + ": the writer restarted (a new MANIFEST)");
+  };
+  // Looked at first: a restart seen before the catch-up leaves the view whole and readable.
+  if (files_->fs->Switched(path_)) return restart(Restart::kBefore);
+  const std::vector<uint64_t> tables = TableFiles(db);
+  Status st = Status::FromRocks(db->TryCatchUpWithPrimary(), "catching up with the writer");
+  // Checked after the catch-up too: a new MANIFEST written while it read the WAL files means
+  // it may have read the new run's WAL beside the old run's table files.
+  if (files_->fs->Switched(path_)) return restart(Restart::kAfter);
+  if (st.ok() && TableFiles(db) != tables) {
+    *restarted = Restart::kFlushed;
+    return Status::Make(Code::kIo, "catching up with the writer of " + path_ + ": new table files (a flush or compaction)");
+  }
+  return st;
+}
+
 Status Secondary::CatchUp(rocksdb::DB* db, bool* moved) {
   if (moved) *moved = false;
   return gate_.Exclusive([&] {
-    {
-      std::lock_guard<std::mutex> lock(holds_mu_);
-      if (view_holds_ > 0) return Status::Ok();
-    }
-    Status st = Status::FromRocks(db->TryCatchUpWithPrimary(), "catching up with the writer");
-    // Checked after the catch-up too: a new MANIFEST written while it read the WAL files means
-    // it may have read the new run's WAL beside the old run's table files.
-    if (st.ok() && files_->fs->Switched(path_)) {
-      st = Status::Make(Code::kIo, "catching up with the writer of " + path_ + ": the writer restarted (a new MANIFEST)");
-    }
+    if (Held()) return Status::Ok();
+    Restart restarted;
+    Status st = CatchUpOnce(db, &restarted);
     if (moved) *moved = st.ok();
     return st;
   });
@@ -209,7 +283,7 @@ Status Secondary::CatchUp(rocksdb::DB* db, bool* moved) {
 
 void Secondary::RemoveWorkDir() {
   if (work_dir_.empty()) return;
-  RemoveFlatDir(work_dir_);
+  if (own_work_dir_) RemoveFlatDir(work_dir_);
   work_dir_.clear();
 }
 

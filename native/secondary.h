@@ -9,8 +9,9 @@
 // - opening the secondary and catching it up, retried while the writer switches files under it,
 //   and a new secondary when the writer restarted (pinned_manifest.h says why);
 // - the gate that keeps reads and catch-ups apart: a read never sees a catch-up in progress.
-// Today a secondary-backed handle catches up once, at open, and is a fixed view from then on.
-// Catching up again later (followers) is CatchUp() behind the same gate.
+// A plain read-only handle catches up once, at open, and is a fixed view from then on. A
+// follower (follow.cc) catches up again on demand behind the same gate, and when the writer
+// restarted, opens a new instance (Reopen) and retires the old one (Instance).
 #pragma once
 #include <condition_variable>
 #include <functional>
@@ -74,9 +75,28 @@ class Secondary {
   // with the open. A writer switching its MANIFEST, WAL or table files under the open makes it
   // fail for a moment; such a failure is retried (bounded), never reported as damage. Only a
   // kFormat answer of precheck() ends the retries at once.
+  // `work_dir`, when given, is the working directory to use (a follower's followerDir: made by
+  // the caller, kept at close); otherwise a private one is made under the OS temporary dir.
   Status Open(const std::string& path, rocksdb::DBOptions opts, const std::vector<rocksdb::ColumnFamilyDescriptor>& cfs,
               const std::function<Status()>& precheck, std::unique_ptr<rocksdb::DB>* db,
-              std::vector<rocksdb::ColumnFamilyHandle*>* handles);
+              std::vector<rocksdb::ColumnFamilyHandle*>* handles, const std::string& work_dir = "");
+  // A new instance in place of the one Open() made (the writer restarted): same options, same
+  // working directory, a fresh MANIFEST pin. The old instance's file system is handed to
+  // *old_files: it must outlive the old DB. Call with no read in progress (inside the gate).
+  Status Reopen(const std::function<Status()>& precheck, std::unique_ptr<rocksdb::DB>* db,
+                std::vector<rocksdb::ColumnFamilyHandle*>* handles, std::unique_ptr<PinnedManifestEnv>* old_files);
+  // One catch-up of `db`, without the gate: the caller holds it (Exclusive) or is opening.
+  // *restarted: kBefore when the writer had started a new MANIFEST before it (the view was not
+  // touched and is still whole), kAfter when only after (the view may mix two runs), kFlushed
+  // when the catch-up brought new table files: RocksDB 7.8.3's secondary keeps the entries it
+  // replayed from a WAL the writer has since flushed in its memtable, which then hide the newer
+  // values of those keys in the new tables (a timeline read stale beside its fresh vectors,
+  // measured). Such a view must not be read; a new secondary, whose WAL replay starts after
+  // the flush, replaces it (RocksDB issues 14444, 15051).
+  enum class Restart { kNone, kBefore, kAfter, kFlushed };
+  Status CatchUpOnce(rocksdb::DB* db, Restart* restarted);
+  // Whether a snapshot holds the view (HoldView).
+  bool Held();
   // Brings `db` up to the primary's latest acknowledged writes, with no read in progress;
   // *moved (when given) says whether it did: not while a snapshot holds the view (HoldView).
   // Fails (kIo, "restarted") when the writer started a new MANIFEST since this secondary
@@ -95,14 +115,39 @@ class Secondary {
 
  private:
   Status MakeWorkDir(const std::string& path);
+  Status OpenAttempts(const std::function<Status()>& precheck, std::unique_ptr<rocksdb::DB>* db,
+                      std::vector<rocksdb::ColumnFamilyHandle*>* handles);
 
   std::string path_;
   std::string work_dir_;
+  bool own_work_dir_ = true;  // made here, removed at close (not a follower's followerDir)
+  rocksdb::DBOptions opts_;   // as the first Open() prepared them: a Reopen() uses them again
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs_;
   // The file system the secondary reads the store through; one per attempt, outlives the DB.
   std::unique_ptr<PinnedManifestEnv> files_;
   ViewGate gate_;
   std::mutex holds_mu_;
   int view_holds_ = 0;
+};
+
+// The life of one RocksDB instance of a store, shared with the resources made on it (a Cursor
+// holds its iterator's instance this way). A follower whose writer restarted swaps in a new
+// instance and retires the old one here: it closes once the last resource made on it lets go,
+// so no iterator ever points into a closed instance. Closes nothing while it retires nothing
+// (the Store closes its current instance itself).
+class InstanceLife {
+ public:
+  InstanceLife() = default;
+  ~InstanceLife();
+  InstanceLife(const InstanceLife&) = delete;
+  InstanceLife& operator=(const InstanceLife&) = delete;
+  void Retire(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+              std::unique_ptr<PinnedManifestEnv> files);
+
+ private:
+  std::unique_ptr<PinnedManifestEnv> files_;  // outlives db_ (declared first, destroyed last)
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 };
 
 // Removes working directories of secondaries whose process is gone (killed before its close).

@@ -15,18 +15,25 @@ namespace cvx {
 
 Store::~Store() { Close(); }
 
-Status Store::Enter() {
+Status Store::Enter(bool read) {
   {
     std::lock_guard<std::mutex> lock(life_mu_);
     if (closing_ || closed_) return Status::Make(Code::kNotOpen, "the store is closed");
     ++active_;
   }
-  if (secondary_) secondary_->gate().EnterRead();  // no catch-up while the operation runs
+  if (secondary_ && read) {
+    secondary_->gate().EnterRead();  // no catch-up while the operation runs
+    if (view_broken_) {
+      Leave(read);
+      return Status::Make(Code::kIo, "the follower's view of " + path_ + " is not readable: its writer restarted during "
+                                     "a catch-up and no new view could be opened yet; catch up again");
+    }
+  }
   return Status::Ok();
 }
 
-void Store::Leave() {
-  if (secondary_) secondary_->gate().LeaveRead();
+void Store::Leave(bool read) {
+  if (secondary_ && read) secondary_->gate().LeaveRead();
   std::lock_guard<std::mutex> lock(life_mu_);
   assert(active_ > 0 && "Leave() without a matching Enter()");
   if (--active_ == 0) idle_.notify_all();
@@ -111,6 +118,7 @@ Status Store::Close() {
   db_opts_.info_log.reset();
   wal_log_.reset();  // it wraps the same file
   db_opts_.listeners.clear();
+  instance_life_.reset();  // a retired instance no resource holds any more is closed by now
   if (secondary_) secondary_->RemoveWorkDir();
   claim_.Release();  // after RocksDB let go of its LOCK file: the next open finds both free
   return result;

@@ -2,6 +2,7 @@
 // column-family handles, the per-space dimension table, and the count of operations in
 // flight, so that Close() can wait for exactly the work that was admitted before it.
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -41,6 +42,10 @@ struct OpenOptions {
   // Open a store whose WAL is damaged anyway: skip the damaged records, report them and
   // recompute the timelines (salvage.h). Writable opens only.
   bool salvage = false;
+  // A follower: read-only, always a secondary (also when no writer runs), which CatchUp()
+  // advances. `follower_dir` is its working directory (empty: a private temporary one).
+  bool follower = false;
+  std::string follower_dir;
 };
 
 // The column families by the names the API and RocksDB use: the one mapping every name
@@ -59,6 +64,9 @@ Status ReadSpaceDims(const Store& s, const rocksdb::ReadOptions& ro, std::unorde
 
 // CVX_FORMAT: `path` holds a RocksDB database without our column families.
 Status NotAStore(const std::string& path);
+// Before a secondary opens `path`: our column families are there (kFormat when it is another
+// database, kIo while a writer is still creating it, which the open retries).
+Status StoreFamiliesListed(const std::string& path);
 
 class Store {
  public:
@@ -68,8 +76,10 @@ class Store {
   // Admission: every operation calls Enter() before touching the database (on the main
   // thread, before it is queued) and Leave() when its engine work is over. Enter() fails
   // once Close() has begun, so Close() only waits for work that is already admitted.
-  Status Enter();
-  void Leave();
+  // `read` false: admitted without entering a secondary's read gate (CatchUp, which takes the
+  // gate exclusively itself); Leave() must be given the same.
+  Status Enter(bool read = true);
+  void Leave(bool read = true);
   // Refuses new work from now on; Close() then waits for what was admitted.
   void BeginClose();
   // Idempotent. Blocks until admitted work has left, then releases RocksDB. Every caller,
@@ -100,6 +110,13 @@ class Store {
   bool secondary() const { return secondary_ != nullptr; }
   // The secondary's working parts (its gate, its held-back view); nullptr on a direct open.
   Secondary* secondary_view() const { return secondary_.get(); }
+  // A follower's catch-up (follow.cc): with no read in progress, brings the view up to the
+  // writer's acknowledged writes; when the writer restarted, swaps in a new secondary. *moved
+  // says whether the view changed (not while a snapshot holds it). kInvalidArgument for a
+  // store that is not a follower.
+  Status CatchUp(bool* moved);
+  // The current instance's life, which a resource made on it shares (InstanceLife).
+  const std::shared_ptr<InstanceLife>& instance_life() const { return instance_life_; }
   const std::string& path() const { return path_; }
   // The directory's device and inode, whatever spelling opened it (dir_identity.h).
   const DirId& dir_id() const { return dir_id_; }
@@ -126,6 +143,9 @@ class Store {
   static Status OpenDirect(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out);
   static Status OpenSecondary(const std::string& path, const OpenOptions& opts, std::unique_ptr<Store>* out);
   Status LoadSystem(bool fresh);
+  // CatchUp's parts (follow.cc): the new instance after a writer restart; the spaces re-read.
+  Status SwapInstance();
+  Status RefreshSpaces();
   Status OpenRocks();
   Status AfterOpen();
   // Close's flush of every memtable (store.cc says why); OK for a read-only store.
@@ -143,6 +163,10 @@ class Store {
   std::unique_ptr<Secondary> secondary_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::shared_ptr<InstanceLife> instance_life_ = std::make_shared<InstanceLife>();
+  // A follower's view that a catch-up may have left mixing two runs of a restarted writer, and
+  // that no new instance replaced yet: reads are refused (CVX_IO) until a catch-up succeeds.
+  std::atomic<bool> view_broken_{false};
   rocksdb::WriteOptions write_opts_;
   std::shared_ptr<ErrorRecovery> recovery_;  // writable stores only
   bool opened_ = false;  // the open succeeded: only then may close flush and merge files

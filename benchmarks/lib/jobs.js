@@ -43,6 +43,8 @@ function allJobs() {
     figures: ['asof.getManyAsOfSync', 'asof.getManyAsOfSyncInto', 'asof.manyGetAsOfSync', 'asof.manyRangeEmulation', 'asof.latestAll', 'asof.latestAllAt',
       'asof.latestAllEmulation', 'asof.latestAllAtEmulation'],
   });
+  // Followers (jobs/follow.js): only when named, --only follow.
+  jobs.push({ id: 'follow:reads', contender: 'follow', phase: 'reads', figures: ['follow.followerGetSync', 'follow.lag', 'follow.descriptors'], optIn: true });
   return jobs;
 }
 
@@ -63,6 +65,9 @@ function commandFor(job, cfg, dir, limitBin, resourcesBin, asOfBin) {
   if (job.contender === 'asof') {
     const script = job.phase === 'many' ? 'as_of_many.js' : 'as_of.js';
     return [process.execPath, [path.join(JOBS_DIR, script), JSON.stringify({ phase: job.phase, dir, asOf: asOfBin })]];
+  }
+  if (job.contender === 'follow') {
+    return [process.execPath, [path.join(JOBS_DIR, 'follow.js'), JSON.stringify({ phase: job.phase, dir })]];
   }
   if (job.contender === 'cpp') {
     const args = ['--phase', job.phase, '--dir', dir, '--entities', cfg.entities, '--points', cfg.points, '--dim', cfg.dim,

@@ -23,6 +23,7 @@
         "../../native/result_pool.cc",
         "../../native/salvage.cc",
         "../../native/secondary.cc",
+        "../../native/follow.cc",
         "../../native/status.cc",
         "../../native/store.cc",
         "../../native/store_open.cc",
