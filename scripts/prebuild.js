@@ -35,7 +35,7 @@ function newestSource() {
 function ensureAddon() {
   const have = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
   if (have >= newestSource()) return;
-  console.log('prebuild: compiling the Release addon (node-gyp rebuild)');
+  console.error('prebuild: compiling the Release addon (node-gyp rebuild)');
   // npm puts its own node-gyp on scripts' PATH and names it in npm_config_node_gyp.
   const gyp = process.env.npm_config_node_gyp;
   if (gyp) run(process.execPath, [gyp, 'rebuild', '--release'], { stdio: 'inherit' });
@@ -104,7 +104,7 @@ function main() {
     if (!BASE.test(soname) && path.dirname(from) !== dir) throw new Error(`prebuild: ${soname} resolves to ${from}, not ${dir}`);
   }
   run(process.execPath, ['-e', 'require(process.argv[1])', addon]);
-  console.log(`prebuild: ${path.relative(root, dir)}: ${bundled.map((f) => path.basename(f)).join(', ')}`);
+  console.error(`prebuild: ${path.relative(root, dir)}: ${bundled.map((f) => path.basename(f)).join(', ')}`);
 }
 
 try {
