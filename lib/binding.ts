@@ -1,5 +1,7 @@
 // Loads the native addon in exactly one place and describes it with a typed interface.
-// A Debug build is used when CVX_NATIVE_BUILD=Debug (CI's assert pass), Release otherwise.
+// Where it comes from: a matching prebuild (prebuilds/, RocksDB bundled) or the local build
+// (build/Release); CVX_NATIVE_BUILD=Debug (CI's assert pass) or =Release forces the local one.
+import * as fs from 'fs';
 import * as path from 'path';
 import { makeError } from './errors';
 import type { RebuildReport, VerifyIssueKind } from './types';
@@ -256,25 +258,62 @@ export interface NativeBinding {
   quiesceWriters(): void;
 }
 
-function load(): NativeBinding {
-  const flavour = process.env.CVX_NATIVE_BUILD === 'Debug' ? 'Debug' : 'Release';
-  const file = path.join(__dirname, '..', 'build', flavour, 'cvx_native.node');
-  let addon: NativeBinding;
+/** scripts/prebuild_target.js: the one place that names prebuilds (shared with install and prebuild). */
+interface PrebuildTarget {
+  findPrebuild(root: string): string | undefined;
+}
+
+function mtime(file: string): number {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    addon = require(file) as NativeBinding;
-  } catch (e) {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The addon files to try, in order. CVX_NATIVE_BUILD=Debug|Release: that local build only (CI's
+ * assert pass must not silently load something else). Otherwise a prebuild matching this
+ * platform, arch, libc and Node-API version, then the local Release build. A local build newer
+ * than the prebuild goes first: someone compiled here after packaging (a contributor's checkout,
+ * or an install that compiled because the prebuild would not load).
+ */
+export function addonCandidates(root: string = path.join(__dirname, '..')): string[] {
+  const forced = process.env.CVX_NATIVE_BUILD;
+  const local = (flavour: string) => path.join(root, 'build', flavour, 'cvx_native.node');
+  if (forced === 'Debug' || forced === 'Release') return [local(forced)];
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const target = require(path.join(root, 'scripts', 'prebuild_target.js')) as PrebuildTarget;
+  const prebuild = target.findPrebuild(root);
+  if (!prebuild) return [local('Release')];
+  return mtime(local('Release')) > mtime(prebuild) ? [local('Release'), prebuild] : [prebuild, local('Release')];
+}
+
+function load(): NativeBinding {
+  const tried: string[] = [];
+  let addon: NativeBinding | undefined;
+  for (const file of addonCandidates()) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      addon = require(file) as NativeBinding;
+      break;
+    } catch (e) {
+      tried.push(`${file} (${(e as Error).message})`);
+    }
+  }
+  if (!addon) {
     throw makeError(
       'CVX_IO',
-      `cvx-storage: the native addon could not be loaded from ${file} (${(e as Error).message}). ` +
-        'Build it with `npm run build` after installing RocksDB (`bash scripts/setup.sh`).',
+      `cvx-storage: the native addon could not be loaded from ${tried.join('; ')}. ` +
+        'Build it with `npm run build` after installing RocksDB (`bash scripts/setup.sh`); see docs/install.md.',
     );
   }
-  addon.setErrorFactory((code, message) => makeError(code as never, message));
+  const loaded = addon;
+  loaded.setErrorFactory((code, message) => makeError(code as never, message));
   // process.exit() on the main thread runs no env cleanup hooks: without this, a store's writer
   // thread could still be inside a write while the process runs its static destructors.
-  process.once('exit', () => addon.quiesceWriters());
-  return addon;
+  process.once('exit', () => loaded.quiesceWriters());
+  return loaded;
 }
 
 /** The loaded addon. */
