@@ -24,6 +24,8 @@
         "native/js_support.cc",
         "native/js_verify.cc",
         "native/js_writes.cc",
+        "native/js_bulk.cc",
+        "native/bulk_load.cc",
         "native/options.cc",
         "native/pinned_manifest.cc",
         "native/raw.cc",

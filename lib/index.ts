@@ -4,6 +4,7 @@ export { HotStore } from './store';
 export { ReadView } from './read_view';
 export { StoreSnapshot } from './snapshot';
 export type { ColumnarBatch, KeyColumns } from './columns';
+export type { BulkItem, BulkLoadOptions, BulkLoadResult } from './bulk_load';
 export { HotStoreError, ERROR_CODES } from './errors';
 export type { HotStoreErrorCode } from './errors';
 export { encodeKey, decodeKey, encodePrefix, KEY_SIZE, PREFIX_SIZE } from './keys';

@@ -3,6 +3,7 @@
 // make one native call each, async puts through its PutCoalescer; opening goes through open.ts.
 // No engine logic lives here.
 import { native, NativeHandle } from './binding';
+import { checkBulkOptions, runBulkLoad, type BulkItem, type BulkLoadOptions, type BulkLoadResult } from './bulk_load';
 import { PutCoalescer } from './coalescer';
 import { ColumnarBatch, toColumns } from './columns';
 import { rebuildAsync, rebuildSync, salvageReport } from './damage';
@@ -17,6 +18,7 @@ import type {
 } from './types';
 import { verifyAsync, verifySync } from './verify';
 import { checkI64, checkPoint, checkRange, checkU64, toU32 } from './validate';
+import { WriteGate } from './write_gate';
 
 /**
  * The hot tier: time-stamped vectors per entity and embedding space in RocksDB.
@@ -35,6 +37,7 @@ export class HotStore extends ReadView {
   readonly #handle: NativeHandle;
   readonly #bigint: boolean;
   readonly #puts: PutCoalescer;
+  readonly #gate = new WriteGate(); // async writes issued while a bulk load runs wait here
   /** The directory this store lives in. */
   readonly path: string;
   #follow?: FollowTimer; // a follower's automatic catch-up (followIntervalMs)
@@ -129,7 +132,9 @@ export class HotStore extends ReadView {
   put(spaceId: number, point: PointInput): Promise<void> {
     try {
       const p = checkPoint(point, 'point');
-      return this.#puts.put(toU32(spaceId, 'spaceId'), p);
+      const space = toU32(spaceId, 'spaceId');
+      if (this.#gate.closed) return this.#gate.run(() => this.#puts.put(space, p));
+      return this.#puts.put(space, p);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -146,8 +151,50 @@ export class HotStore extends ReadView {
     const space = toU32(spaceId, 'spaceId');
     const [ids, tss, vectors, dim] = toColumns(points);
     if (ids.length === 0) return this.#assertOpen();
-    this.#puts.flush(); // puts called before this call are written before it (docs/threads.md)
-    return native.putMany(this.#handle, space, ids, tss, vectors, dim);
+    return this.#gate.run(() => {
+      this.#puts.flush(); // puts called before this call are written before it (docs/threads.md)
+      return native.putMany(this.#handle, space, ids, tss, vectors, dim);
+    });
+  }
+
+  /**
+   * Loads many points at once by writing sorted table files and ingesting them (RocksDB's
+   * IngestExternalFiles), bypassing the WAL and memtable: the fast path for backfills, imports
+   * and migrations. `source` is an iterable or async iterable of points, or of columnar batches
+   * (what {@link HotStore.putMany} takes), all of one dimension. Input of any size is sorted in
+   * bounded memory (`options.memoryBytes`, default 256 MiB: larger input is spilled as sorted
+   * runs to a staging directory inside the store, merged at the end).
+   *
+   * - All or nothing: the vectors, their timelines and a new space's dimension are ingested in
+   *   one atomic step, also across a crash (a SIGKILL leaves the store as before or with the
+   *   whole load). A refused item (CVX_INVALID_ARGUMENT / CVX_DIMENSION_MISMATCH naming
+   *   `source[i]`) leaves the store unchanged.
+   * - Timelines stay exact: a point that overwrites a stored one is not counted twice; a key
+   *   given twice in the source is written once, the last one given.
+   * - Ordered like the other writes: async writes called before it apply before it, async
+   *   writes called while it runs wait and apply after it. Sync writes cannot wait: they apply
+   *   at once, before the load.
+   * - Every read call sees all of the load or none of it.
+   *
+   * @example
+   * ```ts
+   * async function* rows() {
+   *   for (let i = 0; i < 1000; i++) yield { entityId: i % 10, timestamp: i, vector: [i, 0, 1] };
+   * }
+   * const { loaded, overwritten } = await store.bulkLoad(0, rows());
+   * console.log(loaded, overwritten); // 1000 0
+   * ```
+   */
+  bulkLoad(spaceId: number, source: Iterable<BulkItem> | AsyncIterable<BulkItem>, options?: BulkLoadOptions): Promise<BulkLoadResult> {
+    try {
+      const space = toU32(spaceId, 'spaceId');
+      const memory = checkBulkOptions(options);
+      this.#assertOpen();
+      this.#puts.flush(); // puts called before this call are written before it
+      return runBulkLoad(this.#handle, this.#gate, space, source, memory);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** Synchronous {@link HotStore.putMany}. */
@@ -183,8 +230,10 @@ export class HotStore extends ReadView {
   /** Removes one point; resolves true when a point was removed. The timeline stays exact. */
   async delete(entityId: IntLike, spaceId: number, timestamp: IntLike): Promise<boolean> {
     const args = [checkU64(entityId, 'entityId'), toU32(spaceId, 'spaceId'), checkI64(timestamp, 'timestamp')] as const;
-    this.#puts.flush(); // puts called before this call are written before it (docs/threads.md)
-    return native.delete(this.#handle, ...args);
+    return this.#gate.run(() => {
+      this.#puts.flush(); // puts called before this call are written before it (docs/threads.md)
+      return native.delete(this.#handle, ...args);
+    });
   }
 
   /** Synchronous {@link HotStore.delete}. */
@@ -208,8 +257,10 @@ export class HotStore extends ReadView {
     const e = checkU64(entityId, 'entityId');
     const r = checkRange(start, end, undefined);
     const space = toU32(spaceId, 'spaceId');
-    this.#puts.flush(); // puts called before this call are written before it (docs/threads.md)
-    return native.deleteRange(this.#handle, e, space, r.start, r.end);
+    return this.#gate.run(() => {
+      this.#puts.flush(); // puts called before this call are written before it (docs/threads.md)
+      return native.deleteRange(this.#handle, e, space, r.start, r.end);
+    });
   }
 
   /** Synchronous {@link HotStore.deleteRange}. */
@@ -274,8 +325,10 @@ export class HotStore extends ReadView {
    */
   async checkpoint(dir: string): Promise<void> {
     const to = checkCheckpointDir(dir);
-    this.#puts.flush(); // the copy holds every async write called before this call
-    return native.checkpoint(this.#handle, to);
+    return this.#gate.run(() => {
+      this.#puts.flush(); // the copy holds every async write called before this call
+      return native.checkpoint(this.#handle, to);
+    });
   }
 
   /** Synchronous {@link HotStore.checkpoint}. */

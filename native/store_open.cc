@@ -15,6 +15,7 @@
 #include <rocksdb/env.h>
 #include <rocksdb/statistics.h>
 
+#include "bulk_load.h"
 #include "codec.h"
 #include "damage_probe.h"
 #include "options.h"
@@ -200,6 +201,9 @@ Status Store::OpenDirect(const std::string& path, const OpenOptions& opts, std::
     s->Close();  // without flushing or merging: the open refused this store
     return loaded;
   }
+  // What a killed bulk load staged: RocksDB's open has deleted the links it may have left in
+  // the store; the staged files are no longer needed (bulk_load.h).
+  if (!opts.read_only) CleanStaging(path);
   s->opened_ = true;
   *out = std::move(s);
   return Status::Ok();

@@ -11,6 +11,7 @@
         "addon.cc",
         "codec_tools.cc",
         "raw_tools.cc",
+        "../../native/bulk_load.cc",
         "../../native/codec.cc",
         "../../native/damage_probe.cc",
         "../../native/dir_identity.cc",
