@@ -43,13 +43,20 @@ class Chunk {
   ids: IntLike[] = [];
   tss: IntLike[] = [];
   vectors: Float32Array;
+  /** Per point, the source item it came from and its row in that item (-1: a point item). */
+  readonly item: Int32Array;
+  readonly row: Int32Array;
   constructor(readonly capacity: number, readonly dim: number) {
     this.vectors = new Float32Array(capacity * dim);
+    this.item = new Int32Array(capacity);
+    this.row = new Int32Array(capacity);
   }
   get full(): boolean {
     return this.ids.length >= this.capacity;
   }
-  push(id: IntLike, ts: IntLike, v: Float32Array, at: number): void {
+  push(id: IntLike, ts: IntLike, v: Float32Array, at: number, item: number, row: number): void {
+    this.item[this.ids.length] = item;
+    this.row[this.ids.length] = row;
     this.vectors.set(at === 0 && v.length === this.dim ? v : v.subarray(at, at + this.dim), this.ids.length * this.dim);
     this.ids.push(id);
     this.tss.push(ts);
@@ -57,6 +64,14 @@ class Chunk {
   columns(): [Float64Array | BigUint64Array, Float64Array | BigInt64Array, Float32Array] {
     const self = (x: IntLike): IntLike => x;
     return [packInts(this.ids, self, true), packInts(this.tss, self, false), this.vectors.subarray(0, this.ids.length * this.dim)];
+  }
+  /** The shim names a refused point by its place in the chunk ("points[3].vector[1] …"); the caller knows it by its place in the source. */
+  renamed(e: unknown): unknown {
+    const m = e instanceof HotStoreError ? /^points\[(\d+)\]/.exec(e.message) : null;
+    if (!m || Number(m[1]) >= this.ids.length) return e;
+    const i = Number(m[1]);
+    const name = this.row[i] < 0 ? `source[${this.item[i]}]` : `source[${this.item[i]}][${this.row[i]}]`;
+    return makeError((e as HotStoreError).code, name + (e as HotStoreError).message.slice(m[0].length));
   }
 }
 
@@ -119,20 +134,27 @@ export async function runBulkLoad(
   let posted = false;
   try {
     const spill = async (): Promise<void> => {
-      const [ids, tss, vectors] = chunk!.columns();
-      chunk = new Chunk(chunk!.capacity, dim); // the full one is dropped once the shim has copied it
-      await native.bulkSpill(handle, id, runs, ids, tss, vectors, dim);
+      const full = chunk!;
+      const [ids, tss, vectors] = full.columns();
+      chunk = new Chunk(full.capacity, dim); // the full one is dropped once the shim has copied it
+      let spilled: Promise<void>;
+      try {
+        spilled = native.bulkSpill(handle, id, runs, ids, tss, vectors, dim);
+      } catch (e) {
+        throw full.renamed(e);
+      }
+      await spilled;
       runs++;
     };
     // Folds one checked point in; true when the chunk is full and must be spilled.
-    const add = (pid: IntLike, ts: IntLike, v: Float32Array, at: number, d: number, name: string): boolean => {
+    const add = (pid: IntLike, ts: IntLike, v: Float32Array, at: number, d: number, name: string, item: number, row: number): boolean => {
       if (dim === 0) {
         dim = d;
-        chunk = new Chunk(Math.max(1, Math.floor(memoryBytes / (4 * d + 16))), d);
+        chunk = new Chunk(Math.max(1, Math.floor(memoryBytes / (4 * d + 24))), d);
       } else if (d !== dim) {
         throw makeError('CVX_DIMENSION_MISMATCH', `${name} has dimension ${d} but the source's first point has dimension ${dim}`);
       }
-      chunk!.push(pid, ts, v, at);
+      chunk!.push(pid, ts, v, at, item, row);
       return chunk!.full;
     };
     const it = iteratorOf(items);
@@ -156,20 +178,25 @@ export async function runBulkLoad(
         }
         const [ids, tss, vectors, d] = cols;
         for (let j = 0; j < ids.length; j++) {
-          if (add(ids[j], tss[j], vectors, j * d, d, `${name}[${j}].vector`)) await spill();
+          if (add(ids[j], tss[j], vectors, j * d, d, `${name}[${j}].vector`, i, j)) await spill();
           if ((j & 4095) === 4095) turn = await yieldIfDue(turn);
         }
       } else {
         const p = checkPoint(item, name);
-        if (add(p.entityId, p.timestamp, p.vector, 0, p.dim, `${name}.vector`)) await spill();
+        if (add(p.entityId, p.timestamp, p.vector, 0, p.dim, `${name}.vector`, i, -1)) await spill();
       }
       if ((i & 63) === 63) turn = await yieldIfDue(turn);
     }
     if (dim === 0) return { loaded: 0, overwritten: 0 };
     await before; // writes issued before this load are queued before it
     const [ids, tss, vectors] = chunk!.columns();
+    let done: Promise<BulkLoadResult>;
+    try {
+      done = native.bulkLoad(handle, space, id, runs, ids, tss, vectors, dim);
+    } catch (e) {
+      throw chunk!.renamed(e);
+    }
     chunk = undefined;
-    const done = native.bulkLoad(handle, space, id, runs, ids, tss, vectors, dim);
     posted = true;
     release(); // writes issued from now on queue behind the load on the writer thread
     return await done;
