@@ -5,6 +5,7 @@ import * as readline from 'readline';
 import { Readable } from 'stream';
 import type { HotStore } from '../store';
 import type { PointInput } from '../types';
+import { BulkFeeds } from './bulk_feed';
 import { cborItems, decodeItem, FramingError } from './cbor_items';
 import { CliError, describeError } from './common';
 import { EXPORT_VERSION, exportItemKind, UNVERIFIABLE_VERSION } from './export_format';
@@ -16,6 +17,8 @@ import type { StagedInput } from './staging';
 export interface IngestOptions {
   space: number;
   batch: number;
+  /** Through HotStore.bulkLoad (one per space, all or nothing each) instead of putMany batches. */
+  bulk?: boolean;
   onError: 'stop' | 'skip';
   progress: boolean;
   /** Where the bar, warnings and bad-record reports go. */
@@ -131,9 +134,19 @@ export async function ingest(store: HotStore, input: StagedInput, o: IngestOptio
     );
     inflight.catch(() => undefined); // observed by the next await, not an unhandled rejection
   };
+  const bulk = o.bulk ? new BulkFeeds(store) : undefined;
+  let bulkDone = false;
   const flushAll = async () => {
     for (const space of [...pending.keys()]) await flush(space);
     await inflight;
+    if (bulk && !bulkDone) {
+      bulkDone = true;
+      try {
+        progress.written += await bulk.finish();
+      } catch (e) {
+        throw new CliError(`the bulk load of the points up to ${what} ${progress.at} failed: ${describeError(e)}; nothing of it was written`);
+      }
+    }
   };
 
   try {
@@ -155,6 +168,10 @@ export async function ingest(store: HotStore, input: StagedInput, o: IngestOptio
           error = (e as Error).message;
         }
       }
+      if (parsed && bulk) {
+        await bulk.push(parsed.space, parsed.point);
+        continue;
+      }
       if (parsed) {
         let list = pending.get(parsed.space);
         if (!list) pending.set(parsed.space, (list = []));
@@ -174,6 +191,7 @@ export async function ingest(store: HotStore, input: StagedInput, o: IngestOptio
     }
     await flushAll();
   } finally {
+    if (bulk && !bulkDone) await bulk.finish(new Error('the load was given up')).catch(() => undefined);
     tick();
     bar?.stop();
   }
