@@ -26,6 +26,7 @@
         "native/js_writes.cc",
         "native/js_bulk.cc",
         "native/bulk_load.cc",
+        "native/bulk_session.cc",
         "native/options.cc",
         "native/pinned_manifest.cc",
         "native/raw.cc",

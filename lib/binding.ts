@@ -163,13 +163,13 @@ export interface NativeBinding {
   put(h: NativeHandle, spaceId: number, entityId: NativeId, timestamp: NativeId, vector: Float32Array): Promise<void>;
   putManySync(...args: PutManyArgs): void;
   putMany(...args: PutManyArgs): Promise<void>;
-  /** bulkLoad's steps (lib/bulk_load.ts): a chunk as a sorted run; the final merge + ingest; giving up. */
-  bulkSpill(h: NativeHandle, id: string, run: number, ...cols: PutManyArgs extends [unknown, unknown, ...infer C] ? C : never): Promise<void>;
-  bulkLoad(
-    h: NativeHandle, spaceId: number, id: string, runs: number,
-    ...cols: PutManyArgs extends [unknown, unknown, ...infer C] ? C : never
-  ): Promise<{ loaded: number; overwritten: number }>;
-  bulkDropSync(h: NativeHandle, id: string): void;
+  /** bulkLoad's steps (lib/bulk_load.ts): a piece of points into the load's buffer (false: it is full); the buffer as a sorted run; the final merge + ingest; giving up. */
+  bulkAppend(
+    id: string, entityIds: Float64Array | BigUint64Array, timestamps: Float64Array | BigInt64Array, vectors: Float32Array, dim: number, memoryBytes: number,
+  ): boolean;
+  bulkSpill(h: NativeHandle, id: string, run: number): Promise<void>;
+  bulkLoad(h: NativeHandle, spaceId: number, id: string, runs: number): Promise<{ loaded: number; overwritten: number }>;
+  bulkDrop(id: string): void;
   /** Coalesced independent puts; per put, undefined when written or the error that refused it. */
   putGroup(
     h: NativeHandle,

@@ -4,7 +4,7 @@
 // last one goes with the final step (native.bulkLoad, on the writer thread), which merges the
 // runs, fixes the timelines up and ingests everything at once. native/bulk_load.h has the rest.
 import { native, NativeHandle } from './binding';
-import { toColumns, packInts, type ColumnarBatch } from './columns';
+import { toColumns, packInts, type ColumnarBatch, type IdColumn, type TimestampColumn } from './columns';
 import { HotStoreError, invalidArgument, makeError } from './errors';
 import type { IntLike, PointInput } from './types';
 import { checkOptionsObject, checkPoint, checkIntNumber, field, readOptions, unreadable } from './validate';
@@ -16,9 +16,10 @@ export type BulkItem = PointInput | ColumnarBatch;
 /** Options of {@link HotStore.bulkLoad}. */
 export interface BulkLoadOptions {
   /**
-   * Bytes of points held in memory before a sorted run is written to the staging directory
-   * (inside the store's directory, removed when the load ends). The load's memory is about
-   * twice this (the chunk and the shim's copy of it). Default 256 MiB; at least 1 MiB.
+   * Bytes of points (vectors plus 16 bytes of key each) held in memory before they are written
+   * as a sorted run to the staging directory (inside the store's directory, removed when the
+   * load ends). The load's memory beyond this is small (a piece of 1024 points being read, the
+   * merge's read buffers). Default 256 MiB; at least 1 MiB.
    */
   memoryBytes?: number;
 }
@@ -35,44 +36,46 @@ export const DEFAULT_BULK_MEMORY = 256 * 1024 * 1024;
 const MIN_BULK_MEMORY = 1024 * 1024;
 /** The event loop gets a turn at least this often (ms) while a sync source is read. */
 const YIELD_MS = 4;
+const self = (x: IntLike): IntLike => x;
 
 let loads = 0;
 
-/** The chunk being filled: ids and timestamps as given (already checked), vectors copied in. */
-class Chunk {
+/** Points per bulkAppend call: a piece is copied on the main thread, so it stays small. */
+const PIECE_POINTS = 1024;
+
+/**
+ * Where single points gather before they go to the shim as one piece: a buffer of its own,
+ * reused, so the caller may change a vector once the iterator moves on. Remembers which item
+ * each point came from, to name a point the shim refuses by its place in the source.
+ */
+class Piece {
   ids: IntLike[] = [];
   tss: IntLike[] = [];
-  vectors: Float32Array;
-  /** Per point, the source item it came from and its row in that item (-1: a point item). */
-  readonly item: Int32Array;
-  readonly row: Int32Array;
-  constructor(readonly capacity: number, readonly dim: number) {
-    this.vectors = new Float32Array(capacity * dim);
-    this.item = new Int32Array(capacity);
-    this.row = new Int32Array(capacity);
+  readonly vectors: Float32Array;
+  readonly item = new Int32Array(PIECE_POINTS);
+  constructor(readonly dim: number) {
+    this.vectors = new Float32Array(PIECE_POINTS * dim);
   }
   get full(): boolean {
-    return this.ids.length >= this.capacity;
+    return this.ids.length === PIECE_POINTS;
   }
-  push(id: IntLike, ts: IntLike, v: Float32Array, at: number, item: number, row: number): void {
+  push(id: IntLike, ts: IntLike, v: Float32Array, item: number): void {
     this.item[this.ids.length] = item;
-    this.row[this.ids.length] = row;
-    this.vectors.set(at === 0 && v.length === this.dim ? v : v.subarray(at, at + this.dim), this.ids.length * this.dim);
+    this.vectors.set(v, this.ids.length * this.dim);
     this.ids.push(id);
     this.tss.push(ts);
   }
-  columns(): [Float64Array | BigUint64Array, Float64Array | BigInt64Array, Float32Array] {
-    const self = (x: IntLike): IntLike => x;
-    return [packInts(this.ids, self, true), packInts(this.tss, self, false), this.vectors.subarray(0, this.ids.length * this.dim)];
+  clear(): void {
+    this.ids = [];
+    this.tss = [];
   }
-  /** The shim names a refused point by its place in the chunk ("points[3].vector[1] …"); the caller knows it by its place in the source. */
-  renamed(e: unknown): unknown {
-    const m = e instanceof HotStoreError ? /^points\[(\d+)\]/.exec(e.message) : null;
-    if (!m || Number(m[1]) >= this.ids.length) return e;
-    const i = Number(m[1]);
-    const name = this.row[i] < 0 ? `source[${this.item[i]}]` : `source[${this.item[i]}][${this.row[i]}]`;
-    return makeError((e as HotStoreError).code, name + (e as HotStoreError).message.slice(m[0].length));
-  }
+}
+
+/** The shim names a refused point by its place in the piece ("points[3].vector[1] …"); the caller knows it as `name(3)`. */
+function renamed(e: unknown, name: (i: number) => string): unknown {
+  const m = e instanceof HotStoreError ? /^points\[(\d+)\]/.exec(e.message) : null;
+  if (!m) return e;
+  return makeError((e as HotStoreError).code, name(Number(m[1])) + (e as HotStoreError).message.slice(m[0].length));
 }
 
 export function checkBulkOptions(options: unknown): number {
@@ -126,37 +129,43 @@ export async function runBulkLoad(
   handle: NativeHandle, gate: WriteGate, space: number, source: unknown, memoryBytes: number,
 ): Promise<BulkLoadResult> {
   const items = itemsOf(source);
-  const id = `${process.pid}-${Date.now().toString(36)}-${(loads++).toString(36)}`;
+  const id = `${process.pid}-${Date.now().toString(36)}-${(loads++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const { before, release } = gate.hold();
   let runs = 0;
-  let chunk: Chunk | undefined;
   let dim = 0;
+  let piece: Piece | undefined;
   let posted = false;
-  try {
-    const spill = async (): Promise<void> => {
-      const full = chunk!;
-      const [ids, tss, vectors] = full.columns();
-      chunk = new Chunk(full.capacity, dim); // the full one is dropped once the shim has copied it
-      let spilled: Promise<void>;
+  // Hands points to the shim; when its buffer (the memory cap) is full, it is spilled as a run first.
+  const append = async (ids: IdColumn, tss: TimestampColumn, vectors: Float32Array, name: (i: number) => string): Promise<void> => {
+    for (let tries = 0; ; tries++) {
+      let fitted: boolean;
       try {
-        spilled = native.bulkSpill(handle, id, runs, ids, tss, vectors, dim);
+        fitted = native.bulkAppend(id, ids, tss, vectors, dim, memoryBytes);
       } catch (e) {
-        throw full.renamed(e);
+        throw renamed(e, name);
       }
-      await spilled;
+      if (fitted) return;
+      if (tries > 0) throw makeError('CVX_IO', 'bulkLoad: a piece does not fit the memory cap'); // cannot happen: pieces are capped
+      await native.bulkSpill(handle, id, runs);
       runs++;
-    };
-    // Folds one checked point in; true when the chunk is full and must be spilled.
-    const add = (pid: IntLike, ts: IntLike, v: Float32Array, at: number, d: number, name: string, item: number, row: number): boolean => {
-      if (dim === 0) {
-        dim = d;
-        chunk = new Chunk(Math.max(1, Math.floor(memoryBytes / (4 * d + 24))), d);
-      } else if (d !== dim) {
-        throw makeError('CVX_DIMENSION_MISMATCH', `${name} has dimension ${d} but the source's first point has dimension ${dim}`);
-      }
-      chunk!.push(pid, ts, v, at, item, row);
-      return chunk!.full;
-    };
+    }
+  };
+  const sendPiece = async (): Promise<void> => {
+    if (!piece || piece.ids.length === 0) return;
+    const p = piece;
+    const n = p.ids.length;
+    await append(packInts(p.ids, self, true), packInts(p.tss, self, false), p.vectors.subarray(0, n * dim), (i) => `source[${p.item[i]}]`);
+    p.clear();
+  };
+  const checkDim = (d: number, name: string): void => {
+    if (dim === 0) {
+      dim = d;
+      piece = new Piece(d);
+    } else if (d !== dim) {
+      throw makeError('CVX_DIMENSION_MISMATCH', `${name} has dimension ${d} but the source's first point has dimension ${dim}`);
+    }
+  };
+  try {
     const it = iteratorOf(items);
     let turn = performance.now();
     for (let i = 0; ; i++) {
@@ -177,37 +186,33 @@ export async function runBulkLoad(
           throw named(e, name);
         }
         const [ids, tss, vectors, d] = cols;
-        for (let j = 0; j < ids.length; j++) {
-          if (add(ids[j], tss[j], vectors, j * d, d, `${name}[${j}].vector`, i, j)) await spill();
-          if ((j & 4095) === 4095) turn = await yieldIfDue(turn);
+        if (ids.length === 0) continue;
+        checkDim(d, `${name}[0].vector`);
+        await sendPiece(); // single points given before this batch go first
+        // In pieces: each is copied on the main thread, and must fit the cap on its own.
+        const rows = Math.max(1, Math.min(PIECE_POINTS * 4, Math.floor(memoryBytes / (4 * d + 16) / 2)));
+        for (let from = 0; from < ids.length; from += rows) {
+          const to = Math.min(ids.length, from + rows);
+          await append(ids.subarray(from, to), tss.subarray(from, to), vectors.subarray(from * d, to * d), (k) => `${name}[${from + k}]`);
+          turn = await yieldIfDue(turn);
         }
       } else {
         const p = checkPoint(item, name);
-        if (add(p.entityId, p.timestamp, p.vector, 0, p.dim, `${name}.vector`, i, -1)) await spill();
+        checkDim(p.dim, `${name}.vector`);
+        piece!.push(p.entityId, p.timestamp, p.vector, i);
+        if (piece!.full) await sendPiece();
       }
       if ((i & 63) === 63) turn = await yieldIfDue(turn);
     }
     if (dim === 0) return { loaded: 0, overwritten: 0 };
+    await sendPiece();
     await before; // writes issued before this load are queued before it
-    const [ids, tss, vectors] = chunk!.columns();
-    let done: Promise<BulkLoadResult>;
-    try {
-      done = native.bulkLoad(handle, space, id, runs, ids, tss, vectors, dim);
-    } catch (e) {
-      throw chunk!.renamed(e);
-    }
-    chunk = undefined;
+    const done = native.bulkLoad(handle, space, id, runs);
     posted = true;
     release(); // writes issued from now on queue behind the load on the writer thread
     return await done;
   } catch (e) {
-    if (!posted) {
-      try {
-        native.bulkDropSync(handle, id);
-      } catch {
-        // closed: the next open removes the staging directory
-      }
-    }
+    if (!posted) native.bulkDrop(id);
     throw e;
   } finally {
     release();

@@ -282,11 +282,12 @@ Status StagingPath(Store& s, const std::string& id, std::string* dir) {
   return Status::Ok();
 }
 
-Status SpillRun(Store& s, const std::string& id, uint32_t run, BulkChunk* chunk) {
+Status SpillRun(Store& s, const std::string& id, uint32_t run, BulkChunk* chunk, std::string* staged) {
   Status w = CheckWritable(s);
   if (!w.ok()) return w;
   std::string dir;
   Status st = StagingPath(s, id, &dir);
+  *staged = dir;
   if (!st.ok()) return st;
   std::vector<Item> items = SortChunk(*chunk);
   rocksdb::SstFileWriter f(rocksdb::EnvOptions(), s.db()->GetOptions(s.vectors_cf()));
@@ -308,16 +309,15 @@ Status BulkLoad(Store& s, uint32_t space, uint32_t dim, const std::string& id, u
     st = LoadLocked(s, space, dim, dir, runs, tail, out);
   }
   if (!st.ok()) *out = BulkResult();
-  Status dropped = DropStaging(s, id);
+  Status dropped = dir.empty() ? Status::Ok() : DropStaging(dir);
   return st.ok() ? dropped : st;
 }
 
-Status DropStaging(Store& s, const std::string& id) {
+Status DropStaging(const std::string& dir) {
   std::error_code ec;
-  const fs::path staging = fs::path(s.path()) / kStagingDir;
-  fs::remove_all(staging / id, ec);
-  if (ec) return Status::Make(Code::kIo, "bulkLoad: cannot remove " + (staging / id).string() + ": " + ec.message());
-  fs::remove(staging, ec);  // only when empty: another load may be staging beside this one
+  fs::remove_all(dir, ec);
+  if (ec) return Status::Make(Code::kIo, "bulkLoad: cannot remove " + dir + ": " + ec.message());
+  fs::remove(fs::path(dir).parent_path(), ec);  // only when empty: another load may be staging beside it
   return Status::Ok();
 }
 

@@ -38,14 +38,15 @@ struct BulkResult {
 
 // <store>/cvx-bulk/<id>; `id` is made by lib/ and checked here to be a plain name.
 Status StagingPath(Store& s, const std::string& id, std::string* dir);
-// Sorts `chunk` and writes it as run file `run` (a number) of the load's staging directory.
-Status SpillRun(Store& s, const std::string& id, uint32_t run, BulkChunk* chunk);
+// Sorts `chunk` and writes it as run file `run` (a number) of the load's staging directory,
+// which *dir is set to.
+Status SpillRun(Store& s, const std::string& id, uint32_t run, BulkChunk* chunk, std::string* dir);
 // Merges runs 0..runs-1 (later wins) and `tail` (wins over every run) and ingests the result
 // into `space`. Removes the staging directory whatever happens.
 Status BulkLoad(Store& s, uint32_t space, uint32_t dim, const std::string& id, uint32_t runs, BulkChunk* tail,
                 BulkResult* out);
-// Removes a load's staging directory (a load given up in lib/).
-Status DropStaging(Store& s, const std::string& id);
+// Removes a load's staging directory `dir` (and <store>/cvx-bulk when it is then empty).
+Status DropStaging(const std::string& dir);
 // At a writable open, after RocksDB's: every staging directory left by a killed load.
 void CleanStaging(const std::string& store_path);
 // True when `file` is a hard link of a file in a staging directory of `store_path`.

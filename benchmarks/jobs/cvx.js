@@ -5,6 +5,7 @@
 //   putSync     – putSync per point
 //   putAsync    – put() keeping `inflight` promises outstanding, event-loop delay sampled
 //   putManySync – putManySync, one columnar batch of `batch` points per call
+//   bulkLoad    – bulkLoad of the whole workload as columnar batches (sorted files, one ingest)
 //   putMany     – putMany (async, awaited one batch at a time), then close, reopen, settle, and the
 //                 reads, each in a child process of its own (phase 'read'): getSync, get,
 //                 rangeColumnsSync, rangeColumns, rangeSync, range, getManySync, getManySync and
@@ -96,6 +97,30 @@ async function putMany(store, w, sync) {
       else await store.putMany(SPACE, batch);
     }
   }, { batch: w.B });
+}
+
+/**
+ * bulkLoad of the whole workload, fed as the same columnar batches putMany gets, with the
+ * event-loop delay sampled during the load (a timer firing late is a blocked loop).
+ */
+async function bulkLoad(store, w) {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  function* batches() {
+    for (let from = 0; from < w.total; from += w.B) yield w.batchOf(from, Math.min(from + w.B, w.total));
+  }
+  let result;
+  await timed('cvx.bulkLoad', w.total, async () => {
+    result = await store.bulkLoad(SPACE, batches());
+  }, { batch: w.B });
+  h.disable();
+  assert(result.loaded === w.total && result.overwritten === 0, `bulkLoad wrote ${JSON.stringify(result)}`);
+  emit({
+    figure: 'cvx.bulkLoad.eventLoop',
+    eventLoopP99Ms: h.percentile(99) / 1e6,
+    eventLoopMaxMs: h.max / 1e6,
+    eventLoopMeanMs: h.mean / 1e6,
+  });
 }
 
 /** getManySync over the get sample, `batch` keys per call as Float64Array columns, with `options`. */
@@ -222,6 +247,7 @@ runJob(async () => {
     case 'putAsync': await putAsync(store, w, cfg.inflight); break;
     case 'putManySync': await putMany(store, w, true); break;
     case 'putMany': await putMany(store, w, false); break;
+    case 'bulkLoad': await bulkLoad(store, w); break;
     default: throw new Error(`unknown cvx phase ${cfg.phase}`);
   }
   checkTimelines(store, w);

@@ -22,6 +22,9 @@ function allJobs() {
     { id: 'cpp:batch', contender: 'cpp', phase: 'batch', figures: ['cpp.batch', 'cpp.get', 'cpp.getMany', 'cpp.range'] },
     { id: 'cvx:putManySync', contender: 'cvx', phase: 'putManySync', figures: ['cvx.putManySync'] },
     { id: 'cvx:putAsync', contender: 'cvx', phase: 'putAsync', figures: ['cvx.putAsync'] },
+    // bulkLoad of the whole workload as columnar batches into an empty store (sorted table files
+    // ingested at once), with the event-loop delay during the load.
+    { id: 'cvx:bulkLoad', contender: 'cvx', phase: 'bulkLoad', figures: ['cvx.bulkLoad', 'cvx.bulkLoad.eventLoop'] },
     {
       id: 'cvx:putMany', contender: 'cvx', phase: 'putMany',
       figures: ['cvx.putMany', 'cvx.getSync', 'cvx.getManySync', 'cvx.get', 'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range', 'cvx.getManySyncInto', 'cvx.rangeColumnsSyncInto', 'cvx.rssFlat'],
