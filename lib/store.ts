@@ -162,7 +162,7 @@ export class HotStore extends ReadView {
    * IngestExternalFiles), bypassing the WAL and memtable: the fast path for backfills, imports
    * and migrations. `source` is an iterable or async iterable of points, or of columnar batches
    * (what {@link HotStore.putMany} takes), all of one dimension. Input of any size is sorted in
-   * bounded memory (`options.memoryBytes`, default 256 MiB: larger input is spilled as sorted
+   * bounded memory (`options.memoryBytes`, default 512 MiB: larger input is spilled as sorted
    * runs to a staging directory inside the store, merged at the end).
    *
    * - All or nothing: the vectors, their timelines and a new space's dimension are ingested in
