@@ -158,31 +158,22 @@ export class HotStore extends ReadView {
   }
 
   /**
-   * Loads many points at once by writing sorted table files and ingesting them (RocksDB's
-   * IngestExternalFiles), bypassing the WAL and memtable: the fast path for backfills, imports
-   * and migrations. `source` is an iterable or async iterable of points, or of columnar batches
-   * (what {@link HotStore.putMany} takes), all of one dimension. Input of any size is sorted in
-   * bounded memory (`options.memoryBytes`, default 512 MiB: larger input is spilled as sorted
-   * runs to a staging directory inside the store, merged at the end).
-   *
-   * - All or nothing: the vectors, their timelines and a new space's dimension are ingested in
-   *   one atomic step, also across a crash (a SIGKILL leaves the store as before or with the
-   *   whole load). A refused item (CVX_INVALID_ARGUMENT / CVX_DIMENSION_MISMATCH naming
-   *   `source[i]`) leaves the store unchanged.
-   * - Timelines stay exact: a point that overwrites a stored one is not counted twice; a key
-   *   given twice in the source is written once, the last one given.
-   * - Ordered like the other writes: async writes called before it apply before it, async
-   *   writes called while it runs wait and apply after it. Sync writes cannot wait: they apply
-   *   at once, before the load.
-   * - Every read call sees all of the load or none of it.
+   * Loads many points as sorted table files ingested at once (no WAL, no memtable): for
+   * backfills, imports, migrations. `source`: an iterable or async iterable of points or of
+   * columnar batches, one dimension. Sorted in bounded memory (`options.memoryBytes`, default
+   * 512 MiB; more is spilled as sorted runs inside the store and merged). Vectors, timelines and
+   * a new space's dimension land in one atomic step, also across a crash; timelines stay exact
+   * (an overwrite is not counted twice; a key given twice keeps the last). A refused item
+   * (naming `source[i]`) leaves the store unchanged. Async writes called while it runs apply
+   * after it (sync writes cannot wait: they apply at once). Each read call sees all of it or
+   * none. docs/api.md has the details.
    *
    * @example
    * ```ts
    * async function* rows() {
    *   for (let i = 0; i < 1000; i++) yield { entityId: i % 10, timestamp: i, vector: [i, 0, 1] };
    * }
-   * const { loaded, overwritten } = await store.bulkLoad(0, rows());
-   * console.log(loaded, overwritten); // 1000 0
+   * const { loaded, overwritten } = await store.bulkLoad(0, rows()); // 1000, 0
    * ```
    */
   bulkLoad(spaceId: number, source: Iterable<BulkItem> | AsyncIterable<BulkItem>, options?: BulkLoadOptions): Promise<BulkLoadResult> {
