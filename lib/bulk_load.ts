@@ -35,7 +35,7 @@ export interface BulkLoadResult {
 export const DEFAULT_BULK_MEMORY = 512 * 1024 * 1024;
 const MIN_BULK_MEMORY = 1024 * 1024;
 /** The event loop gets a turn at least this often (ms) while a sync source is read. */
-const YIELD_MS = 4;
+const YIELD_MS = 2;
 const self = (x: IntLike): IntLike => x;
 
 let loads = 0;

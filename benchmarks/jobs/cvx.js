@@ -115,11 +115,17 @@ async function bulkLoad(store, w) {
   }, { batch: w.B });
   h.disable();
   assert(result.loaded === w.total && result.overwritten === 0, `bulkLoad wrote ${JSON.stringify(result)}`);
+  // Control, as for async put: the same histogram over 2 s of an idle loop on this machine.
+  const idle = monitorEventLoopDelay({ resolution: 1 });
+  idle.enable();
+  await new Promise((r) => setTimeout(r, 2000));
+  idle.disable();
   emit({
     figure: 'cvx.bulkLoad.eventLoop',
     eventLoopP99Ms: h.percentile(99) / 1e6,
     eventLoopMaxMs: h.max / 1e6,
     eventLoopMeanMs: h.mean / 1e6,
+    idleLoopP99Ms: idle.percentile(99) / 1e6,
   });
 }
 
