@@ -226,3 +226,27 @@ describe('bulkLoad: ordered with the other async writes', () => {
     store.closeSync();
   });
 });
+
+describe('bulkLoad: close during a load', () => {
+  test('the load is refused with CVX_NOT_OPEN, nothing of it is in the store, and nothing it staged is left', async () => {
+    const { store } = tempStore();
+    await store.put(0, { entityId: 999, timestamp: 0, vector: new Float32Array(16) });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const load = store.bulkLoad(0, (async function* () {
+      for (let i = 0; i < 30_000; i++) {
+        if (i === 20_000) await held; // runs are staged by now (1 MiB cap, 80 B per point)
+        yield { entityId: i % 50, timestamp: i, vector: new Float32Array(16).fill(1) };
+      }
+    })(), { memoryBytes: 1 << 20 });
+    for (let k = 0; k < 200 && !fs.existsSync(stagingOf(store)); k++) await new Promise((r) => setTimeout(r, 10));
+    expect(fs.existsSync(stagingOf(store))).toBe(true);
+    await store.close();
+    release();
+    await expect(load).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
+    const again = HotStore.openSync(store.path);
+    expect(fs.existsSync(stagingOf(again))).toBe(false);
+    expect(again.verifySync()).toMatchObject({ ok: true, vectorsScanned: 1 });
+    again.closeSync();
+  });
+});
