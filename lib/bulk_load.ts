@@ -1,8 +1,9 @@
 // bulkLoad's driver: reads the source (points or columnar batches, sync or async), checks each
-// item as putMany does, and gathers it into chunks of at most the memory cap. A chunk that
-// fills up is handed to the shim as a sorted run (native.bulkSpill, on the thread pool); the
-// last one goes with the final step (native.bulkLoad, on the writer thread), which merges the
-// runs, fixes the timelines up and ingests everything at once. native/bulk_load.h has the rest.
+// item as putMany does, and hands the points to the shim in pieces of 1024 (native.bulkAppend,
+// into the load's buffer of at most the memory cap). When the buffer is full it is written as a
+// sorted run (native.bulkSpill, on the thread pool); the final step (native.bulkLoad, on the
+// writer thread) merges the runs and the rest, fixes the timelines up and ingests everything at
+// once. native/bulk_load.h has the rest.
 import { native, NativeHandle } from './binding';
 import { toColumns, packInts, type ColumnarBatch, type IdColumn, type TimestampColumn } from './columns';
 import { HotStoreError, invalidArgument, makeError } from './errors';

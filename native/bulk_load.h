@@ -1,11 +1,12 @@
 // Bulk load (HotStore.bulkLoad): points sorted into table files off the main thread and
 // ingested into the store in one atomic step, instead of going through the WAL and memtable.
 //
-//   lib/bulk_load.ts  reads the source in chunks of at most its memory cap
-//   SpillRun          (pool thread) a chunk that does not fit: sorted, last duplicate kept,
-//                     written as a run file in the load's staging directory
+//   lib/bulk_load.ts  reads the source into the load's buffer (bulk_session.h), of at most
+//                     its memory cap
+//   SpillRun          (pool thread) a full buffer: sorted, last duplicate kept, written as a
+//                     run file in the load's staging directory
 //   BulkLoad          (writer thread, under the write mutex: ordered with every other write)
-//                     merges the runs and the last chunk, reads the existing keys and timelines
+//                     merges the runs and the buffer's rest, reads the existing keys and timelines
 //                     to count overwrites once, writes the vectors, timelines and (new space)
 //                     dimension files with each column family's own options, and ingests them
 //                     with one IngestExternalFiles call: all of them or none, also across a crash
