@@ -1,5 +1,5 @@
 // bulkLoad's driver: reads the source (points or columnar batches, sync or async), checks each
-// item as putMany does, and hands the points to the shim in pieces of 1024 (native.bulkAppend,
+// item as putMany does, and hands the points to the shim in pieces of about 1 MB (native.bulkAppend,
 // into the load's buffer of at most the memory cap). When the buffer is full it is written as a
 // sorted run (native.bulkSpill, on the thread pool); the final step (native.bulkLoad, on the
 // writer thread) merges the runs and the rest, fixes the timelines up and ingests everything at
@@ -19,7 +19,7 @@ export interface BulkLoadOptions {
   /**
    * Bytes of points (vectors plus 16 bytes of key each) held in memory before they are written
    * as a sorted run to the staging directory (inside the store's directory, removed when the
-   * load ends). The load's memory beyond this is small (a piece of 1024 points being read, the
+   * load ends). The load's memory beyond this is small (a piece of about 1 MB being read, the
    * merge's read buffers). Default 512 MiB (the default benchmark, 100k points of dimension 768, fits); at least 1 MiB.
    */
   memoryBytes?: number;
@@ -41,8 +41,11 @@ const self = (x: IntLike): IntLike => x;
 
 let loads = 0;
 
-/** Points per bulkAppend call: a piece is copied on the main thread, so it stays small. */
-const PIECE_POINTS = 1024;
+/** Bytes of vectors per bulkAppend call: a piece is copied on the main thread, so it stays small. */
+const PIECE_BYTES = 1 << 20;
+/** Points per piece for dimension `dim` (341 at the default benchmark's 768); at most half the cap, so a piece always fits an empty buffer. */
+const pieceRows = (dim: number, memoryBytes: number): number =>
+  Math.max(1, Math.min(1 << 16, Math.floor(PIECE_BYTES / (4 * dim)), Math.floor(memoryBytes / (4 * dim + 16) / 2)));
 
 /**
  * Where single points gather before they go to the shim as one piece: a buffer of its own,
@@ -53,12 +56,15 @@ class Piece {
   ids: IntLike[] = [];
   tss: IntLike[] = [];
   readonly vectors: Float32Array;
-  readonly item = new Int32Array(PIECE_POINTS);
-  constructor(readonly dim: number) {
-    this.vectors = new Float32Array(PIECE_POINTS * dim);
+  readonly item: Int32Array;
+  readonly rows: number;
+  constructor(readonly dim: number, memoryBytes: number) {
+    this.rows = pieceRows(dim, memoryBytes);
+    this.vectors = new Float32Array(this.rows * dim);
+    this.item = new Int32Array(this.rows);
   }
   get full(): boolean {
-    return this.ids.length === PIECE_POINTS;
+    return this.ids.length === this.rows;
   }
   push(id: IntLike, ts: IntLike, v: Float32Array, item: number): void {
     this.item[this.ids.length] = item;
@@ -161,7 +167,7 @@ export async function runBulkLoad(
   const checkDim = (d: number, name: string): void => {
     if (dim === 0) {
       dim = d;
-      piece = new Piece(d);
+      piece = new Piece(d, memoryBytes);
     } else if (d !== dim) {
       throw makeError('CVX_DIMENSION_MISMATCH', `${name} has dimension ${d} but the source's first point has dimension ${dim}`);
     }
@@ -191,7 +197,7 @@ export async function runBulkLoad(
         checkDim(d, `${name}[0].vector`);
         await sendPiece(); // single points given before this batch go first
         // In pieces: each is copied on the main thread, and must fit the cap on its own.
-        const rows = Math.max(1, Math.min(PIECE_POINTS, Math.floor(memoryBytes / (4 * d + 16) / 2)));
+        const rows = pieceRows(d, memoryBytes);
         for (let from = 0; from < ids.length; from += rows) {
           const to = Math.min(ids.length, from + rows);
           await append(ids.subarray(from, to), tss.subarray(from, to), vectors.subarray(from * d, to * d), (k) => `${name}[${from + k}]`);
