@@ -20,6 +20,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   cvx::RegisterVerify(env, exports);
   cvx::RegisterDamage(env, exports);
   cvx::RegisterSnapshots(env, exports);
+  cvx::RegisterFeed(env, exports);
   return exports;
 }
 

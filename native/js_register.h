@@ -14,4 +14,5 @@ void RegisterAdmin(Napi::Env env, Napi::Object exports);     // js_admin.cc
 void RegisterVerify(Napi::Env env, Napi::Object exports);    // js_verify.cc
 void RegisterDamage(Napi::Env env, Napi::Object exports);    // js_damage.cc
 void RegisterSnapshots(Napi::Env env, Napi::Object exports); // js_snapshot.cc
+void RegisterFeed(Napi::Env env, Napi::Object exports);      // js_feed.cc
 }  // namespace cvx
