@@ -5,6 +5,7 @@
 // writes that bypassed the WAL (a rebuild), each from a real cause.
 import { ChangeRecord, HotStore, HotStoreError, HotStoreLevel } from '../lib';
 import { dump, rawPut, tkey } from './helpers/raw';
+import { testTools } from './helpers/test_tools';
 import { tempPath } from './helpers/tmp';
 
 const RETAIN = { walTtlSeconds: 3600 };
@@ -222,6 +223,37 @@ describe('the feed never ends silently', () => {
       expect(await all(r, r.latestSequenceSync())).toEqual([]); // a consumer restarted after it: fine
     } finally {
       await r.close();
+    }
+  });
+
+  test('a table file ingested over the memtable (a bulk load) is CVX_FEED_GAP: RocksDB stops at it, the feed says so', async () => {
+    const s = HotStore.openSync(tempPath('feed-ingest'), RETAIN);
+    const bytes = (x: string) => new Uint8Array(Buffer.from(x));
+    try {
+      s.putSync(0, { entityId: 1, timestamp: 1, vector: [1] });
+      const db = new HotStoreLevel<string, string>(s);
+      await db.open();
+      await db.put('k', 'in the memtable');
+      const before = s.latestSequenceSync();
+      expect(testTools._ingest(s._handle, 'default', bytes('k'), bytes('ingested'))).toBe(before + 1); // a sequence, no WAL record
+      s.putSync(0, { entityId: 1, timestamp: 2, vector: [2] });
+      expect(await codeOf(all(s, 0))).toBe('CVX_FEED_GAP');
+      expect(await codeOf(all(s, before))).toBe('CVX_FEED_GAP'); // the jump right at the start
+      expect((await all(s, before + 1)).length).toBe(1); // after it: the put
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('measured: a table file ingested where nothing overlaps takes no sequence number at all (bulkLoad must mark it)', async () => {
+    // What a bulk load must do about it: write the feed-break record (native MarkFeedBreak), as
+    // rebuild() and salvage do, or the feed cannot know (docs/processes.md).
+    const s = HotStore.openSync(tempPath('feed-ingest0'), RETAIN);
+    try {
+      const before = s.latestSequenceSync();
+      expect(testTools._ingest(s._handle, 'default', new Uint8Array([0x7a]), new Uint8Array([1]))).toBe(before);
+    } finally {
+      await s.close();
     }
   });
 });
