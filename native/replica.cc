@@ -114,7 +114,8 @@ Status ApplyBatches(Store& s, const std::vector<std::string>& batches, uint64_t*
                                                       ": it must start at " + std::to_string(at + 1));
     }
     const rocksdb::Status rs = rocksdb::WriteBatch(batches[i]).Iterate(&copier);
-    if (!rs.ok()) return Status::FromRocks(rs, what);
+    // Bytes that do not decode are the caller's argument, not damage in this store.
+    if (!rs.ok()) return Status::Make(Code::kInvalidArgument, what + " is not a change record's batch (" + rs.ToString() + ")");
     known = true;
     at = last;
     any = true;
