@@ -257,3 +257,41 @@ describe('the feed never ends silently', () => {
     }
   });
 });
+
+describe('lifetime', () => {
+  test('after close: CVX_NOT_OPEN from latestSequence, appliedSequence, applyChanges and a new feed', async () => {
+    const s = HotStore.openSync(tempPath('feed-closed'));
+    s.putSync(0, { entityId: 1, timestamp: 1, vector: [1] });
+    const [record] = await all(s, 1);
+    await s.close();
+    for (const call of [() => s.latestSequenceSync(), () => s.appliedSequenceSync(), () => s.applyChangesSync(record), () => s.changes()]) {
+      expect(call).toThrow(expect.objectContaining({ code: 'CVX_NOT_OPEN' }));
+    }
+    for (const call of [() => s.latestSequence(), () => s.appliedSequence(), () => s.applyChanges(record)]) {
+      await expect(call()).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
+    }
+  });
+
+  test('a feed that follows a store ends when the store closes; a read-only replica refuses applyChanges', async () => {
+    const dir = tempPath('feed-close-follow');
+    const s = HotStore.openSync(dir, RETAIN);
+    const got: ChangeRecord[] = [];
+    const done = (async () => {
+      for await (const r of s.changes({ pollMs: 2 })) got.push(r);
+    })();
+    await new Promise((r) => setTimeout(r, 20));
+    await s.put(0, { entityId: 1, timestamp: 1, vector: [1] });
+    await new Promise((r) => setTimeout(r, 20));
+    await s.close();
+    await done; // ends, no error
+    expect(got).toHaveLength(1);
+    const ro = HotStore.openSync(dir, { readOnly: true });
+    try {
+      expect(() => ro.applyChangesSync(got[0])).toThrow(expect.objectContaining({ code: 'CVX_READ_ONLY' }));
+      expect((await all(ro, 0)).length).toBeGreaterThan(0); // a read-only handle reads the feed
+    } finally {
+      await ro.close();
+    }
+  });
+});
+

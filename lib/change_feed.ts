@@ -3,7 +3,7 @@
 // ChangeRecord, and the wait for new writes when caught up. And a replica's side: the records'
 // batches handed to the native applyChanges. What is read and written is native
 // (native/change_feed.{h,cc}, native/replica.cc); see docs/processes.md.
-import { native, type NativeFeed, type NativeHandle } from './binding';
+import { native, type NativeFeed, type NativeFeedStep, type NativeHandle } from './binding';
 import { invalidArgument } from './errors';
 import { decodeKey, KEY_SIZE } from './keys';
 import type { IntLike } from './types';
@@ -143,7 +143,7 @@ function pointChange(op: FeedOperation, cf: FeedColumnFamily, key: Buffer, value
 }
 
 /** The records of one native step. */
-function recordsOf(step: Awaited<ReturnType<typeof native.feedNext>>, bigint: boolean): ChangeRecord[] {
+function recordsOf(step: NativeFeedStep, bigint: boolean): ChangeRecord[] {
   const out: ChangeRecord[] = [];
   for (let i = 1; i < step.length; i++) {
     const [first, count, data, ops] = step[i] as [number, number, Buffer, Uint32Array];
@@ -172,9 +172,17 @@ export async function* changeFeed(
 ): AsyncGenerator<ChangeRecord, void, undefined> {
   const since = a.since ?? (await native.latestSequence(handle));
   const feed: NativeFeed = native.feedOpen(handle, since);
+  let first = true;
   try {
     while (!a.signal?.aborted) {
-      const step = await native.feedNext(handle, feed, a.batchSize, 0);
+      let step: NativeFeedStep;
+      try {
+        step = await native.feedNext(handle, feed, a.batchSize, 0);
+      } catch (e) {
+        if (first || native.isOpen(handle)) throw e;
+        return; // the store closed while the feed followed it: the feed ends
+      }
+      first = false;
       const records = recordsOf(step, bigint);
       for (const r of records) yield r;
       if (records.length > 0) continue;

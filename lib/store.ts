@@ -346,7 +346,7 @@ export class HotStore extends ReadView {
   }
 
   /** The store's latest sequence number (a follower's: as of its last catch-up). See docs/processes.md. */
-  latestSequence(): Promise<number> {
+  async latestSequence(): Promise<number> {
     return native.latestSequence(this.#handle);
   }
 
@@ -371,6 +371,7 @@ export class HotStore extends ReadView {
    */
   changes(options?: ChangesOptions): AsyncGenerator<ChangeRecord, void, undefined> {
     const a = changesArgs(options);
+    this.#assertOpen();
     this.#puts.flush(); // puts called before changes() are written before its start is read
     return changeFeed(this.#handle, a, this.#bigint, this.#follower ? () => native.catchUp(this.#handle) : undefined);
   }
@@ -403,7 +404,7 @@ export class HotStore extends ReadView {
   }
 
   /** A replica's last applied source sequence ({@link HotStore.applyChanges}); undefined when none. */
-  appliedSequence(): Promise<number | undefined> {
+  async appliedSequence(): Promise<number | undefined> {
     return native.appliedSequence(this.#handle);
   }
 
