@@ -40,7 +40,7 @@ export interface ChangeRecord {
   sequence: number;
   /** The batch's first sequence number (RocksDB's batch sequence). */
   firstSequence: number;
-  /** Its changes, in the batch's order. */
+  /** Its changes, in the batch's order (decoded when first read). */
   changes: Change[];
   /** The batch's bytes as the WAL holds them: what {@link HotStore.applyChanges} writes. */
   batch: Buffer;
@@ -147,7 +147,15 @@ function recordsOf(step: NativeFeedStep, bigint: boolean): ChangeRecord[] {
   const out: ChangeRecord[] = [];
   for (let i = 1; i < step.length; i++) {
     const [first, count, data, ops] = step[i] as [number, number, Buffer, Uint32Array];
-    out.push({ sequence: first + count - 1, firstSequence: first, changes: decodeChanges(data, ops, bigint), batch: data });
+    let changes: Change[] | undefined; // decoded when first read: a replica only needs `batch`
+    out.push({
+      sequence: first + count - 1,
+      firstSequence: first,
+      get changes() {
+        return (changes ??= decodeChanges(data, ops, bigint));
+      },
+      batch: data,
+    });
   }
   return out;
 }
