@@ -3,6 +3,8 @@
 // repair()'s), a replica equal to its source byte for byte in every column family, and the
 // feed's explicit ends: CVX_FEED_TRIMMED for a start the store no longer keeps, CVX_FEED_GAP for
 // writes that bypassed the WAL (a rebuild), each from a real cause.
+import * as fs from 'fs';
+import * as path from 'path';
 import { ChangeRecord, HotStore, HotStoreError, HotStoreLevel } from '../lib';
 import { dump, rawPut, tkey } from './helpers/raw';
 import { testTools } from './helpers/test_tools';
@@ -223,6 +225,32 @@ describe('the feed never ends silently', () => {
       expect(await all(r, r.latestSequenceSync())).toEqual([]); // a consumer restarted after it: fine
     } finally {
       await r.close();
+    }
+  });
+
+  test('a salvage open that drops damaged WAL records is CVX_FEED_GAP, also for a consumer that had read them all', async () => {
+    // A crash image: the directory copied while the store is open (its data only in the WAL).
+    const src = tempPath('feed-salvage-src');
+    const dir = tempPath('feed-salvage');
+    const live = HotStore.openSync(src, RETAIN);
+    for (let b = 0; b < 60; b++) {
+      live.putManySync(0, Array.from({ length: 50 }, (_, i) => ({ entityId: b % 5, timestamp: b * 50 + i, vector: [b, i] })));
+    }
+    const consumed = live.latestSequenceSync(); // a consumer had applied everything up to here
+    fs.cpSync(src, dir, { recursive: true });
+    live.closeSync();
+    const wal = fs.readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => path.join(dir, f))[0];
+    const fd = fs.openSync(wal, 'r+');
+    fs.writeSync(fd, Buffer.from([0xde, 0xad]), 0, 2, Math.floor(fs.statSync(wal).size / 3));
+    fs.closeSync(fd);
+    const s = HotStore.openSync(dir, { ...RETAIN, salvage: true });
+    try {
+      expect(s.salvaged?.droppedBytes).toBeGreaterThan(0);
+      // The consumer holds points the store lost: it must start again, not go on silently.
+      expect(await codeOf(all(s, consumed))).toBe('CVX_FEED_GAP');
+      expect(await codeOf(all(s, 1))).toBe('CVX_FEED_GAP');
+    } finally {
+      await s.close();
     }
   });
 
