@@ -126,6 +126,31 @@ describe('the feed: ordered whole batches, resumable', () => {
   });
 });
 
+describe('on a follower', () => {
+  test('a follower\'s feed equals the writer\'s, and goes on across a writer restart (archived WAL, new instance)', async () => {
+    const dir = tempPath('feed-follower');
+    let w = HotStore.openSync(dir, RETAIN);
+    const f = await HotStore.open(dir, { follower: true });
+    try {
+      await workload(w);
+      const mine = await all(w, 0);
+      const theirs = await all(f, 0); // catches up first
+      expect(theirs.map((r) => r.batch.toString('hex'))).toEqual(mine.map((r) => r.batch.toString('hex')));
+      const at = theirs.at(-1)!.sequence;
+      await w.close();
+      w = HotStore.openSync(dir, RETAIN);
+      w.putSync(0, { entityId: 9, timestamp: 9, vector: [9, 9, 9] });
+      const next = await all(f, at);
+      expect(next.at(-1)!.sequence).toBe(w.latestSequenceSync());
+      expect(next.at(-1)!.changes[0]).toMatchObject({ type: 'put', entityId: 9, timestamp: 9 });
+      expect(next[0].firstSequence).toBe(at + 1);
+    } finally {
+      await f.close();
+      await w.close();
+    }
+  });
+});
+
 describe('a replica applying the feed equals its source', () => {
   test('every column family byte for byte, including the level adapter and repair(); applied sequence kept', async () => {
     const src = HotStore.openSync(tempPath('feed-src'), RETAIN);

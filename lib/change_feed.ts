@@ -172,12 +172,13 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /**
- * The feed itself: `catchUp` (a follower's) is called when caught up, so a follower's feed
- * moves with its writer. Ends when the store closes while it waits.
+ * The feed itself: `catchUp` (a follower's) is called first and whenever caught up, so a
+ * follower's feed moves with its writer. Ends when the store closes while it waits.
  */
 export async function* changeFeed(
   handle: NativeHandle, a: FeedArgs, bigint: boolean, catchUp?: () => Promise<unknown>,
 ): AsyncGenerator<ChangeRecord, void, undefined> {
+  if (catchUp) await catchUp();
   const since = a.since ?? (await native.latestSequence(handle));
   const feed: NativeFeed = native.feedOpen(handle, since);
   let first = true;
