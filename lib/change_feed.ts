@@ -181,18 +181,26 @@ export async function* changeFeed(
   if (catchUp) await catchUp();
   const since = a.since ?? (await native.latestSequence(handle));
   const feed: NativeFeed = native.feedOpen(handle, since);
+  const step = () => {
+    const p = native.feedNext(handle, feed, a.batchSize, 0);
+    p.catch(() => undefined); // a step read ahead and never awaited (the loop ended) is no unhandled rejection
+    return p;
+  };
   let first = true;
+  let next: Promise<NativeFeedStep> | undefined = step();
   try {
     while (!a.signal?.aborted) {
-      let step: NativeFeedStep;
+      let got: NativeFeedStep;
       try {
-        step = await native.feedNext(handle, feed, a.batchSize, 0);
+        got = await (next ?? step());
       } catch (e) {
         if (first || native.isOpen(handle)) throw e;
         return; // the store closed while the feed followed it: the feed ends
       }
       first = false;
-      const records = recordsOf(step, bigint);
+      const records = recordsOf(got, bigint);
+      // While the consumer works on these records, the next step reads on the pool.
+      next = records.length > 0 ? step() : undefined;
       for (const r of records) yield r;
       if (records.length > 0) continue;
       if (!a.follow) return;

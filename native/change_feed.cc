@@ -141,6 +141,7 @@ Status FeedReader::Next(Store& s, size_t max_batches, size_t max_bytes, std::vec
 }
 
 Status FeedReader::Take(Store& s, rocksdb::BatchResult b, std::vector<FeedBatch>* out, size_t* bytes) {
+  if (!b.writeBatchPtr) return Status::Make(Code::kIo, "changes: the WAL reader gave no batch at " + std::to_string(b.sequence));
   const rocksdb::WriteBatch& wb = *b.writeBatchPtr;
   const uint32_t count = wb.Count();
   if (b.sequence > next_) {
@@ -164,13 +165,13 @@ Status FeedReader::Take(Store& s, rocksdb::BatchResult b, std::vector<FeedBatch>
   batch.sequence = b.sequence;
   batch.count = count;
   const uint32_t ids[3] = {s.system_cf()->GetID(), s.vectors_cf()->GetID(), s.timelines_cf()->GetID()};
-  Decoder decoder(wb.Data(), ids, &batch.ops);  // offsets into wb's bytes, the same in the copy
+  Decoder decoder(wb.Data(), ids, &batch.ops);  // offsets into wb's bytes, which the batch keeps
   const rocksdb::Status rs = wb.Iterate(&decoder);
-  batch.data = wb.Data();
   if (!rs.ok()) return Status::FromRocks(rs, "changes: the batch at sequence " + std::to_string(b.sequence));
   if (!decoder.broken.empty()) return Gap(b.sequence, decoder.broken);
   next_ = b.sequence + count;
-  *bytes += batch.data.size();
+  *bytes += wb.GetDataSize();
+  batch.batch = std::move(b.writeBatchPtr);
   out->push_back(std::move(batch));
   return Status::Ok();
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <rocksdb/transaction_log.h>
+#include <rocksdb/write_batch.h>
 
 #include "status.h"
 #include "store.h"
@@ -36,8 +37,9 @@ struct FeedOp {
 struct FeedBatch {
   uint64_t sequence = 0;  // the batch's first sequence number
   uint32_t count = 0;     // sequence numbers it uses: its last is sequence + count - 1
-  std::string data;       // the WriteBatch's bytes as the WAL holds them
+  std::unique_ptr<rocksdb::WriteBatch> batch;  // as the WAL holds it: its Data() are the bytes
   std::vector<FeedOp> ops;
+  const std::string& data() const { return batch->Data(); }
 };
 
 // The system record a write that bypasses the WAL (or drops part of it) puts and deletes again

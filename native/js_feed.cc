@@ -101,7 +101,7 @@ struct FeedNextJob {
       Napi::Array rec = Napi::Array::New(env, 4);
       rec.Set(0u, Seq(env, b.sequence));
       rec.Set(1u, Napi::Number::New(env, b.count));
-      rec.Set(2u, Napi::Buffer<char>::Copy(env, b.data.data(), b.data.size()));
+      rec.Set(2u, Napi::Buffer<char>::Copy(env, b.data().data(), b.data().size()));
       rec.Set(3u, ops);
       out.Set(static_cast<uint32_t>(i + 1), rec);
     }
