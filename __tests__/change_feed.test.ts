@@ -346,5 +346,19 @@ describe('lifetime', () => {
       await ro.close();
     }
   });
+
+  test('close() waits for feed steps and applyChanges in flight; each settles with its own result', async () => {
+    const src = HotStore.openSync(tempPath('feed-close-src'), RETAIN);
+    const rep = HotStore.openSync(tempPath('feed-close-rep'));
+    await workload(src);
+    const records = await all(src, 0);
+    const feeds = Array.from({ length: 5 }, () => src.changes({ since: 0, follow: false, batchSize: 1 }));
+    const steps = feeds.map((f) => f.next()); // each feed's first step is on the pool
+    const applies = records.map((r) => rep.applyChanges(r)); // queued on the replica's writer thread
+    await Promise.all([src.close(), rep.close()]);
+    for (const s of await Promise.all(steps)) expect(s.value?.sequence).toBe(records[0].sequence);
+    expect(await Promise.all(applies)).toEqual(records.map((r) => r.sequence));
+    for (const f of feeds) await f.return(); // the feed handles are freed; the store was closed already
+  });
 });
 

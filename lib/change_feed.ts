@@ -182,7 +182,12 @@ export async function* changeFeed(
   const since = a.since ?? (await native.latestSequence(handle));
   const feed: NativeFeed = native.feedOpen(handle, since);
   const step = () => {
-    const p = native.feedNext(handle, feed, a.batchSize, 0);
+    let p: Promise<NativeFeedStep>;
+    try {
+      p = native.feedNext(handle, feed, a.batchSize, 0);
+    } catch (e) {
+      p = Promise.reject(e); // a closed store refuses at once: the loop meets it after the records it holds
+    }
     p.catch(() => undefined); // a step read ahead and never awaited (the loop ended) is no unhandled rejection
     return p;
   };
