@@ -97,6 +97,7 @@ describe('the feed: ordered whole batches, resumable', () => {
         expect(rest.map((r) => r.batch.toString('hex'))).toEqual(records.slice(k + 1).map((r) => r.batch.toString('hex')));
       }
       expect(await all(store, store.latestSequenceSync() + 100)).toEqual([]);
+      expect(await all(store, 2n ** 64n - 1n)).toEqual([]); // not wrapped round to 0
       const multi = records.find((r) => r.sequence > r.firstSequence)!;
       expect(await codeOf(all(store, multi.firstSequence))).toBe('CVX_INVALID_ARGUMENT');
     } finally {

@@ -139,3 +139,18 @@ test('cvx-hot follow prints each batch once across a restart with --since; --no-
   const types = new Set(all.flatMap((x) => x.changes.map((c: { type: string }) => c.type)));
   expect([...types].sort()).toEqual(expect.arrayContaining(['delete', 'deleteRange', 'put', 'raw']));
 });
+
+test('cvx-hot replicate and follow refuse bad arguments: the same directory, a bad --since, a missing store', async () => {
+  const src = tempPath('repl-args');
+  HotStore.openSync(src).closeSync();
+  const same = await cli(['replicate', src, `${src}/.`]);
+  expect([same.code, same.stderr]).toEqual([2, expect.stringMatching(/same directory/)]);
+  for (const args of [['follow', src, '--since', '-1'], ['follow', src, '--since', 'x'], ['replicate', src, `${src}-r`, '--until', '1.5'], ['follow', src, '--poll-ms', '0']]) {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+  }
+  const missing = await cli(['follow', `${src}-missing`, '--no-wait']);
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toMatch(/cvx-hot: /);
+});
+

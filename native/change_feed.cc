@@ -81,7 +81,8 @@ class Decoder : public rocksdb::WriteBatch::Handler {
 
 }  // namespace
 
-FeedReader::FeedReader(Store&, uint64_t since) : next_(since + 1) {}
+// The largest `since` would wrap to 0 and replay everything: it stays past any sequence instead.
+FeedReader::FeedReader(Store&, uint64_t since) : next_(since == UINT64_MAX ? since : since + 1) {}
 
 FeedReader::~FeedReader() { Release(); }
 

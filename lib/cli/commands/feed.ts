@@ -3,14 +3,25 @@
 // keep going when the writer restarts. follow prints one NDJSON line per write batch and is
 // resumed with --since; replicate keeps a replica in step and resumes from the replica's own
 // applied sequence, so either side may be restarted (or killed) at any time.
+import * as fs from 'fs';
 import { Command, Option } from 'commander';
 import { HotStore } from '../../index';
 import type { ChangeRecord } from '../../change_feed';
-import { CliError, parseId, parsePositive, toJson, write } from '../common';
+import { CliError, EXIT_USAGE, parseId, parsePositive, toJson, write } from '../common';
 import { print, stdout } from '../output';
 
 const pollOption = () => new Option('--poll-ms <ms>', 'how often a caught-up feed looks for new writes').argParser(parsePositive).default(50);
 const sinceOption = (what: string) => new Option('--since <sequence>', what).argParser(parseId);
+
+/** Whether two paths name one directory (device and inode), whatever their spelling. */
+function sameDir(a: string, b: string): boolean {
+  try {
+    const [x, y] = [fs.statSync(a), fs.statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false; // one does not exist (yet): not the same
+  }
+}
 
 /** The feed's explicit ends, said as what to do about them. */
 function feedFailure(e: unknown): never {
@@ -68,6 +79,7 @@ export function replicateCommand(): Command {
     .option('--no-wait', 'exit once caught up instead of waiting for new writes')
     .addOption(pollOption())
     .action(async (srcDir: string, dstDir: string, o: { since?: number | bigint; until?: number | bigint; wait: boolean; pollMs: number }) => {
+      if (sameDir(srcDir, dstDir)) throw new CliError(`<src> and <dst> are the same directory (${dstDir}): a store cannot replicate into itself`, EXIT_USAGE);
       const src = await HotStore.open(srcDir, { follower: true, bigint: true });
       const dst = await HotStore.open(dstDir, { bigint: true }).catch(async (e) => {
         await src.close();
