@@ -325,6 +325,49 @@ describe('bad arguments to an open store', () => {
   });
 });
 
+describe('bad arguments to the change feed and a replica', () => {
+  test.each([
+    ['options 5', 5, /options/], ['since -1', { since: -1 }, /options\.since/], ['since 1.5', { since: 1.5 }, /options\.since/],
+    ['since "3"', { since: '3' }, /options\.since/], ['since 2^64', { since: 2n ** 64n }, /options\.since/],
+    ['batchSize 0', { batchSize: 0 }, /options\.batchSize/], ['batchSize 65537', { batchSize: 65537 }, /options\.batchSize/],
+    ['follow "no"', { follow: 'no' }, /options\.follow/], ['pollMs 0', { pollMs: 0 }, /options\.pollMs/],
+    ['signal {}', { signal: {} }, /options\.signal/],
+    ['since a getter that throws', throwing({}, 'since'), /options\.since/],
+  ])('changes(%s) → CVX_INVALID_ARGUMENT before anything is read', (_what, options, names) => {
+    const { store } = tempStore();
+    try {
+      expect(() => store.changes(options as never)).toThrow(expect.objectContaining({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(names) }));
+    } finally {
+      store.closeSync();
+    }
+  });
+
+  test.each([
+    ['undefined', undefined, /record\.batch/], ['a number', 5, /record\.batch/], ['no batch', { sequence: 3 }, /record\.batch/],
+    ['a short batch', { batch: Buffer.alloc(4) }, /record\.batch/], ['an array with a bad record', [{ batch: 'x' }], /records\[0\]\.batch/],
+    ['a batch of garbage', { batch: Buffer.alloc(12, 0xff) }, /changes\[0\]/],
+    ['a batch whose header claims ops it lacks', { batch: Buffer.from([9, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0]) }, /changes\[0\]/],
+  ])('applyChanges(%s) → CVX_INVALID_ARGUMENT, the replica unchanged', async (_what, record, names) => {
+    const { store } = tempStore();
+    try {
+      const before = dump(store);
+      for (const sync of [true, false]) {
+        const err = await (async () => (sync ? store.applyChangesSync(record as never) : store.applyChanges(record as never)))().then(
+          () => { throw new Error('the call succeeded'); },
+          (e) => e,
+        );
+        expect(err).toBeInstanceOf(HotStoreError);
+        expect(err.code).toBe('CVX_INVALID_ARGUMENT');
+        expect(err.message).toMatch(names);
+      }
+      expect(dump(store)).toEqual(before);
+      expect(store.appliedSequenceSync()).toBeUndefined();
+    } finally {
+      store.closeSync();
+    }
+  });
+});
+
 describe('writes to a read-only store', () => {
   test.each([
     ['put', [0, ok({ timestamp: 77 })]], ['putMany', [0, [ok({ timestamp: 77 })]]], ['delete', [1, 0, 5]], ['repair', []],
@@ -393,6 +436,12 @@ describe('bad paths and directories that hold something else', () => {
     ['followIntervalMs "10"', { follower: true, followIntervalMs: '10' }, /options\.followIntervalMs/],
     ['onFollowError 5', { follower: true, onFollowError: 5 }, /options\.onFollowError/],
     ['followIntervalMs a getter that throws', throwing({ follower: true }, 'followIntervalMs'), /options\.followIntervalMs/],
+    ['walTtlSeconds -1', { walTtlSeconds: -1 }, /options\.walTtlSeconds/], ['walTtlSeconds 1.5', { walTtlSeconds: 1.5 }, /options\.walTtlSeconds/],
+    ['walTtlSeconds 2^32', { walTtlSeconds: 2 ** 32 }, /options\.walTtlSeconds/], ['walTtlSeconds "60"', { walTtlSeconds: '60' }, /options\.walTtlSeconds/],
+    ['walSizeLimitMB -1', { walSizeLimitMB: -1 }, /options\.walSizeLimitMB/], ['walSizeLimitMB NaN', { walSizeLimitMB: NaN }, /options\.walSizeLimitMB/],
+    ['walSizeLimitMB 10n', { walSizeLimitMB: 10n }, /options\.walSizeLimitMB/],
+    ['walTtlSeconds with readOnly', { readOnly: true, walTtlSeconds: 60 }, /options\.walTtlSeconds.*writable/],
+    ['walSizeLimitMB on a follower', { follower: true, walSizeLimitMB: 64 }, /options\.walTtlSeconds and options\.walSizeLimitMB/],
   ])('%s → CVX_INVALID_ARGUMENT and no directory is created', async (_what, options, names) => {
     const p = path.join(root, `opts-${Math.random()}`);
     await openFails(p, options, 'CVX_INVALID_ARGUMENT', names);

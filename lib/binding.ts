@@ -22,7 +22,21 @@ export interface NativeOpenOptions {
   /** A follower (always a RocksDB secondary); `followerDir` '' for a private working directory. */
   follower: boolean;
   followerDir: string;
+  /** WAL retention for change feed consumers (RocksDB WAL_ttl_seconds, WAL_size_limit_MB); 0: none. */
+  walTtlSeconds: number;
+  walSizeLimitMB: number;
 }
+
+/** Opaque, type-tagged change feed handle (see native/js_feed.cc). */
+export type NativeFeed = object & { readonly __cvxFeed: unique symbol };
+
+/**
+ * One feedNext answer: the store's latest sequence, then per batch its first sequence, the count
+ * of sequences it uses, its bytes (a RocksDB WriteBatch) and 6 numbers per operation: kind (0 put,
+ * 1 delete, 2 single delete, 3 deleteRange, 4 merge), column family (0 default, 1 vectors,
+ * 2 timelines), key offset and length, value (or end key) offset and length, into the bytes.
+ */
+export type NativeFeedStep = [latest: number, ...batches: Array<[sequence: number, count: number, data: Buffer, ops: Uint32Array]>];
 
 /** What a salvage open dropped (native/salvage.h); the shim's shape of SalvageReport. */
 export interface NativeSalvageReport {
@@ -253,8 +267,21 @@ export interface NativeBinding {
   columnFamiliesSync(h: NativeHandle): NativeCfFacts[];
   compact(h: NativeHandle): Promise<void>;
   compactSync(h: NativeHandle): void;
-  checkpoint(h: NativeHandle, dir: string): Promise<void>;
-  checkpointSync(h: NativeHandle, dir: string): void;
+  checkpoint(h: NativeHandle, dir: string): Promise<{ sequence: number }>;
+  checkpointSync(h: NativeHandle, dir: string): { sequence: number };
+
+  /** The change feed (native/js_feed.cc). */
+  latestSequence(h: NativeHandle): Promise<number>;
+  latestSequenceSync(h: NativeHandle): number;
+  feedOpen(h: NativeHandle, since: number | bigint): NativeFeed;
+  feedNext(h: NativeHandle, feed: NativeFeed, maxBatches: number, maxBytes: number): Promise<NativeFeedStep>;
+  feedNextSync(h: NativeHandle, feed: NativeFeed, maxBatches: number, maxBytes: number): NativeFeedStep;
+  feedClose(feed: NativeFeed): void;
+  /** A replica's side: the batches' bytes applied with the source sequence; resolves the applied sequence. */
+  applyChanges(h: NativeHandle, batches: Uint8Array[]): Promise<number>;
+  applyChangesSync(h: NativeHandle, batches: Uint8Array[]): number;
+  appliedSequence(h: NativeHandle): Promise<number | undefined>;
+  appliedSequenceSync(h: NativeHandle): number | undefined;
   deleteRange(h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId): Promise<number>;
   deleteRangeSync(h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId): number;
 

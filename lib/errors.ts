@@ -11,7 +11,9 @@ export type HotStoreErrorCode =
   | 'CVX_READ_ONLY'
   | 'CVX_CORRUPTION'
   | 'CVX_FORMAT'
-  | 'CVX_IO';
+  | 'CVX_IO'
+  | 'CVX_FEED_GAP'
+  | 'CVX_FEED_TRIMMED';
 
 /** Every code, for tooling and exhaustive tests. */
 export const ERROR_CODES: readonly HotStoreErrorCode[] = [
@@ -24,6 +26,8 @@ export const ERROR_CODES: readonly HotStoreErrorCode[] = [
   'CVX_CORRUPTION',
   'CVX_FORMAT',
   'CVX_IO',
+  'CVX_FEED_GAP',
+  'CVX_FEED_TRIMMED',
 ];
 
 /**

@@ -15,4 +15,5 @@ export type {
   SalvageReport, WalDrop, RebuildReport,
 } from './types';
 export { HotStoreLevel } from './level';
+export type { ChangeRecord, Change, ChangesOptions, FeedColumnFamily, FeedOperation } from './change_feed';
 export type { HotStoreLevelOptions } from './level';

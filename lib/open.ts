@@ -7,7 +7,7 @@ import type { NativeOpenOptions } from './binding';
 import { resolveFollow, type FollowOptions } from './follow';
 import { invalidArgument, makeError } from './errors';
 import type { HotStoreOptions } from './types';
-import { checkBoolean, checkPath, readOptions, toU32 } from './validate';
+import { checkBoolean, checkPath, describe, readOptions, toU32 } from './validate';
 
 /**
  * What open() needs: the shim's options, whether answers carry ids as bigints, and the
@@ -26,7 +26,7 @@ export function resolveOptions(path: unknown, options: unknown): ResolvedOpen {
   const dir = checkPath(path, 'path');
   const o = readOptions<HotStoreOptions>(options, [
     'keyframeInterval', 'createIfMissing', 'readOnly', 'sync', 'bigint', 'salvage', 'follower', 'followerDir', 'followIntervalMs',
-    'onFollowError',
+    'onFollowError', 'walTtlSeconds', 'walSizeLimitMB',
   ]);
   const keyframeInterval = o.keyframeInterval === undefined ? 10 : toU32(o.keyframeInterval, 'options.keyframeInterval');
   if (keyframeInterval === 0) throw invalidArgument('options.keyframeInterval must be at least 1');
@@ -38,8 +38,13 @@ export function resolveOptions(path: unknown, options: unknown): ResolvedOpen {
     salvage: checkBoolean(o.salvage, 'options.salvage', false),
     follower: checkBoolean(o.follower, 'options.follower', false),
     followerDir: '',
+    walTtlSeconds: walRetention(o.walTtlSeconds, 'options.walTtlSeconds'),
+    walSizeLimitMB: walRetention(o.walSizeLimitMB, 'options.walSizeLimitMB'),
   };
   const follow = resolveFollow(o, resolved);
+  if ((resolved.walTtlSeconds || resolved.walSizeLimitMB) && resolved.readOnly) {
+    throw invalidArgument('options.walTtlSeconds and options.walSizeLimitMB set how long the writer keeps its WAL: they need a writable open');
+  }
   if (resolved.salvage && resolved.readOnly) throw invalidArgument('options.salvage needs a writable open, and options.readOnly is set');
   const bigint = checkBoolean(o.bigint, 'options.bigint', false);
   let stat: fs.Stats | undefined;
@@ -60,6 +65,15 @@ export function resolveOptions(path: unknown, options: unknown): ResolvedOpen {
     }
   }
   return { native: resolved, bigint, created, follow };
+}
+
+/** A WAL retention option: an integer in [0, 2^32-1] (0, the default: the WAL is not kept). */
+function walRetention(v: unknown, name: string): number {
+  if (v === undefined) return 0;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+    throw invalidArgument(`${name} must be an integer in [0, 2^32-1], got ${describe(v)}`);
+  }
+  return v;
 }
 
 /**

@@ -4,6 +4,7 @@
 // No engine logic lives here.
 import { native, NativeHandle } from './binding';
 import { checkBulkOptions, runBulkLoad, type BulkItem, type BulkLoadOptions, type BulkLoadResult } from './bulk_load';
+import { batchesOf, changeFeed, changesArgs, type ChangeRecord, type ChangesOptions } from './change_feed';
 import { PutCoalescer } from './coalescer';
 import { ColumnarBatch, toColumns } from './columns';
 import { rebuildAsync, rebuildSync, salvageReport } from './damage';
@@ -41,6 +42,7 @@ export class HotStore extends ReadView {
   /** The directory this store lives in. */
   readonly path: string;
   #follow?: FollowTimer; // a follower's automatic catch-up (followIntervalMs)
+  readonly #follower: boolean;
 
   private constructor(handle: NativeHandle, path: string, bigint: boolean, o?: ResolvedOpen) {
     super(handle, bigint, true);
@@ -48,6 +50,7 @@ export class HotStore extends ReadView {
     this.#bigint = bigint;
     this.#puts = new PutCoalescer(handle);
     this.path = path;
+    this.#follower = o?.native.follower ?? false;
     const ms = o?.follow.intervalMs;
     if (ms !== undefined) this.#follow = new FollowTimer(handle, { ...o!.follow, intervalMs: ms });
   }
@@ -310,11 +313,13 @@ export class HotStore extends ReadView {
    *
    * @example
    * ```ts
-   * await store.checkpoint('./backups/2024-06-01');
+   * const { sequence } = await store.checkpoint('./backups/2024-06-01');
    * const copy = await HotStore.open('./backups/2024-06-01', { readOnly: true });
    * ```
+   * Resolves `{ sequence }`: the store's sequence the copy holds; a change feed consumer that
+   * starts from the copy resumes with `changes({ since: sequence })`.
    */
-  async checkpoint(dir: string): Promise<void> {
+  async checkpoint(dir: string): Promise<{ sequence: number }> {
     const to = checkCheckpointDir(dir);
     return this.#gate.run(() => {
       this.#puts.flush(); // the copy holds every async write called before this call
@@ -323,8 +328,8 @@ export class HotStore extends ReadView {
   }
 
   /** Synchronous {@link HotStore.checkpoint}. */
-  checkpointSync(dir: string): void {
-    native.checkpointSync(this.#handle, checkCheckpointDir(dir));
+  checkpointSync(dir: string): { sequence: number } {
+    return native.checkpointSync(this.#handle, checkCheckpointDir(dir));
   }
 
   /**
@@ -382,6 +387,74 @@ export class HotStore extends ReadView {
   /** Synchronous {@link HotStore.catchUp}. */
   catchUpSync(): boolean {
     return native.catchUpSync(this.#handle);
+  }
+
+  /** The store's latest sequence number (a follower's: as of its last catch-up). See docs/processes.md. */
+  async latestSequence(): Promise<number> {
+    return native.latestSequence(this.#handle);
+  }
+
+  /** Synchronous {@link HotStore.latestSequence}. */
+  latestSequenceSync(): number {
+    return native.latestSequenceSync(this.#handle);
+  }
+
+  /**
+   * The change feed: every write batch after `options.since`, whole and in order, read from the
+   * WAL (which `walTtlSeconds` / `walSizeLimitMB` keep). A start the store no longer keeps fails
+   * with CVX_FEED_TRIMMED, a jump in the sequence (writes that bypassed the WAL: a rebuild, a
+   * salvage) with CVX_FEED_GAP: start again from a checkpoint. On a follower it follows the
+   * writer (catching up when caught up). See docs/processes.md.
+   *
+   * @example
+   * ```ts
+   * for await (const record of store.changes({ since: 0, follow: false })) {
+   *   for (const c of record.changes) if (c.type === 'put') console.log(record.sequence, c.entityId, c.timestamp);
+   * }
+   * ```
+   */
+  changes(options?: ChangesOptions): AsyncGenerator<ChangeRecord, void, undefined> {
+    const a = changesArgs(options);
+    this.#assertOpen();
+    this.#puts.flush(); // puts called before changes() are written before its start is read
+    return changeFeed(this.#handle, a, this.#bigint, this.#follower ? () => native.catchUp(this.#handle) : undefined);
+  }
+
+  /**
+   * A replica's side of the feed: writes the records' batches byte for byte, with the last
+   * source sequence applied, in one atomic batch. Records the replica already holds are skipped;
+   * one that does not follow {@link HotStore.appliedSequence} is refused. Resolves the applied
+   * sequence. Write a replica only this way.
+   *
+   * @example
+   * ```ts
+   * const replica = await HotStore.open('./data/replica');
+   * const since = (await replica.appliedSequence()) ?? 0;
+   * for await (const record of store.changes({ since, follow: false })) await replica.applyChanges(record);
+   * await replica.close();
+   * ```
+   */
+  applyChanges(records: ChangeRecord | ChangeRecord[]): Promise<number> {
+    try {
+      return native.applyChanges(this.#handle, batchesOf(records));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Synchronous {@link HotStore.applyChanges}. */
+  applyChangesSync(records: ChangeRecord | ChangeRecord[]): number {
+    return native.applyChangesSync(this.#handle, batchesOf(records));
+  }
+
+  /** A replica's last applied source sequence ({@link HotStore.applyChanges}); undefined when none. */
+  async appliedSequence(): Promise<number | undefined> {
+    return native.appliedSequence(this.#handle);
+  }
+
+  /** Synchronous {@link HotStore.appliedSequence}. */
+  appliedSequenceSync(): number | undefined {
+    return native.appliedSequenceSync(this.#handle);
   }
 
   /** Closes the store after in-flight operations settle. Idempotent. */

@@ -177,6 +177,22 @@ export interface HotStoreOptions {
   followIntervalMs?: number;
   /** Told of each automatic catch-up that failed (see `followIntervalMs`). */
   onFollowError?: (error: Error) => void;
+  /**
+   * How long the writer keeps WAL files whose data is already in table files, so that a change
+   * feed consumer ({@link HotStore.changes}) can resume from an older sequence after a restart
+   * (RocksDB's `WAL_ttl_seconds`). The kept files move to `<path>/archive/` and cost their size
+   * on disk (about what was written in that time). Integer in [0, 2^32-1]; default 0. With both
+   * this and `walSizeLimitMB` 0, no WAL is kept: a consumer can only resume from what the live
+   * WAL still holds, and gets CVX_FEED_TRIMMED otherwise. Writable opens only.
+   */
+  walTtlSeconds?: number;
+  /**
+   * The most WAL kept for change feed consumers, in MiB (RocksDB's `WAL_size_limit_MB`): the
+   * oldest kept files go first once `<path>/archive/` holds more (checked every 10 minutes).
+   * With `walTtlSeconds` too, a file goes when either says so. Integer in [0, 2^32-1];
+   * default 0 (no size limit; no WAL kept unless `walTtlSeconds` is set). Writable opens only.
+   */
+  walSizeLimitMB?: number;
 }
 
 /** One damaged stretch of a WAL that a salvage open skipped. */

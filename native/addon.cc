@@ -21,6 +21,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   cvx::RegisterDamage(env, exports);
   cvx::RegisterSnapshots(env, exports);
   cvx::RegisterBulk(env, exports);
+  cvx::RegisterFeed(env, exports);
   return exports;
 }
 

@@ -82,7 +82,7 @@ Status CompactAll(Store& s) {
   return Status::Ok();
 }
 
-Status MakeCheckpoint(Store& s, const std::string& dir) {
+Status MakeCheckpoint(Store& s, const std::string& dir, uint64_t* sequence) {
   const std::string what = "checkpoint(" + dir + ")";
   // RocksDB's checkpoint stops file deletions and may flush, which a secondary cannot do.
   if (s.secondary()) {
@@ -101,7 +101,7 @@ Status MakeCheckpoint(Store& s, const std::string& dir) {
   Status st = Status::FromRocks(rocksdb::Checkpoint::Create(s.db(), &raw), what);
   if (!st.ok()) return st;
   std::unique_ptr<rocksdb::Checkpoint> cp(raw);
-  return Status::FromRocks(cp->CreateCheckpoint(dir), what);
+  return Status::FromRocks(cp->CreateCheckpoint(dir, 0, sequence), what);
 }
 
 }  // namespace cvx

@@ -35,6 +35,7 @@ Status CompactAll(Store& s);
 // A consistent, openable copy of the store in `dir` (which must not exist yet), made
 // with hard links where possible while the store stays open. Its missing parents are created;
 // a `dir` inside the store's own directory, under any spelling, is refused before that.
-Status MakeCheckpoint(Store& s, const std::string& dir);
+// *sequence: the store's sequence the copy holds (a change feed resumes after it).
+Status MakeCheckpoint(Store& s, const std::string& dir, uint64_t* sequence);
 
 }  // namespace cvx

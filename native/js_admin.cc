@@ -62,12 +62,18 @@ struct CheckpointJob {
   // write called before it, and none called after.
   static constexpr Hooks kHooks = Hooks::kWrite;
   std::string dir;
+  uint64_t sequence = 0;
   explicit CheckpointJob(const Napi::CallbackInfo& info) {
     if (!info[1].IsString()) ThrowInvalid(info.Env(), "dir must be a string");
     dir = info[1].As<Napi::String>().Utf8Value();
   }
-  Status Run(Store& s) { return MakeCheckpoint(s, dir); }
-  Napi::Value Result(Napi::Env env) { return env.Undefined(); }
+  Status Run(Store& s) { return MakeCheckpoint(s, dir, &sequence); }
+  // { sequence }: the store's sequence the copy holds (a change feed consumer resumes after it).
+  Napi::Value Result(Napi::Env env) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("sequence", Napi::Number::New(env, static_cast<double>(sequence)));
+    return o;
+  }
 };
 
 }  // namespace

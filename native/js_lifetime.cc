@@ -30,6 +30,8 @@ OpenArgs ReadOpenArgs(const Napi::CallbackInfo& info) {
     Napi::Value dir = o.Get("followerDir");
     if (!dir.IsString()) ThrowInvalid(env, "options.followerDir must be a string");
     a.opts.follower_dir = dir.As<Napi::String>().Utf8Value();
+    a.opts.wal_ttl_seconds = ReadU64(o.Get("walTtlSeconds"), "options.walTtlSeconds");
+    a.opts.wal_size_limit_mb = ReadU64(o.Get("walSizeLimitMB"), "options.walSizeLimitMB");
   }
   return a;
 }

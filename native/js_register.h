@@ -15,4 +15,5 @@ void RegisterVerify(Napi::Env env, Napi::Object exports);    // js_verify.cc
 void RegisterDamage(Napi::Env env, Napi::Object exports);    // js_damage.cc
 void RegisterSnapshots(Napi::Env env, Napi::Object exports); // js_snapshot.cc
 void RegisterBulk(Napi::Env env, Napi::Object exports);      // js_bulk.cc
+void RegisterFeed(Napi::Env env, Napi::Object exports);      // js_feed.cc
 }  // namespace cvx

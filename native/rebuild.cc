@@ -10,6 +10,7 @@
 
 #include <rocksdb/db.h>
 
+#include "change_feed.h"
 #include "dir_identity.h"
 #include "options.h"
 #include "store.h"
@@ -86,6 +87,9 @@ Status RebuildStore(const std::string& path, RebuildReport* out) {
   std::unique_ptr<Store> store;
   Status opened = Store::Open(path, o, &store);
   if (!opened.ok()) return opened;
+  // RepairDB turned the WAL's records into table files: the change feed cannot send them.
+  Status marked = MarkFeedBreak(*store, "rebuild() remade the store from its files");
+  if (!marked.ok()) return marked;
   VerifyOptions vo;
   vo.repair = true;
   vo.max_issues = 0;

@@ -1,6 +1,7 @@
 // See salvage.h.
 #include "salvage.h"
 
+#include "change_feed.h"
 #include "store.h"
 #include "verify.h"
 
@@ -9,6 +10,9 @@ namespace cvx {
 Status Salvage(Store& s, const std::vector<WalDrop>& drops, SalvageReport* out) {
   out->drops = drops;
   if (drops.empty()) return Status::Ok();
+  // Records the change feed may already have sent are gone: a consumer must start again.
+  Status marked = MarkFeedBreak(s, "a salvage open dropped damaged WAL records");
+  if (!marked.ok()) return marked;
   VerifyOptions o;
   o.repair = true;
   o.max_issues = 0;

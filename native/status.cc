@@ -15,6 +15,8 @@ const char* CodeName(Code c) {
     case Code::kCorruption: return "CVX_CORRUPTION";
     case Code::kFormat: return "CVX_FORMAT";
     case Code::kIo: return "CVX_IO";
+    case Code::kFeedGap: return "CVX_FEED_GAP";
+    case Code::kFeedTrimmed: return "CVX_FEED_TRIMMED";
   }
   return "CVX_IO";
 }

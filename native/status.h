@@ -19,6 +19,9 @@ enum class Code {
   kCorruption,
   kFormat,
   kIo,
+  // The change feed (change_feed.h): the WAL's sequence jumps / no longer holds the start.
+  kFeedGap,
+  kFeedTrimmed,
 };
 
 struct Status {

@@ -46,6 +46,10 @@ struct OpenOptions {
   // advances. `follower_dir` is its working directory (empty: a private temporary one).
   bool follower = false;
   std::string follower_dir;
+  // How long the WAL is kept after its data is in table files, for change feed consumers
+  // (change_feed.h): RocksDB's WAL_ttl_seconds and WAL_size_limit_MB; 0 and 0 keep none.
+  uint64_t wal_ttl_seconds = 0;
+  uint64_t wal_size_limit_mb = 0;
 };
 
 // The column families by the names the API and RocksDB use: the one mapping every name

@@ -187,6 +187,8 @@ Status Store::OpenDirect(const std::string& path, const OpenOptions& opts, std::
   // Every table file opened now: a writer that starts later and compacts them away cannot make
   // a read of this handle fail (its descriptors are bounded by the store's table files).
   if (opts.read_only) s->db_opts_.max_open_files = -1;
+  s->db_opts_.WAL_ttl_seconds = opts.wal_ttl_seconds;
+  s->db_opts_.WAL_size_limit_MB = opts.wal_size_limit_mb;
   s->wal_log_ = WatchWalDamage(&s->db_opts_, opts.salvage);
   if (probe.torn_tail) s->db_opts_.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   if (!opts.read_only) {

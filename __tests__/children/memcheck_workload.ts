@@ -3,7 +3,7 @@
 // bigint), get, range, rangeColumns (small and large, sync and async), delete, getTimeline, getAsOf/getLatest, getManyAsOf, snapshots, verify/repair over records
 // corrupted through RocksDB, refused arguments (errors made through the JS factory),
 // CVX_LOCKED, a read-only handle beside the writer (a secondary), calls after close, a store
-// left to the GC and one left open at exit, and the fault paths of memcheck_faults.ts (salvage,
+// left to the GC and one left open at exit, the change feed and a replica, and the fault paths of memcheck_faults.ts (salvage,
 // rebuild, merging table files at close).
 // Small on purpose: under valgrind node runs ~50× slower.
 import * as fs from 'fs';
@@ -132,10 +132,34 @@ async function main() {
   (() => HotStore.openSync(path.join(root, 'dropped')).putSync(0, { entityId: 1, timestamp: 1, vector: [1] }))();
   if (gc) for (let i = 0; i < 5; i++) { gc(); await new Promise((r) => setImmediate(r)); }
   await faultPaths(root);
+  await feedPaths();
   const left = HotStore.openSync(path.join(root, 'left-open'));
   left.putSync(0, { entityId: 1, timestamp: 1, vector: [1] });
   process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
   process.stdout.write('memcheck workload done\n');
+}
+
+// The change feed: its steps (sync and async, decoded), a follower's feed, a replica's applies
+// (and a refused one), a feed left open to close() and one to the collector.
+async function feedPaths() {
+  const src = await HotStore.open(path.join(root, 'feed'), { walTtlSeconds: 60 });
+  for (let i = 0; i < 20; i++) src.putSync(0, { entityId: i % 3, timestamp: i, vector: [i, 1] });
+  src.deleteRangeSync(1, 0, 0, 10);
+  const rep = HotStore.openSync(path.join(root, 'feed-replica'));
+  for await (const r of src.changes({ since: 0, follow: false, batchSize: 3 })) {
+    if (r.changes.length === 0) throw new Error('a record without changes');
+    await rep.applyChanges(r);
+  }
+  expectCode(() => rep.applyChangesSync({ sequence: 1, firstSequence: 1, changes: [], batch: Buffer.alloc(12, 0xff) }), 'CVX_INVALID_ARGUMENT');
+  const f = await HotStore.open(path.join(root, 'feed'), { follower: true });
+  for await (const r of f.changes({ since: 0, follow: false })) void r.changes;
+  await f.close();
+  const open = src.changes({ since: 0, follow: false });
+  await open.next(); // its handle stays until close()
+  (() => void src.changes({ since: 0, follow: false }).next())(); // left to the collector
+  await rep.close();
+  await src.close();
+  await open.return();
 }
 
 main().catch((e) => {

@@ -9,6 +9,8 @@ export interface TestTools {
   _rawPut(h: NativeHandle, columnFamily: string, key: Uint8Array, value: Uint8Array): void;
   /** Deletes a raw key, bypassing timeline upkeep. */
   _rawDelete(h: NativeHandle, columnFamily: string, key: Uint8Array): void;
+  /** Ingests one key as a table file (a bulk load's way, bypassing the WAL); the latest sequence after. */
+  _ingest(h: NativeHandle, columnFamily: string, key: Uint8Array, value: Uint8Array): number;
   /** Every [key, value] of a column family, in key order. */
   _rawScan(h: NativeHandle, columnFamily: string): Array<[Buffer, Buffer]>;
   /** The C++ key codec, to compare byte for byte with lib/keys.ts. */

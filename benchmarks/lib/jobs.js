@@ -48,6 +48,8 @@ function allJobs() {
   });
   // Followers (jobs/follow.js): only when named, --only follow.
   jobs.push({ id: 'follow:reads', contender: 'follow', phase: 'reads', figures: ['follow.followerGetSync', 'follow.lag', 'follow.descriptors'], optIn: true });
+  // The change feed (jobs/feed.js): only when named, --only feed.
+  jobs.push({ id: 'feed:replay', contender: 'feed', phase: 'replay', figures: ['feed.ingest', 'feed.replay', 'feed.liveLag'], optIn: true });
   return jobs;
 }
 
@@ -69,8 +71,8 @@ function commandFor(job, cfg, dir, limitBin, resourcesBin, asOfBin) {
     const script = job.phase === 'many' ? 'as_of_many.js' : 'as_of.js';
     return [process.execPath, [path.join(JOBS_DIR, script), JSON.stringify({ phase: job.phase, dir, asOf: asOfBin })]];
   }
-  if (job.contender === 'follow') {
-    return [process.execPath, [path.join(JOBS_DIR, 'follow.js'), JSON.stringify({ phase: job.phase, dir })]];
+  if (job.contender === 'follow' || job.contender === 'feed') {
+    return [process.execPath, [path.join(JOBS_DIR, `${job.contender}.js`), JSON.stringify({ phase: job.phase, dir })]];
   }
   if (job.contender === 'cpp') {
     const args = ['--phase', job.phase, '--dir', dir, '--entities', cfg.entities, '--points', cfg.points, '--dim', cfg.dim,

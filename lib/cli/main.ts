@@ -9,6 +9,7 @@ import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, describeError } from './co
 import { benchCommand } from './commands/bench';
 import { demoCommand } from './commands/demo';
 import { exportCommand } from './commands/export';
+import { followCommand, replicateCommand } from './commands/feed';
 import { importCommand, ingestCommand } from './commands/ingest';
 import { spacesCommand, statsCommand } from './commands/info';
 import { checkpointCommand, compactCommand } from './commands/maintenance';
@@ -29,7 +30,7 @@ export function buildProgram(): Command {
 
   const commands = [
     demoCommand, ingestCommand, importCommand, exportCommand, getCommand, rangeCommand, asofCommand, stateCommand, timelineCommand, entitiesCommand,
-    spacesCommand, statsCommand, verifyCommand, repairCommand, compactCommand, checkpointCommand, benchCommand,
+    spacesCommand, statsCommand, verifyCommand, repairCommand, compactCommand, checkpointCommand, followCommand, replicateCommand, benchCommand,
   ];
   for (const build of commands) program.addCommand(build());
   for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');

@@ -21,6 +21,7 @@
         "../../native/options.cc",
         "../../native/pinned_manifest.cc",
         "../../native/read_only_open.cc",
+        "../../native/replica.cc",
         "../../native/result_pool.cc",
         "../../native/salvage.cc",
         "../../native/secondary.cc",

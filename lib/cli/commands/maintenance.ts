@@ -17,7 +17,7 @@ export function checkpointCommand(): Command {
   return storeCommand('checkpoint', 'write a consistent, openable copy of the store to a new directory')
     .argument('<dir>', 'target directory (must not exist)')
     .action(async (db: string, dir: string) => {
-      await withStore(db, 'write', (s) => s.checkpoint(dir));
-      print(`checkpoint of ${db} written to ${dir}`);
+      const { sequence } = await withStore(db, 'write', (s) => s.checkpoint(dir));
+      print(`checkpoint of ${db} written to ${dir} (sequence ${sequence}: replicate --since ${sequence} resumes a replica made from it)`);
     });
 }
