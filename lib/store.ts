@@ -344,6 +344,7 @@ export class HotStore extends ReadView {
   async close(): Promise<void> {
     this.#follow?.stop();
     this.#puts.flush(); // puts issued before close() are in flight, not refused
+    this._flushGets(); // and so are gets
     return native.close(this.#handle);
   }
 
@@ -351,6 +352,7 @@ export class HotStore extends ReadView {
   closeSync(): void {
     this.#follow?.stop();
     this.#puts.flush();
+    this._flushGets();
     native.closeSync(this.#handle);
   }
 

@@ -1,0 +1,83 @@
+// The get coalescer: the async gets issued in one tick on one read target, sent as one native
+// call per space (native.getMany: one RocksDB MultiGet, one pool round trip) instead of one pool
+// round trip each, every get still settling with its own answer. A lone get goes alone through
+// native.get, which answers from memory or the page cache on the calling thread when it can.
+// Each ReadView (the store, or one snapshot) has its own coalescer, so gets on different
+// snapshots are never merged into one engine call.
+import { native, NativeReadHandle } from './binding';
+import { entityIdOf, packInts, timestampOf } from './columns';
+import type { IntLike } from './types';
+
+/**
+ * Most gets sent in one native call. Several groups in flight let the pool threads read one while
+ * the main thread shapes the answers of another; 256 measured best with 1000 gets in flight
+ * (docs/performance.md, "Async point reads").
+ */
+const MAX_GET_GROUP = 256;
+
+interface QueuedGet {
+  space: number;
+  entityId: IntLike;
+  timestamp: IntLike;
+  resolve: (v: Float32Array | undefined) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Coalesces one read target's async gets; its owner flushes it before the target goes away. */
+export class GetCoalescer {
+  readonly #target: NativeReadHandle;
+  #queued: QueuedGet[] = [];
+
+  constructor(target: NativeReadHandle) {
+    this.#target = target;
+  }
+
+  /** Queues an already-checked get; it is sent at the end of this tick or when its group is full. */
+  get(space: number, entityId: IntLike, timestamp: IntLike): Promise<Float32Array | undefined> {
+    return new Promise((resolve, reject) => {
+      if (this.#queued.length === 0) queueMicrotask(() => this.flush());
+      if (this.#queued.push({ space, entityId, timestamp, resolve, reject }) >= MAX_GET_GROUP) this.flush();
+    });
+  }
+
+  /** Sends the gets queued so far: one native call per space among them (almost always one). */
+  flush(): void {
+    const group = this.#queued;
+    if (group.length === 0) return;
+    this.#queued = [];
+    const space = group[0].space;
+    if (group.every((g) => g.space === space)) {
+      this.#send(space, group);
+      return;
+    }
+    const bySpace = new Map<number, QueuedGet[]>();
+    for (const g of group) {
+      const same = bySpace.get(g.space);
+      if (same) same.push(g);
+      else bySpace.set(g.space, [g]);
+    }
+    for (const [s, gets] of bySpace) this.#send(s, gets);
+  }
+
+  /** One native call for gets of one space; a failure of the call rejects each of them. */
+  #send(space: number, group: QueuedGet[]): void {
+    try {
+      if (group.length === 1) {
+        const g = group[0];
+        native.get(this.#target, g.entityId, space, g.timestamp).then(g.resolve, g.reject);
+        return;
+      }
+      const ids = packInts(group, entityIdOf, true);
+      const tss = packInts(group, timestampOf, false);
+      native.getMany(this.#target, space, ids, tss).then(
+        (vectors) => {
+          for (let i = 0; i < group.length; i++) group[i].resolve(vectors[i]);
+        },
+        (err) => group.forEach((g) => g.reject(err)),
+      );
+    } catch (err) {
+      // The shim refused the call at once (a closed store, a released snapshot): CVX_NOT_OPEN.
+      for (const g of group) g.reject(err);
+    }
+  }
+}
