@@ -24,6 +24,7 @@
         "native/js_support.cc",
         "native/js_verify.cc",
         "native/js_writes.cc",
+        "native/nowait_fs.cc",
         "native/options.cc",
         "native/pinned_manifest.cc",
         "native/raw.cc",

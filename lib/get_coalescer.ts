@@ -15,6 +15,34 @@ import type { IntLike } from './types';
  */
 const MAX_GET_GROUP = 256;
 
+/**
+ * How long gets may keep being answered on the main thread before the event loop must turn. A
+ * get whose data is in memory settles without leaving the main thread, so a loop of awaited gets
+ * never yields: after this long, the next group waits for the loop's next turn (setImmediate),
+ * and timers and I/O run in between.
+ */
+const TURN_BUDGET_MS = 2;
+
+// When the current turn of the event loop began to answer gets (shared by every coalescer of
+// this thread: they share its loop), and whether its end is already marked.
+let turnStart = 0;
+let turnMarked = false;
+const endTurn = (): void => {
+  turnMarked = false;
+};
+
+/** How a group waits for its flush: a microtask, or the loop's next turn once the budget is spent. */
+function schedule(flush: () => void): void {
+  const now = performance.now();
+  if (!turnMarked) {
+    turnMarked = true;
+    turnStart = now;
+    setImmediate(endTurn);
+  }
+  if (now - turnStart < TURN_BUDGET_MS) queueMicrotask(flush);
+  else setImmediate(flush);
+}
+
 interface QueuedGet {
   space: number;
   entityId: IntLike;
@@ -35,7 +63,7 @@ export class GetCoalescer {
   /** Queues an already-checked get; it is sent at the end of this tick or when its group is full. */
   get(space: number, entityId: IntLike, timestamp: IntLike): Promise<Float32Array | undefined> {
     return new Promise((resolve, reject) => {
-      if (this.#queued.length === 0) queueMicrotask(() => this.flush());
+      if (this.#queued.length === 0) schedule(() => this.flush());
       if (this.#queued.push({ space, entityId, timestamp, resolve, reject }) >= MAX_GET_GROUP) this.flush();
     });
   }
