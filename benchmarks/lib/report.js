@@ -187,7 +187,8 @@ function table(figures, failures) {
   const loops = figures.filter((f) => f.eventLoopP99Ms !== undefined && f.figure !== 'cvx.putAsync.eventLoop');
   if (loops.length) {
     out.push(`event-loop delay p99 in the async reads (target < ${EVENT_LOOP_TARGET_MS} ms): ` +
-      loops.map((f) => `${f.figure} ${fmtMs(f.eventLoopP99Ms)}${mark(Number.isFinite(f.eventLoopP99Ms) ? f.eventLoopP99Ms < EVENT_LOOP_TARGET_MS : undefined)}`).join(', '));
+      loops.map((f) => `${f.figure} ${fmtMs(f.eventLoopP99Ms)}${mark(Number.isFinite(f.eventLoopP99Ms) ? f.eventLoopP99Ms < EVENT_LOOP_TARGET_MS : undefined)}` +
+        (f.idleLoopP99Ms !== undefined ? ` (idle ${fmtMs(f.idleLoopP99Ms)})` : '')).join(', '));
   }
   const asyncPut = figures.find((f) => f.figure === 'cvx.putAsync');
   if (asyncPut && asyncPut.ratioToAlsoRef !== undefined) {
