@@ -154,3 +154,61 @@ test('coalesced gets on a read-only store and on a follower beside the writer', 
   again.forEach((p, i) => (i < 100 ? expect(Array.from(p!.vector)).toEqual([i]) : expect(p).toBeUndefined()));
   ro.closeSync();
 });
+
+describe('getAsOf / getLatest in one tick', () => {
+  type Handle2 = Parameters<typeof native.tickers>[0];
+  const iterators = (h: Handle2) => native.tickers(h)['rocksdb.num.iterator.created'];
+
+  async function histories(): Promise<HotStore> {
+    const { store } = tempStore();
+    // Entity e has points at 10, 20, ..., 10 * (e % 5 + 1).
+    const points = [];
+    for (let e = 0; e < 50; e++) for (let k = 1; k <= (e % 5) + 1; k++) points.push({ entityId: e, timestamp: 10 * k, vector: [e, k] });
+    store.putManySync(0, points);
+    return store;
+  }
+
+  test('are one getManyAsOf per space and tolerance, each with the answer getAsOfSync gives', async () => {
+    const store = await histories();
+    const h = store._handle;
+    const calls: Array<[number, number, number | undefined]> = [];
+    for (let e = 0; e < 60; e++) calls.push([e, 5 + (e % 7) * 6, e % 3 === 0 ? 4 : undefined]);
+    const it0 = iterators(h);
+    const got = await Promise.all([
+      ...calls.map(([e, t, tol]) => store.getAsOf(e, 0, t, tol === undefined ? undefined : { tolerance: tol })),
+      store.getLatest(4, 0), store.getLatest(99, 0), store.getAsOf(3, 0, -(2n ** 63n) + 5n, { tolerance: 100 }), // its window saturates at the i64 minimum
+    ]);
+    expect(iterators(h) - it0).toBeLessThanOrEqual(3); // no tolerance, tolerance 4, and the saturated window
+    const want = [
+      ...calls.map(([e, t, tol]) => store.getAsOfSync(e, 0, t, tol === undefined ? undefined : { tolerance: tol })),
+      store.getLatestSync(4, 0), store.getLatestSync(99, 0), undefined,
+    ];
+    const shape = (p: { timestamp: unknown; vector: Float32Array } | undefined) => p && [p.timestamp, Array.from(p.vector)];
+    expect(got.map(shape)).toEqual(want.map(shape));
+    expect(got.filter(Boolean).length).toBeGreaterThan(20);
+    expect(got.filter((p) => p === undefined).length).toBeGreaterThan(5);
+    await store.close();
+  });
+
+  test('a refused argument rejects only its own call; a snapshot and the store are never merged', async () => {
+    const store = await histories();
+    const snap = store.snapshot();
+    store.putSync(0, { entityId: 1, timestamp: 15, vector: [1, 15] });
+    const settled = await Promise.allSettled([
+      snap.getAsOf(1, 0, 16), store.getAsOf(1, 0, 16), store.getAsOf(1, 0, 16, { tolerance: -1 }), snap.getLatest(1, 0), store.getAsOf(2, 0, 25),
+    ]);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const value = (i: number) => (settled[i] as PromiseFulfilledResult<{ timestamp: number } | undefined>).value;
+    expect(value(0)!.timestamp).toBe(10); // the snapshot's moment
+    expect(value(1)!.timestamp).toBe(15);
+    expect((settled[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringContaining('options.tolerance') });
+    expect(value(3)!.timestamp).toBe(20);
+    expect(value(4)!.timestamp).toBe(20);
+    const late = Promise.allSettled([store.getAsOf(1, 0, 16), store.getLatest(2, 0)]);
+    snap.release();
+    const closing = store.close();
+    expect((await late).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    await closing;
+    await expect(store.getAsOf(1, 0, 16)).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
+  });
+});

@@ -31,8 +31,11 @@ const endTurn = (): void => {
   turnMarked = false;
 };
 
-/** How a group waits for its flush: a microtask, or the loop's next turn once the budget is spent. */
-function schedule(flush: () => void): void {
+/**
+ * How a group waits for its flush: a microtask, or the loop's next turn once the budget is spent.
+ * Shared with the as-of coalescer (as_of_coalescer.ts): one budget per thread.
+ */
+export function scheduleFlush(flush: () => void): void {
   const now = performance.now();
   if (!turnMarked) {
     turnMarked = true;
@@ -63,7 +66,7 @@ export class GetCoalescer {
   /** Queues an already-checked get; it is sent at the end of this tick or when its group is full. */
   get(space: number, entityId: IntLike, timestamp: IntLike): Promise<Float32Array | undefined> {
     return new Promise((resolve, reject) => {
-      if (this.#queued.length === 0) schedule(() => this.flush());
+      if (this.#queued.length === 0) scheduleFlush(() => this.flush());
       if (this.#queued.push({ space, entityId, timestamp, resolve, reject }) >= MAX_GET_GROUP) this.flush();
     });
   }

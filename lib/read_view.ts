@@ -5,6 +5,7 @@
 import { asOfArgs, asOfColumns, asOfPoint, asOfPointSync, latestArgs, manyAsOfArgs, TIMESTAMP_SLOT } from './as_of';
 import { flags, native, NativeHandle, NativeReadHandle } from './binding';
 import { KeyColumns, toKeyColumns } from './columns';
+import { AsOfCoalescer } from './as_of_coalescer';
 import { GetCoalescer } from './get_coalescer';
 import { latestAll, latestAllArgs } from './latest_all';
 import { entityTimelines, entityTimelinesSync } from './operations';
@@ -41,6 +42,8 @@ export class ReadView {
   readonly #isStore: boolean;
   /** This target's async gets of one tick, sent as one MultiGet (get_coalescer.ts). */
   readonly #gets: GetCoalescer;
+  /** This target's async getAsOf / getLatest of one tick, sent as one getManyAsOf (as_of_coalescer.ts). */
+  readonly #asOfs: AsOfCoalescer;
 
   /** @internal Made by HotStore and StoreSnapshot only. */
   protected constructor(target: NativeReadHandle, bigint: boolean, isStore: boolean) {
@@ -48,11 +51,13 @@ export class ReadView {
     this.#bigint = bigint;
     this.#isStore = isStore;
     this.#gets = new GetCoalescer(target);
+    this.#asOfs = new AsOfCoalescer(target);
   }
 
-  /** @internal Sends the gets queued this tick, before the target closes or is released. */
-  protected _flushGets(): void {
+  /** @internal Sends the gets and as-of reads queued this tick, before the target closes or is released. */
+  protected _flushReads(): void {
     this.#gets.flush();
+    this.#asOfs.flush();
   }
 
   /**
@@ -85,7 +90,9 @@ export class ReadView {
   /**
    * The entity's point with the greatest timestamp ≤ `t` (its state as of `t`), or undefined;
    * with `options.tolerance`, only if that timestamp is also ≥ `t − tolerance`. One native
-   * call, one RocksDB seek: the cost does not grow with the entity's history.
+   * call, one RocksDB seek: the cost does not grow with the entity's history. Calls in the same
+   * tick on the same store (or snapshot) are read together, one getManyAsOf per space and
+   * tolerance (one iterator, one pool round trip), each settling with its own answer.
    *
    * @example
    * ```ts
@@ -96,7 +103,7 @@ export class ReadView {
    */
   async getAsOf(entityId: IntLike, spaceId: number, t: IntLike, options?: AsOfOptions): Promise<TemporalPoint | undefined> {
     const args = asOfArgs(entityId, spaceId, t, options);
-    return asOfPoint(args[0], await native.getAsOf(this.#target, ...args), this.#bigint);
+    return asOfPoint(args[0], await this.#asOfs.get(args), this.#bigint);
   }
 
   /**
@@ -122,7 +129,7 @@ export class ReadView {
    */
   async getLatest(entityId: IntLike, spaceId: number): Promise<TemporalPoint | undefined> {
     const args = latestArgs(entityId, spaceId);
-    return asOfPoint(args[0], await native.getAsOf(this.#target, ...args), this.#bigint);
+    return asOfPoint(args[0], await this.#asOfs.get(args), this.#bigint);
   }
 
   /**
