@@ -6,7 +6,7 @@
 import type { AsOfArgs } from './as_of';
 import { native, NativeAsOf, NativeId, NativeReadHandle } from './binding';
 import { packInts } from './columns';
-import { scheduleFlush } from './get_coalescer';
+import { scheduleFlush, settleInChunks } from './get_coalescer';
 
 /** Most as-of reads sent in one native call (as for gets, get_coalescer.ts). */
 const MAX_AS_OF_GROUP = 256;
@@ -74,10 +74,9 @@ export class AsOfCoalescer {
       const ts = packInts(group, tOf, false);
       native.getManyAsOf(this.#target, group[0].args[1], ids, ts, toleranceOf(group[0])).then(
         ({ found, timestamps, vectors, dim }) => {
-          for (let i = 0; i < group.length; i++) {
-            // Each answer gets a vector of its own, not a view keeping the whole matrix alive.
-            group[i].resolve(found[i] ? { timestamp: timestamps[i], vector: vectors!.slice(i * dim, (i + 1) * dim) } : undefined);
-          }
+          // Each answer gets a vector of its own, not a view keeping the whole matrix alive.
+          const answers = group.map((_, i) => (found[i] ? { timestamp: timestamps[i], vector: vectors!.slice(i * dim, (i + 1) * dim) } : undefined));
+          settleInChunks(group, answers);
         },
         (err) => group.forEach((q) => q.reject(err)),
       );
