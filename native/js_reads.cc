@@ -1,6 +1,7 @@
-// The read operations as Jobs (see job.h): get (answered inline from memory when it can),
-// getMany, range and getTimeline; the as-of reads are in js_as_of.cc. Arguments are read on the
-// main thread; sync reads write their answers straight into JS memory (RunSync or, for the
+// The read operations as Jobs (see job.h): get, getMany (both answered on the calling thread
+// from memory or the page cache when they can, never waiting for the disk; getMany only for
+// small groups), range and getTimeline; the as-of reads are in js_as_of.cc. Arguments are read
+// on the main thread; sync reads write their answers straight into JS memory (RunSync or, for the
 // pinning get, Result), async ones into pooled or copied-out memory that the completion hands
 // to JS (js_results.h). Exported as fooSync and foo (a Promise).
 #include <cstdint>

@@ -97,6 +97,11 @@ class NoWaitFs : public rocksdb::FileSystemWrapper {
     // Without a probe descriptor (say, out of descriptors) every scoped read of the file is
     // refused, so it goes to the pool: the main thread never reads a table file with a plain pread.
     const int fd = open(f.c_str(), O_RDONLY | O_CLOEXEC);
+    // As RocksDB advises its own descriptor (advise_random_on_open): no readahead. A refused
+    // read still starts the I/O of the pages it asked for (the kernel's readahead call before
+    // EAGAIN), which the pool's read then finds in flight; without this it started a whole
+    // readahead window, and the pool's 4 KiB read waited for it.
+    if (fd >= 0) posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
     *r = std::make_unique<NoWaitFile>(std::move(*r), fd);
     return st;
   }
