@@ -70,3 +70,22 @@ test('a get whose block would need the disk goes to the pool, and still answers'
   expect(group.map((g) => g && g.vector[0])).toEqual([300, 50, undefined]);
   store.closeSync();
 });
+
+test('a loop of awaited gets answered on the main thread still lets the event loop turn', async () => {
+  const dir = tempPath('turns');
+  const store = HotStore.openSync(dir);
+  store.putSync(0, { entityId: 1, timestamp: 1, vector: [1, 2, 3] }); // in the memtable: every get inline
+  let turned = false;
+  setImmediate(() => {
+    turned = true;
+  });
+  let gets = 0;
+  // 50 000 gets take far longer than the 2 ms a turn may answer gets for (lib/get_coalescer.ts).
+  while (!turned && gets < 50_000) {
+    await store.get(1, 0, 1);
+    gets++;
+  }
+  expect(turned).toBe(true);
+  expect(gets).toBeLessThan(50_000);
+  store.closeSync();
+});
