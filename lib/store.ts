@@ -461,6 +461,7 @@ export class HotStore extends ReadView {
   async close(): Promise<void> {
     this.#follow?.stop();
     this.#puts.flush(); // puts issued before close() are in flight, not refused
+    this._flushReads(); // and so are gets and as-of reads
     return native.close(this.#handle);
   }
 
@@ -468,6 +469,7 @@ export class HotStore extends ReadView {
   closeSync(): void {
     this.#follow?.stop();
     this.#puts.flush();
+    this._flushReads();
     native.closeSync(this.#handle);
   }
 
