@@ -11,7 +11,9 @@ export type HotStoreErrorCode =
   | 'CVX_READ_ONLY'
   | 'CVX_CORRUPTION'
   | 'CVX_FORMAT'
-  | 'CVX_IO';
+  | 'CVX_IO'
+  /** A cluster backend could not be reached, or a failover did not recover, within the configured time. */
+  | 'CVX_UNAVAILABLE';
 
 /** Every code, for tooling and exhaustive tests. */
 export const ERROR_CODES: readonly HotStoreErrorCode[] = [
@@ -24,6 +26,7 @@ export const ERROR_CODES: readonly HotStoreErrorCode[] = [
   'CVX_CORRUPTION',
   'CVX_FORMAT',
   'CVX_IO',
+  'CVX_UNAVAILABLE',
 ];
 
 /**
