@@ -14,4 +14,8 @@ export type {
   SalvageReport, WalDrop, RebuildReport,
 } from './types';
 export { HotStoreLevel } from './level';
+export type { TemporalStore } from './temporal_store';
+export { RedisClusterStore } from './cluster/store';
+export type { ClusterStoreOptions } from './cluster/connect';
+export type { ClusterStats, ClusterNodeStats } from './cluster/listing';
 export type { HotStoreLevelOptions } from './level';
