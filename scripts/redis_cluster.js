@@ -86,11 +86,16 @@ async function startNode(port, dir, nodeTimeoutMs) {
   return node;
 }
 
-/** True once every node says the cluster is ok and sees all six nodes. */
+/**
+ * True once every node says the cluster is ok, sees all six nodes, and sees three replicas
+ * (right after `--cluster create`, a replica-to-be can still show as a master without slots).
+ */
 async function clusterOk(ports) {
   for (const p of ports) {
     const info = await cli(p, ['cluster', 'info'], 2000);
     if (!/cluster_state:ok/.test(info) || !/cluster_slots_ok:16384/.test(info) || !new RegExp(`cluster_known_nodes:${ports.length}\\b`).test(info)) return false;
+    const nodes = await cli(p, ['cluster', 'nodes'], 2000);
+    if (nodes.split('\n').filter((l) => /\bslave\b/.test(l)).length !== ports.length / 2) return false;
   }
   return true;
 }

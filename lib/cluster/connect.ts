@@ -110,6 +110,26 @@ export async function bounded<T>(work: Promise<T>, ms: number, what: string): Pr
   }
 }
 
+/**
+ * Runs `work` until it succeeds, fails for a reason other than availability, or `deadlineMs`
+ * (a Date.now() value) is near. A failure of availability (a node gone, a slot moving during a
+ * failover) makes the client reload the slot map before the next try; only idempotent work is
+ * retried (`retry`), the rest fails at once, with the slot map reloaded for the next call.
+ */
+export async function withRetries<T>(client: Cluster, work: () => Promise<T>, what: string, deadlineMs: number, retry: boolean): Promise<T> {
+  for (;;) {
+    try {
+      return await work();
+    } catch (e) {
+      const err = clusterError(e, what);
+      if (err.code !== 'CVX_UNAVAILABLE') throw err;
+      client.refreshSlotsCache();
+      if (!retry || Date.now() + 200 > deadlineMs) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** A connected ioredis Cluster, ready (slots known), or CVX_UNAVAILABLE within `timeoutMs`. */
 export async function openCluster(nodes: Array<{ host: string; port: number }>, o: ResolvedClusterOptions): Promise<Cluster> {
   // Loaded here so that users of the embedded store never load ioredis.
@@ -120,12 +140,16 @@ export async function openCluster(nodes: Array<{ host: string; port: number }>, 
     enableAutoPipelining: true,
     lazyConnect: true,
     slotsRefreshTimeout: Math.min(o.timeoutMs, 2000),
+    // The slot map is reloaded every second, so a promoted replica is found soon after a
+    // failover even by a client that sent nothing to the dead master.
+    slotsRefreshInterval: 1000,
     retryDelayOnFailover: 100,
     retryDelayOnClusterDown: 100,
     retryDelayOnTryAgain: 100,
     maxRedirections: 64,
     clusterRetryStrategy: (times) => Math.min(100 * times, 1000),
-    redisOptions: { commandTimeout: o.timeoutMs, connectTimeout: Math.min(o.timeoutMs, 2000), maxRetriesPerRequest: 2 },
+    // A command may time out a few times within timeoutMs, so a call can retry after a failover.
+    redisOptions: { commandTimeout: Math.max(50, Math.floor(o.timeoutMs / 3)), connectTimeout: Math.min(o.timeoutMs, 2000), maxRetriesPerRequest: 2 },
   });
   client.on('error', () => { /* surfaced per call as CVX_UNAVAILABLE; never an unhandled 'error' event */ });
   try {

@@ -17,12 +17,34 @@ export function masterFor(client: Cluster, key: string): Redis | undefined {
   return client.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === addr);
 }
 
-/** Resolves once `replicas` replicas hold the writes made for `key`; CVX_UNAVAILABLE otherwise. */
+/**
+ * WAITs not yet sent, per node connection. WAIT blocks its connection on the server, so writes
+ * completed in the same tick share one: it covers every write its connection ran before it.
+ */
+const unsent = new WeakMap<Redis, Promise<number>>();
+
+function sharedWait(node: Redis, replicas: number, timeoutMs: number): Promise<number> {
+  let p = unsent.get(node);
+  if (!p) {
+    p = new Promise<void>((r) => setImmediate(r)).then(() => {
+      unsent.delete(node);
+      return node.wait(replicas, timeoutMs);
+    });
+    unsent.set(node, p);
+  }
+  return p;
+}
+
+/**
+ * Resolves once `replicas` replicas hold the writes made for `key` (called after they
+ * completed); CVX_UNAVAILABLE otherwise. `timeoutMs` is what is left of the call's time, so the
+ * server never holds the connection past it.
+ */
 export async function waitReplicas(client: Cluster, key: string, replicas: number, timeoutMs: number): Promise<void> {
   if (replicas === 0) return;
   const node = masterFor(client, key);
   if (!node) throw makeError('CVX_UNAVAILABLE', `no master is known for the slot of ${key}; the write may not be durable`);
-  const acked = await node.wait(replicas, timeoutMs);
+  const acked = await sharedWait(node, replicas, Math.max(1, timeoutMs));
   if (acked < replicas) {
     throw makeError('CVX_UNAVAILABLE', `the write reached ${acked} of ${replicas} replica(s) within ${timeoutMs} ms; it may not survive a failover`);
   }

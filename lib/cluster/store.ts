@@ -12,7 +12,7 @@ import type {
 } from '../types';
 import { toU32 } from '../validate';
 import { verifyArgs } from '../verify';
-import { bounded, checkNodes, ClusterStoreOptions, openCluster, resolveClusterOptions } from './connect';
+import { bounded, checkNodes, ClusterStoreOptions, openCluster, resolveClusterOptions, withRetries } from './connect';
 import { ClusterStats, clusterStats, entityTimelines, spaceSummaries } from './listing';
 import {
   getAsOfWork, getLatestWork, getManyAsOfWork, getManyWork, getTimelineWork, getWork, rangeColumnsWork, rangeWork,
@@ -64,8 +64,12 @@ export class RedisClusterStore implements TemporalStore {
     return !this.#closed;
   }
 
-  /** Runs checked work: refused once closed, bounded by timeoutMs, tracked for close(). */
-  #run<T>(what: string, check: () => () => Promise<T>): Promise<T> {
+  /**
+   * Runs checked work: refused once closed, bounded by timeoutMs, retried within it while the
+   * cluster is unavailable when the work is idempotent (every read, put, putMany; not delete and
+   * deleteRange, whose answers count what they removed), tracked for close().
+   */
+  #run<T>(what: string, check: () => () => Promise<T>, retry = true): Promise<T> {
     let work: () => Promise<T>;
     try {
       if (this.#closed) throw storeClosed();
@@ -73,7 +77,8 @@ export class RedisClusterStore implements TemporalStore {
     } catch (e) {
       return Promise.reject(e);
     }
-    const p = bounded(work(), this.#ctx.o.timeoutMs, what);
+    const { client, o } = this.#ctx;
+    const p = bounded(withRetries(client, work, what, Date.now() + o.timeoutMs, retry), o.timeoutMs, what);
     this.#inFlight.add(p);
     const done = () => this.#inFlight.delete(p);
     p.then(done, done);
@@ -112,12 +117,12 @@ export class RedisClusterStore implements TemporalStore {
 
   /** Removes one point; resolves true when one was removed. The timeline stays exact. */
   delete(entityId: IntLike, spaceId: number, timestamp: IntLike): Promise<boolean> {
-    return this.#run('delete', () => deleteWork(this.#ctx, entityId, spaceId, timestamp));
+    return this.#run('delete', () => deleteWork(this.#ctx, entityId, spaceId, timestamp), false);
   }
 
   /** Removes the entity's points with start ≤ timestamp ≤ end in one script; resolves the number removed. */
   deleteRange(entityId: IntLike, spaceId: number, start: IntLike, end: IntLike): Promise<number> {
-    return this.#run('deleteRange', () => deleteRangeWork(this.#ctx, entityId, spaceId, start, end));
+    return this.#run('deleteRange', () => deleteRangeWork(this.#ctx, entityId, spaceId, start, end), false);
   }
 
   /** The entity's timeline in the space, or undefined. */

@@ -19,17 +19,21 @@ export interface ClusterCtx {
 }
 
 /** Checks a put synchronously (so the caller may reuse its vector at once) and returns its work. */
+/** What is left of a call's time, for the WAIT that ends it. */
+const left = (ctx: ClusterCtx, started: number) => ctx.o.timeoutMs - (Date.now() - started);
+
 export function putWork(ctx: ClusterCtx, spaceId: unknown, point: unknown): () => Promise<void> {
   const p = checkPoint(point, 'point');
   const space = toU32(spaceId, 'spaceId');
   checkFinite(p.vector, 'point.vector');
   const entity = BigInt(p.entityId);
   const args = [encodeTs(BigInt(p.timestamp)), encodeVector(p.vector)];
+  const started = Date.now();
   return async () => {
     if (!ctx.dims.checkCached(space, p.dim, 'point.vector')) await ctx.dims.check(space, p.dim, 'point.vector');
     const k = seriesKeys(ctx.o.prefix, entity, space);
     await ctx.client.cvxPut(k.vectors, k.index, k.timeline, String(ctx.o.keyframeInterval), ...args);
-    await waitReplicas(ctx.client, k.vectors, ctx.o.replicas, ctx.o.timeoutMs);
+    await waitReplicas(ctx.client, k.vectors, ctx.o.replicas, left(ctx, started));
   };
 }
 
@@ -49,6 +53,7 @@ export function putManyWork(ctx: ClusterCtx, spaceId: unknown, points: Iterable<
     if (!g) groups.set(entity, (g = []));
     g.push(encodeTs(ts), encodeVector(v));
   }
+  const started = Date.now();
   return async () => {
     if (!ctx.dims.checkCached(space, dim, 'points[0].vector')) await ctx.dims.check(space, dim, 'points[0].vector');
     const keys: string[] = [];
@@ -58,7 +63,7 @@ export function putManyWork(ctx: ClusterCtx, spaceId: unknown, points: Iterable<
       return ctx.client.cvxPut(k.vectors, k.index, k.timeline, String(ctx.o.keyframeInterval), ...args);
     });
     await Promise.all(sent);
-    await waitReplicasMany(ctx.client, keys, ctx.o.replicas, ctx.o.timeoutMs);
+    await waitReplicasMany(ctx.client, keys, ctx.o.replicas, left(ctx, started));
   };
 }
 
@@ -67,12 +72,13 @@ export function deleteWork(ctx: ClusterCtx, entityId: IntLike, spaceId: unknown,
   const entity = BigInt(checkU64(entityId, 'entityId'));
   const space = toU32(spaceId, 'spaceId');
   const ts = encodeTs(BigInt(checkI64(timestamp, 'timestamp')));
+  const started = Date.now();
   return async () => {
     const gate = ctx.dims.gate(space); // a first write to the space still fixing its dimension goes first
     if (gate) await gate.catch(() => undefined);
     const k = seriesKeys(ctx.o.prefix, entity, space);
     const removed = (await ctx.client.cvxDelete(k.vectors, k.index, k.timeline, ts)) === 1;
-    if (removed) await waitReplicas(ctx.client, k.vectors, ctx.o.replicas, ctx.o.timeoutMs);
+    if (removed) await waitReplicas(ctx.client, k.vectors, ctx.o.replicas, left(ctx, started));
     return removed;
   };
 }
@@ -82,12 +88,13 @@ export function deleteRangeWork(ctx: ClusterCtx, entityId: IntLike, spaceId: unk
   const entity = BigInt(checkU64(entityId, 'entityId'));
   const r = checkRange(start, end, undefined);
   const space = toU32(spaceId, 'spaceId');
+  const started = Date.now();
   return async () => {
     const gate = ctx.dims.gate(space);
     if (gate) await gate.catch(() => undefined);
     const k = seriesKeys(ctx.o.prefix, entity, space);
     const removed = await ctx.client.cvxDeleteRange(k.vectors, k.index, k.timeline, lexBound(BigInt(r.start)), lexBound(BigInt(r.end)));
-    if (removed > 0) await waitReplicas(ctx.client, k.vectors, ctx.o.replicas, ctx.o.timeoutMs);
+    if (removed > 0) await waitReplicas(ctx.client, k.vectors, ctx.o.replicas, left(ctx, started));
     return removed;
   };
 }
