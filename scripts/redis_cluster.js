@@ -120,7 +120,7 @@ async function startCluster(options = {}) {
     while (nodes.some((n) => !n.exited) && Date.now() < deadline) await sleep(50);
     for (const n of nodes) if (!n.exited) process.kill(n.pid, 'SIGKILL');
     while (nodes.some((n) => !n.exited)) await sleep(20);
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   };
   try {
     for (const p of ports) nodes.push(await startNode(p, path.join(dir, String(p)), nodeTimeoutMs));
