@@ -140,9 +140,6 @@ export async function openCluster(nodes: Array<{ host: string; port: number }>, 
     enableAutoPipelining: true,
     lazyConnect: true,
     slotsRefreshTimeout: Math.min(o.timeoutMs, 2000),
-    // The slot map is reloaded every second, so a promoted replica is found soon after a
-    // failover even by a client that sent nothing to the dead master.
-    slotsRefreshInterval: 1000,
     retryDelayOnFailover: 100,
     retryDelayOnClusterDown: 100,
     retryDelayOnTryAgain: 100,
