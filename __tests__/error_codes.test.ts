@@ -23,7 +23,7 @@ function codeOf(f: () => unknown): string | undefined {
 }
 
 test('HotStoreError carries a stable code for every failure class', () => {
-  expect(ERROR_CODES).toHaveLength(11);
+  expect(ERROR_CODES).toHaveLength(12);
   const e = new HotStoreError('CVX_IO', 'x');
   expect(e).toBeInstanceOf(Error);
   expect(e.code).toBe('CVX_IO');

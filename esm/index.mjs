@@ -15,5 +15,6 @@ export const {
   KEY_SIZE,
   PREFIX_SIZE,
   HotStoreLevel,
+  RedisClusterStore,
 } = cjs;
 export default cjs;

@@ -223,3 +223,15 @@ export function toKeyColumns(keys: Iterable<PointKey> | KeyColumns): KeyCols {
     intColumn(tss, n, 'keys.timestamps', checkI64, false) as TimestampColumn,
   ];
 }
+
+/**
+ * Element i of a packed column as a bigint, checked: a typed Float64Array column is checked
+ * here element by element (the embedded shim does the same as it copies it), a BigUint64Array
+ * or BigInt64Array holds only values of its domain. Used where no shim reads the column (the
+ * cluster backend).
+ */
+export function columnBigInt(col: IdColumn | TimestampColumn, i: number, name: string, unsigned: boolean): bigint {
+  const v = col[i];
+  if (typeof v === 'bigint') return v;
+  return unsigned ? BigInt(checkU64(v, `${name}[${i}]`)) : BigInt(checkI64(v, `${name}[${i}]`));
+}

@@ -13,7 +13,9 @@ export type HotStoreErrorCode =
   | 'CVX_FORMAT'
   | 'CVX_IO'
   | 'CVX_FEED_GAP'
-  | 'CVX_FEED_TRIMMED';
+  | 'CVX_FEED_TRIMMED'
+  /** A cluster backend could not be reached, or a failover did not recover, within the configured time. */
+  | 'CVX_UNAVAILABLE';
 
 /** Every code, for tooling and exhaustive tests. */
 export const ERROR_CODES: readonly HotStoreErrorCode[] = [
@@ -28,6 +30,7 @@ export const ERROR_CODES: readonly HotStoreErrorCode[] = [
   'CVX_IO',
   'CVX_FEED_GAP',
   'CVX_FEED_TRIMMED',
+  'CVX_UNAVAILABLE',
 ];
 
 /**

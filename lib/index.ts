@@ -16,4 +16,8 @@ export type {
 } from './types';
 export { HotStoreLevel } from './level';
 export type { ChangeRecord, Change, ChangesOptions, FeedColumnFamily, FeedOperation } from './change_feed';
+export type { TemporalStore } from './temporal_store';
+export { RedisClusterStore } from './cluster/store';
+export type { ClusterStoreOptions } from './cluster/connect';
+export type { ClusterStats, ClusterNodeStats } from './cluster/listing';
 export type { HotStoreLevelOptions } from './level';

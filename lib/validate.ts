@@ -290,3 +290,14 @@ export function checkBoolean(v: unknown, name: string, fallback: boolean): boole
   if (typeof v !== 'boolean') throw invalidArgument(`${name} must be a boolean, got ${describe(v)}`);
   return v;
 }
+
+/**
+ * Refuses a vector holding NaN or ±Infinity, naming the element: `name[i] is not finite`. The
+ * embedded shim applies this rule to its own copy of the floats (native/js_support.cc, same
+ * words); a cluster store applies it here, to the Float32Array it then encodes and sends.
+ */
+export function checkFinite(v: Float32Array, name: string): void {
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isFinite(v[i])) throw invalidArgument(`${name}[${i}] is not finite (NaN and Infinity are refused)`);
+  }
+}
