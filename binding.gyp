@@ -35,6 +35,7 @@
         "native/read_only_open.cc",
         "native/reads.cc",
         "native/replica.cc",
+        "native/resync.cc",
         "native/rebuild.cc",
         "native/result_pool.cc",
         "native/salvage.cc",
