@@ -1,6 +1,7 @@
 // The change feed across processes, with real kills: a writer process (children/feed_writer.ts)
-// doing random put / putMany / delete / deleteRange / bulkLoad is SIGKILLed and restarted (each
-// load breaks the feed: the consumer resyncs the replica from the source's view), and a consumer
+// doing random put / putMany / delete / deleteRange is SIGKILLed and restarted, then a last one
+// also runs bulkLoads (each breaks the feed: the consumer resyncs the replica from the source's
+// view; the killed runs do not load yet, see docs/guarantees.md "Not promised"), and a consumer
 // process, `cvx-hot replicate` (reading the source as a follower), keeps running across the
 // writer's restarts and is SIGKILLed and restarted itself, each at a random moment; two follower
 // processes verify every view they catch up to (children/feed_follower_check.ts). At the end the replica equals the source byte for byte in every
@@ -64,7 +65,7 @@ test('writer and replicate both SIGKILLed and restarted, followers verifying all
     return c;
   };
   try {
-    const first = spawnChild('feed_writer.ts', [src, '100', 'forever', 'bulk']);
+    const first = spawnChild('feed_writer.ts', [src, '100', 'forever']);
     children.push(first);
     await lines(first, 'ack', 20); // the store exists and has data before the consumer and followers open it
     const followers = [0, 1].map(() => runChild('feed_follower_check.ts', [src, '6'], [], 60_000));
@@ -72,7 +73,7 @@ test('writer and replicate both SIGKILLed and restarted, followers verifying all
     let writer: ChildProcess = first;
     for (let round = 0; round < 4; round++) {
       if (round > 0) {
-        writer = spawnChild('feed_writer.ts', [src, String(100 + round), 'forever', 'bulk']);
+        writer = spawnChild('feed_writer.ts', [src, String(100 + round), 'forever']);
         children.push(writer);
       }
       await lines(writer, 'ack', 20 + Math.floor(r() * 80));
@@ -105,7 +106,7 @@ test('writer and replicate both SIGKILLed and restarted, followers verifying all
     for (const text of [run.stderr, said]) {
       expect(text.split('\n').filter((l) => l && !/^replicate: .*resync(ing|ed) /.test(l))).toEqual([]);
     }
-    expect(said).toMatch(/resyncing .*CVX_FEED_GAP/); // the loads did break the feed
+    expect(said + run.stderr).toMatch(/resyncing .*CVX_FEED_GAP/); // the loads did break the feed
     expect(run.code).toBe(0);
     for (const f of await Promise.all(followers)) {
       expect(f.stderr).toBe('');
