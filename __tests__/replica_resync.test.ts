@@ -2,7 +2,10 @@
 // no applied sequence is seeded again from a snapshot of its source: every column family equal
 // byte for byte, its own old records gone, the applied sequence the snapshot's, and the feed
 // resumed from there. A replica whose resync did not finish refuses changes until one does.
-import { HotStore, HotStoreError, HotStoreLevel } from '../lib';
+import { spawn } from 'child_process';
+import { ChangeRecord, HotStore, HotStoreError, HotStoreLevel } from '../lib';
+import { cli } from './helpers/cli';
+import { CLI } from './helpers/dist';
 import { dump } from './helpers/raw';
 import { tempPath } from './helpers/tmp';
 
@@ -33,6 +36,8 @@ async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
   }
   return undefined;
 }
+
+jest.setTimeout(60_000);
 
 test('after a bulkLoad breaks the feed, resyncFrom makes the replica equal byte for byte and the feed resumes', async () => {
   const src = HotStore.openSync(tempPath('resync-src'), RETAIN);
@@ -95,5 +100,51 @@ test('arguments: a source that is no store, the replica itself, a closed source'
     await expect(rep.resyncFrom(src)).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
   } finally {
     await rep.close();
+  }
+});
+
+test('cvx-hot replicate SIGKILLed mid-resync: restarted, it resyncs again and ends exact', async () => {
+  const srcDir = tempPath('resync-kill-src');
+  const dstDir = tempPath('resync-kill-dst');
+  const src = HotStore.openSync(srcDir, RETAIN);
+  await src.putMany(0, rows(1, 0, 20, 32));
+  await src.close();
+  expect((await cli(['replicate', srcDir, dstDir, '--no-wait'])).code).toBe(0); // a replica with an applied sequence
+  const again = HotStore.openSync(srcDir, RETAIN);
+  const big = Array.from({ length: 400 }, (_, e) => rows(100 + e, 0, 500, 32)).flat();
+  await again.bulkLoad(0, big); // the feed breaks, and the resync has 200,000 points to copy
+  await again.close();
+  const child = spawn(process.execPath, [CLI, 'replicate', srcDir, dstDir, '--no-wait'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  await new Promise<void>((resolve) => child.stderr!.on('data', (d) => ((err += d), /resyncing/.test(err) && resolve())));
+  await new Promise((r) => setTimeout(r, 150));
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  const seen = HotStore.openSync(dstDir, { readOnly: true });
+  const killedMidway = seen.appliedSequenceSync() === undefined;
+  await seen.close();
+  expect(killedMidway).toBe(true); // 150 ms into a copy of 200,000 points
+  {
+    // What a --since cannot resume by mistake: the replica says its resync did not finish.
+    const rep = HotStore.openSync(dstDir);
+    const s = HotStore.openSync(srcDir, { readOnly: true });
+    try {
+      const feed = s.changes({ since: 0, follow: false, batchSize: 1 });
+      const first = (await feed.next()).value as ChangeRecord;
+      await feed.return();
+      await expect(rep.applyChanges(first)).rejects.toMatchObject({ code: 'CVX_FEED_GAP', message: expect.stringContaining('resync') });
+    } finally {
+      await Promise.all([rep.close(), s.close()]);
+    }
+  }
+  const run = await cli(['replicate', srcDir, dstDir, '--no-wait']);
+  expect(run.code).toBe(0);
+  const a = HotStore.openSync(srcDir, { readOnly: true });
+  const b = HotStore.openSync(dstDir, { readOnly: true });
+  try {
+    expect(b.appliedSequenceSync()).toBe(a.latestSequenceSync());
+    expect(contents(b)).toEqual(dump(a));
+  } finally {
+    await Promise.all([a.close(), b.close()]);
   }
 });
