@@ -29,6 +29,7 @@
         "native/js_bulk.cc",
         "native/bulk_load.cc",
         "native/bulk_session.cc",
+        "native/nowait_fs.cc",
         "native/options.cc",
         "native/pinned_manifest.cc",
         "native/raw.cc",

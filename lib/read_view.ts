@@ -5,6 +5,8 @@
 import { asOfArgs, asOfColumns, asOfPoint, asOfPointSync, latestArgs, manyAsOfArgs, TIMESTAMP_SLOT } from './as_of';
 import { flags, native, NativeHandle, NativeReadHandle } from './binding';
 import { KeyColumns, toKeyColumns } from './columns';
+import { AsOfCoalescer } from './as_of_coalescer';
+import { GetCoalescer } from './get_coalescer';
 import { latestAll, latestAllArgs } from './latest_all';
 import { entityTimelines, entityTimelinesSync } from './operations';
 import { decodeTimeline } from './records';
@@ -38,19 +40,42 @@ export class ReadView {
   readonly #bigint: boolean;
   /** The target is a store (not a view): a walk over many calls takes its own view of it. */
   readonly #isStore: boolean;
+  /** This target's async gets of one tick, sent as one MultiGet (get_coalescer.ts). */
+  readonly #gets: GetCoalescer;
+  /** This target's async getAsOf / getLatest of one tick, sent as one getManyAsOf (as_of_coalescer.ts). */
+  readonly #asOfs: AsOfCoalescer;
 
   /** @internal Made by HotStore and StoreSnapshot only. */
   protected constructor(target: NativeReadHandle, bigint: boolean, isStore: boolean) {
     this.#target = target;
     this.#bigint = bigint;
     this.#isStore = isStore;
+    this.#gets = new GetCoalescer(target);
+    this.#asOfs = new AsOfCoalescer(target);
   }
 
-  /** The point at exactly `timestamp`, or undefined. */
+  /** @internal Sends the gets and as-of reads queued this tick, before the target closes or is released. */
+  protected _flushReads(): void {
+    this.#gets.flush();
+    this.#asOfs.flush();
+  }
+
+  /**
+   * The point at exactly `timestamp`, or undefined. Gets called in the same tick on the same
+   * store (or the same snapshot) are read together, in one RocksDB MultiGet on the thread pool;
+   * each promise still settles with its own answer, and an argument refused here rejects only its
+   * own call. A lone get is answered on the calling thread when its data is in memory or in the
+   * OS page cache, and goes to the pool only when it would wait for the disk.
+   *
+   * @example
+   * ```ts
+   * const [a, b] = await Promise.all([store.get(42, 0, 1000), store.get(7, 0, 1000)]); // one engine call
+   * ```
+   */
   async get(entityId: IntLike, spaceId: number, timestamp: IntLike): Promise<TemporalPoint | undefined> {
     const e = checkU64(entityId, 'entityId');
     const t = checkI64(timestamp, 'timestamp');
-    const v = await native.get(this.#target, e, toU32(spaceId, 'spaceId'), t);
+    const v = await this.#gets.get(toU32(spaceId, 'spaceId'), e, t);
     return v && pointOf(e, t, v, this.#bigint);
   }
 
@@ -65,7 +90,9 @@ export class ReadView {
   /**
    * The entity's point with the greatest timestamp ≤ `t` (its state as of `t`), or undefined;
    * with `options.tolerance`, only if that timestamp is also ≥ `t − tolerance`. One native
-   * call, one RocksDB seek: the cost does not grow with the entity's history.
+   * call, one RocksDB seek: the cost does not grow with the entity's history. Calls in the same
+   * tick on the same store (or snapshot) are read together, one getManyAsOf per space and
+   * tolerance (one iterator, one pool round trip), each settling with its own answer.
    *
    * @example
    * ```ts
@@ -76,7 +103,7 @@ export class ReadView {
    */
   async getAsOf(entityId: IntLike, spaceId: number, t: IntLike, options?: AsOfOptions): Promise<TemporalPoint | undefined> {
     const args = asOfArgs(entityId, spaceId, t, options);
-    return asOfPoint(args[0], await native.getAsOf(this.#target, ...args), this.#bigint);
+    return asOfPoint(args[0], await this.#asOfs.get(args), this.#bigint);
   }
 
   /**
@@ -102,7 +129,7 @@ export class ReadView {
    */
   async getLatest(entityId: IntLike, spaceId: number): Promise<TemporalPoint | undefined> {
     const args = latestArgs(entityId, spaceId);
-    return asOfPoint(args[0], await native.getAsOf(this.#target, ...args), this.#bigint);
+    return asOfPoint(args[0], await this.#asOfs.get(args), this.#bigint);
   }
 
   /**

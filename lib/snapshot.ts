@@ -67,6 +67,7 @@ export class StoreSnapshot extends ReadView {
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    this._flushReads(); // gets called before release() read the snapshot, not a released one
     collected.unregister(this);
     native.snapshotRelease(this.#view);
   }

@@ -361,6 +361,7 @@ export class HotStore extends StoreFeed {
   async close(): Promise<void> {
     this.#follow?.stop();
     this.#puts.flush(); // puts issued before close() are in flight, not refused
+    this._flushReads(); // and so are gets and as-of reads
     return native.close(this.#handle);
   }
 
@@ -368,6 +369,7 @@ export class HotStore extends StoreFeed {
   closeSync(): void {
     this.#follow?.stop();
     this.#puts.flush();
+    this._flushReads();
     native.closeSync(this.#handle);
   }
 

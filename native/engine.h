@@ -51,8 +51,9 @@ Status DeletePointRange(Store& s, uint64_t entity, uint32_t space, int64_t start
 // leaving the store, since a pin must not outlive the database.
 Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value, bool* found,
                  const rocksdb::Snapshot* snapshot);
-// The same get answered from memory only (memtables and block cache, never the disk):
-// *answered false when that would need I/O, and nothing else is set.
+// The same get answered from memory only (memtables, block cache, the OS page cache through
+// preadv2(RWF_NOWAIT), never waiting for the disk): *answered false when that would need the
+// disk, and nothing else is set.
 Status GetVectorCached(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value,
                        bool* found, bool* answered, const rocksdb::Snapshot* snapshot);
 

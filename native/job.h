@@ -88,11 +88,11 @@ void Settle(Napi::Env env, const Napi::Promise::Deferred& deferred, const Status
 //              concurrent close cannot free what it points to. Every path calls Unpin() before
 //              it leaves the store.
 //   kTryInline Status TryInline(Store&, bool* answered): the Job may answer an async call on
-//              the calling thread when it can do so from memory alone; *answered says it did
-//              (its status is then the call's), and the promise settles without the pool round
-//              trip (tens of microseconds here). It must never wait on the disk, or it would
-//              block the event loop; Result() is shaped while still inside the store, as for
-//              sync calls.
+//              the calling thread when it can do so from memory (memtables, block cache, or the
+//              OS page cache inside a NoWaitScope, nowait_fs.h); *answered says it did (its
+//              status is then the call's), and the promise settles without the pool round trip
+//              (tens of microseconds here). It must never wait on the disk, or it would block
+//              the event loop; Result() is shaped while still inside the store, as for sync calls.
 //   kRunSync   Status RunSync(Napi::Env, Store&): CallSync uses it instead of Run(); on the main
 //              thread it may make JS memory and write its result there directly (a range scans
 //              straight into the Float32Array it returns).

@@ -1,6 +1,7 @@
-// The read operations as Jobs (see job.h): get (answered inline from memory when it can),
-// getMany, range and getTimeline; the as-of reads are in js_as_of.cc. Arguments are read on the
-// main thread; sync reads write their answers straight into JS memory (RunSync or, for the
+// The read operations as Jobs (see job.h): get, getMany (both answered on the calling thread
+// from memory or the page cache when they can, never waiting for the disk; getMany only for
+// small groups), range and getTimeline; the as-of reads are in js_as_of.cc. Arguments are read
+// on the main thread; sync reads write their answers straight into JS memory (RunSync or, for the
 // pinning get, Result), async ones into pooled or copied-out memory that the completion hands
 // to JS (js_results.h). Exported as fooSync and foo (a Promise).
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include "flags.h"
 #include "job.h"
 #include "js_register.h"
+#include "nowait_fs.h"
 
 namespace cvx {
 namespace {
@@ -135,7 +137,12 @@ struct RangeJob : ViewRead {
 // i * dim of the caller's array instead, and the answer is { dim, found: Uint8Array }.
 struct GetManyJob : ViewRead {
   static constexpr const char* kName = "cvx.getMany";
-  static constexpr Hooks kHooks = Hooks::kRunSync;
+  static constexpr Hooks kHooks = Hooks::kRunSync | Hooks::kTryInline;
+  // The most keys an async call reads on the calling thread first (TryInline). A small group (the
+  // gets of one request, coalesced, lib/get_coalescer.ts) is answered without the pool when its
+  // blocks are in memory; a large one goes to the pool at once, where threads read groups in
+  // parallel and the event loop stays free meanwhile.
+  static constexpr size_t kInlineKeys = 16;
   uint32_t space;
   std::vector<PointKey> keys;
   std::vector<uint8_t> found;
@@ -156,6 +163,16 @@ struct GetManyJob : ViewRead {
   Status Run(Store& s) {
     if (into.given) return into.RefusedAsync();
     return Read(s);
+  }
+  // The whole MultiGet on the calling thread, with no table read waiting for the disk
+  // (nowait_fs.h); if one would, nothing is answered here and Run reads every key again.
+  Status TryInline(Store& s, bool* answered) {
+    if (into.given || keys.size() > kInlineKeys) return Status::Ok();
+    NoWaitScope nowait;
+    Status st = Read(s);
+    if (nowait.would_block()) return Status::Ok();
+    *answered = true;
+    return st;
   }
   Status RunSync(Napi::Env, Store& s) {
     Status st = Read(s);
@@ -194,8 +211,12 @@ struct GetManyJob : ViewRead {
 
  private:
   Status Read(Store& s) {
-    pooled.bytes.pool = s.result_pool();
-    pooled.bytes.bytes = s.result_pool()->Take();
+    if (pooled.bytes.pool) {
+      pooled.bytes.bytes.clear();  // a second read, after a TryInline that would have waited
+    } else {
+      pooled.bytes.pool = s.result_pool();
+      pooled.bytes.bytes = s.result_pool()->Take();
+    }
     return GetVectors(s, space, keys, &pooled, &found, &dim, snapshot);
   }
 };

@@ -5,7 +5,13 @@
 // and Debian's librocksdb keeps assertions on: the reading process aborted. Here the secondary
 // never sees a switch: the first CURRENT it reads is pinned, and a later CURRENT naming
 // another MANIFEST is only recorded (Switched()), for the caller to open a new secondary.
+// It also counts the bytes the secondary has read of its MANIFEST (ManifestGrew()): a catch-up
+// reads the MANIFEST, then lists the WAL files; a flush of the writer in between deletes a WAL
+// whose table file the catch-up did not read, and the view lacks those writes (seen as a
+// timeline ahead of its vectors). The MANIFEST then holds more than was read.
 #pragma once
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,9 +33,14 @@ class PinnedManifestFs : public rocksdb::FileSystemWrapper {
   // True once a read of CURRENT found another MANIFEST than the pinned one, or when `dir`'s
   // CURRENT names another one now (read again here).
   bool Switched(const std::string& dir);
+  // True when the MANIFEST the secondary reads now holds more bytes than it has read (the
+  // writer recorded a flush or compaction since), or cannot be sized.
+  bool ManifestGrew();
 
  private:
   std::mutex mu_;
+  std::string manifest_;                  // the MANIFEST file the secondary opened last
+  std::shared_ptr<std::atomic<uint64_t>> manifest_read_ = std::make_shared<std::atomic<uint64_t>>(0);
   std::string pinned_;  // CURRENT's text as first read; empty before
   bool switched_ = false;
 };

@@ -3,6 +3,7 @@
 // Store::Open is here; the plain open of either kind is Store::OpenDirect (store.cc).
 #include <algorithm>
 
+#include "nowait_fs.h"
 #include "options.h"
 #include "store.h"
 
@@ -66,6 +67,7 @@ Status Store::OpenSecondary(const std::string& path, const OpenOptions& opts, st
   if (!id.ok()) return id;
   s->secondary_ = std::make_unique<Secondary>();
   s->db_opts_ = MakeDbOptions(false, "");
+  s->db_opts_.env = StoreEnv();  // table reads an async get can make without waiting (nowait_fs.h)
   // The writer may be switching its MANIFEST while we list the column families: retried.
   auto precheck = [&] { return StoreFamiliesListed(path); };
   Status st = s->secondary_->Open(path, s->db_opts_, ColumnFamilies(), precheck, &s->db_, &s->handles_, opts.follower_dir);

@@ -7,6 +7,7 @@
 #include <rocksdb/snapshot.h>
 
 #include "engine.h"
+#include "nowait_fs.h"
 #include "options.h"
 
 namespace cvx {
@@ -61,12 +62,24 @@ Status GetVector(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb:
   return GetWith(s, ro, entity, space, ts, value, found, &answered);
 }
 
+// The whole read, on the calling thread, with every table-file read made without waiting
+// (nowait_fs.h): a block in the block cache or the OS page cache answers here; one that needs
+// the disk leaves *answered false, and the caller reads again on the pool. (Until 2026-12-03 this
+// read the block cache alone, kBlockCacheTier: with the default 8 MiB cache nearly every get of a
+// store larger than that went to the pool, docs/performance.md "Async point reads".)
 Status GetVectorCached(Store& s, uint64_t entity, uint32_t space, int64_t ts, rocksdb::PinnableSlice* value,
                        bool* found, bool* answered, const rocksdb::Snapshot* snapshot) {
   rocksdb::ReadOptions ro;
-  ro.read_tier = rocksdb::kBlockCacheTier;
   ro.snapshot = snapshot;
-  return GetWith(s, ro, entity, space, ts, value, found, answered);
+  NoWaitScope nowait;
+  Status st = GetWith(s, ro, entity, space, ts, value, found, answered);
+  if (nowait.would_block()) {
+    value->Reset();
+    *found = false;
+    *answered = false;
+    return Status::Ok();
+  }
+  return st;
 }
 
 // An upper bound on the points a range can return, from the timeline's exact count, the

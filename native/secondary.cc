@@ -263,7 +263,9 @@ Status Secondary::CatchUpOnce(rocksdb::DB* db, Restart* restarted) {
   // Checked after the catch-up too: a new MANIFEST written while it read the WAL files means
   // it may have read the new run's WAL beside the old run's table files.
   if (files_->fs->Switched(path_)) return restart(Restart::kAfter);
-  if (st.ok() && TableFiles(db) != tables) {
+  // New table files, or a MANIFEST that grew past what the catch-up read (a flush may have
+  // deleted a WAL between the two reads: pinned_manifest.h): either way not a view to read.
+  if (st.ok() && (TableFiles(db) != tables || files_->fs->ManifestGrew())) {
     *restarted = Restart::kFlushed;
     return Status::Make(Code::kIo, "catching up with the writer of " + path_ + ": new table files (a flush or compaction)");
   }

@@ -18,6 +18,7 @@
 #include "bulk_load.h"
 #include "codec.h"
 #include "damage_probe.h"
+#include "nowait_fs.h"
 #include "options.h"
 #include "table_merge.h"
 
@@ -184,6 +185,7 @@ Status Store::OpenDirect(const std::string& path, const OpenOptions& opts, std::
   }
 
   s->db_opts_ = MakeDbOptions(opts.create_if_missing && !opts.read_only, opts.read_only ? "" : path);
+  s->db_opts_.env = StoreEnv();  // table reads an async get can make without waiting (nowait_fs.h)
   // Every table file opened now: a writer that starts later and compacts them away cannot make
   // a read of this handle fail (its descriptors are bounded by the store's table files).
   if (opts.read_only) s->db_opts_.max_open_files = -1;

@@ -118,6 +118,7 @@ async function main() {
   await beside.getLatest(9, 0);
   expectCode(() => beside.checkpointSync(path.join(root, 'no-checkpoint')), 'CVX_READ_ONLY');
   await beside.close();
+  native.flush(s._handle); // table files for the reads of the reopened store below
   // close with work in flight, then calls after close
   const inflight = Array.from({ length: 30 }, (_, i) => s.put(0, { entityId: 11, timestamp: i, vector: [1, 2, 3] }));
   await s.close();
@@ -128,6 +129,13 @@ async function main() {
   // reopen, read-only, a dropped store collected by GC, and one left open at exit
   const ro = HotStore.openSync(dir, { readOnly: true, bigint: true });
   ro.rangeSync(7n, 0, 0n, 1n << 62n);
+  // Coalesced gets and as-of reads of one tick, on the store and on a snapshot: small groups and
+  // lone gets read the table files on this thread (nowait_fs), a large group on the pool.
+  const roView = ro.snapshot();
+  await Promise.all([ro.get(9n, 0, 3n), ro.get(1n, 0, -24n), ro.get(99n, 0, 1n), roView.get(9n, 0, 3n), ro.getAsOf(9n, 0, 30n), ro.getLatest(7n, 0), ro.getAsOf(9n, 0, 5n, { tolerance: 2 })]);
+  await Promise.all(Array.from({ length: 300 }, (_, i) => ro.get(BigInt(i % 12), 0, BigInt((i % 50) - 25))));
+  await ro.get(4n, 2, 7n);
+  roView.release();
   ro.closeSync();
   (() => HotStore.openSync(path.join(root, 'dropped')).putSync(0, { entityId: 1, timestamp: 1, vector: [1] }))();
   if (gc) for (let i = 0; i < 5; i++) { gc(); await new Promise((r) => setImmediate(r)); }

@@ -8,14 +8,15 @@
 //   bulkLoad    – bulkLoad of the whole workload as columnar batches (sorted files, one ingest)
 //   putMany     – putMany (async, awaited one batch at a time), then close, reopen, settle, and the
 //                 reads, each in a child process of its own (phase 'read'): getSync, get,
-//                 rangeColumnsSync, rangeColumns, rangeSync, range, getManySync, getManySync and
+//                 get with `inflight` promises outstanding, get latency (page cache warm; and, with
+//                 --drop-caches, emptied), rangeColumnsSync, rangeColumns, rangeSync, range, getManySync, getManySync and
 //                 rangeColumnsSync into one reused buffer, and the RSS-flat check. Each
 //                 read figure is bracketed by the C++ limit's matching read of the same files
 //                 (pairedLimit), so its ratio compares two measurements seconds apart.
 const path = require('path');
 const { monitorEventLoopDelay } = require('perf_hooks');
 const { jobArgs, emit, timed, runJob, assert, settle, jsonLinesOf } = require('../lib/child');
-const { getFigure, rangeFigure } = require('../lib/reads');
+const { getFigure, rangeFigure, withLoopDelay, idleLoopP99Ms } = require('../lib/reads');
 const { makeWorkload } = require('../lib/workload');
 
 let HotStore;
@@ -129,6 +130,59 @@ async function bulkLoad(store, w) {
   });
 }
 
+
+/** `inflight` get() promises outstanding over the sample (each settled get issues the next); resolves the count found. */
+function getsInFlight(store, sample, inflight) {
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let done = 0;
+    let found = 0;
+    const issue = () => {
+      const [e, ts] = sample[next++];
+      store.get(e, SPACE, ts).then(settle, reject);
+    };
+    const settle = (p) => {
+      if (p !== undefined) found++;
+      if (++done === sample.length) resolve(found);
+      else if (next < sample.length) issue();
+    };
+    for (let k = 0; k < Math.min(inflight, sample.length); k++) issue();
+  });
+}
+
+/** Empties the OS page cache (root only), so the next reads of the store come from the disk. */
+function dropCaches() {
+  require('child_process').execFileSync('sync');
+  require('fs').writeFileSync('/proc/sys/vm/drop_caches', '3');
+}
+
+/**
+ * Awaited gets, each timed alone: p50/p99 µs and the event-loop delay. `disk`: after the warm-up
+ * the page cache is emptied and the sample cut to 2000 gets (as the limit's, limit.cc), so most
+ * gets need the disk.
+ */
+async function latencyFigure(name, store, w, disk) {
+  for (const [e, ts] of w.warmGetSample()) await store.get(e, SPACE, ts);
+  let sample = w.getSample();
+  if (disk) {
+    dropCaches();
+    sample = sample.slice(0, 2000);
+  }
+  const us = new Float64Array(sample.length);
+  const idle = await idleLoopP99Ms(); // before the timed pass (and after emptying the page cache)
+  await timed(name, sample.length, () => withLoopDelay(async () => {
+    for (let i = 0; i < sample.length; i++) {
+      const t0 = process.hrtime.bigint();
+      const p = await store.get(sample[i][0], SPACE, sample[i][1]);
+      us[i] = Number(process.hrtime.bigint() - t0) / 1000;
+      assert(p !== undefined, `${name}: a get found nothing`);
+    }
+    us.sort();
+    const at = (q) => us[Math.min(us.length - 1, Math.floor(q * us.length))];
+    return { extra: { p50Us: at(0.5), p99Us: at(0.99) } };
+  }), { idleLoopP99Ms: idle });
+}
+
 /** getManySync over the get sample, `batch` keys per call as Float64Array columns, with `options`. */
 function getManyFigure(name, store, w, options) {
   return getFigure(name, w, (sample) => {
@@ -155,11 +209,17 @@ const READS = {
     let found = 0;
     for (const [e, ts] of sample) if ((await store.get(e, SPACE, ts)) !== undefined) found++;
     return found;
-  }),
+  }, { loopDelay: true }),
+  // `inflight` concurrent get() promises, as a service answering many requests at once: the gets
+  // of one tick are coalesced into MultiGets, so it is measured against the limit's MultiGet.
+  'cvx.getInflight': (store, w, cfg) => getFigure('cvx.getInflight', w, (sample) => getsInFlight(store, sample, cfg.inflight),
+    { loopDelay: true, extra: { inflight: cfg.inflight } }),
+  'cvx.getLatency': (store, w) => latencyFigure('cvx.getLatency', store, w, false),
+  'cvx.getLatencyDisk': (store, w) => latencyFigure('cvx.getLatencyDisk', store, w, true),
   'cvx.rangeColumnsSync': (store, w) => rangeFigure('cvx.rangeColumnsSync', w, (e) => store.rangeColumnsSync(e, SPACE, w.firstTs, w.lastTs).count),
-  'cvx.rangeColumns': (store, w) => rangeFigure('cvx.rangeColumns', w, async (e) => (await store.rangeColumns(e, SPACE, w.firstTs, w.lastTs)).count),
+  'cvx.rangeColumns': (store, w) => rangeFigure('cvx.rangeColumns', w, async (e) => (await store.rangeColumns(e, SPACE, w.firstTs, w.lastTs)).count, { loopDelay: true }),
   'cvx.rangeSync': (store, w) => rangeFigure('cvx.rangeSync', w, (e) => store.rangeSync(e, SPACE, w.firstTs, w.lastTs).length),
-  'cvx.range': (store, w) => rangeFigure('cvx.range', w, async (e) => (await store.range(e, SPACE, w.firstTs, w.lastTs)).length),
+  'cvx.range': (store, w) => rangeFigure('cvx.range', w, async (e) => (await store.range(e, SPACE, w.firstTs, w.lastTs)).length, { loopDelay: true }),
   // `batch` keys per call, passed as columns, as a service batching its lookups would. Run after
   // the figures with targets: its 3 MB results churn far more memory than they do.
   'cvx.getManySync': (store, w) => getManyFigure('cvx.getManySync', store, w, undefined),
@@ -175,7 +235,8 @@ const READS = {
 };
 
 // The limit's figure each read figure is compared with.
-const LIMIT_READ = (name) => (name.startsWith('cvx.getMany') ? 'getMany' : name.startsWith('cvx.get') ? 'get' : 'range');
+const LIMIT_OF = { 'cvx.getInflight': 'getMany', 'cvx.getLatency': 'getLatency', 'cvx.getLatencyDisk': 'getLatencyDisk' };
+const LIMIT_READ = (name) => LIMIT_OF[name] || (name.startsWith('cvx.getMany') ? 'getMany' : name.startsWith('cvx.get') ? 'get' : 'range');
 
 /**
  * The C++ limit's `kind` read (get or range) of the very same store files, opened read-only so
@@ -198,6 +259,10 @@ function limitRead(cfg, kind) {
  */
 function readsInChildren(cfg) {
   for (const name of Object.keys(READS)) {
+    if (name === 'cvx.getLatencyDisk' && !cfg.dropCaches) {
+      process.stderr.write('cvx.getLatencyDisk skipped: it empties the OS page cache (root only); pass --drop-caches\n');
+      continue;
+    }
     const paired = cfg.limit && name !== 'cvx.rssFlat';
     const before = paired && limitRead(cfg, LIMIT_READ(name));
     const lines = jsonLinesOf(`read figure ${name}`, process.execPath, [__filename, JSON.stringify({ ...cfg, phase: 'read', read: name })]);
@@ -210,6 +275,7 @@ function readsInChildren(cfg) {
         pointsPerSec: (before.pointsPerSec + after.pointsPerSec) / 2,
         cpuUsPerPoint: (before.cpuUsPerPoint + after.cpuUsPerPoint) / 2,
         brackets: [before.pointsPerSec, after.pointsPerSec],
+        ...(before.p50Us !== undefined && { p50Us: (before.p50Us + after.p50Us) / 2, p99Us: (before.p99Us + after.p99Us) / 2 }),
       } : undefined;
       emit({ ...o, peakRssMB: rss && rss.peakRssMB, ...(pairedLimit && { pairedLimit }) });
     }

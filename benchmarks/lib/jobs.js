@@ -27,7 +27,7 @@ function allJobs() {
     { id: 'cvx:bulkLoad', contender: 'cvx', phase: 'bulkLoad', figures: ['cvx.bulkLoad', 'cvx.bulkLoad.eventLoop'] },
     {
       id: 'cvx:putMany', contender: 'cvx', phase: 'putMany',
-      figures: ['cvx.putMany', 'cvx.getSync', 'cvx.getManySync', 'cvx.get', 'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range', 'cvx.getManySyncInto', 'cvx.rangeColumnsSyncInto', 'cvx.rssFlat'],
+      figures: ['cvx.putMany', 'cvx.getSync', 'cvx.getManySync', 'cvx.get', 'cvx.getInflight', 'cvx.getLatency', 'cvx.getLatencyDisk', 'cvx.rangeColumnsSync', 'cvx.rangeColumns', 'cvx.rangeSync', 'cvx.range', 'cvx.getManySyncInto', 'cvx.rangeColumnsSyncInto', 'cvx.rssFlat'],
     },
   ];
   for (const p of PEERS) {
@@ -82,6 +82,7 @@ function commandFor(job, cfg, dir, limitBin, resourcesBin, asOfBin) {
   const desc = {
     phase: job.phase, peer: job.contender, dir, entities: cfg.entities, points: cfg.points, dim: cfg.dim, batch: cfg.batch,
     gets: cfg.gets, ranges: cfg.ranges, sync: cfg.sync, reads: cfg.reads, inflight: cfg.inflight, rssCalls: cfg.rssCalls,
+    dropCaches: cfg.dropCaches,
     // Our read figures are paired with the limit's reads of the same files (jobs/cvx.js).
     ...(job.contender === 'cvx' && limitBin && { limit: limitBin }),
   };

@@ -33,6 +33,7 @@ function parseOptions(argv) {
     .option('--no-reads', 'skip the read figures after the batched ingest')
     .option('--json', 'print one JSON object per figure per line instead of the table')
     .option('--save <file>', 'also write the JSON lines to this file (the table still prints)')
+    .option('--drop-caches', 'run cvx.getLatencyDisk: empties the OS page cache (root only) before its timed gets')
     .option('--tmp <dir>', 'where the fresh per-job database directories go', process.env.CVX_BENCH_TMP || os.tmpdir())
     .parse(argv);
   const o = program.opts();
@@ -42,6 +43,7 @@ function parseOptions(argv) {
   }
   o.only = o.only ? o.only.split(',').map((s) => s.trim()).filter(Boolean) : null;
   o.sync = Boolean(o.sync);
+  o.dropCaches = Boolean(o.dropCaches);
   return o;
 }
 

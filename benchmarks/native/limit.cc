@@ -348,6 +348,41 @@ void PhaseGetMany(Db& d, const Config& c, const Workload& w) {
   if (found != c.gets) throw std::runtime_error("self-check failed: getMany found " + std::to_string(found));
 }
 
+// Empties the OS page cache (root only): the next reads of the store come from the disk.
+void DropCaches() {
+  sync();
+  FILE* f = fopen("/proc/sys/vm/drop_caches", "w");
+  if (!f || fputs("3", f) < 0 || fclose(f) != 0) throw std::runtime_error("cannot write /proc/sys/vm/drop_caches (root only)");
+}
+
+// Single gets, each timed alone: p50/p99 in µs, next to the library's awaited get (cvx.getLatency*).
+// `disk`: the page cache is emptied after the warm-up and the sample cut to kDiskGets, so most
+// gets read the disk (RocksDB opens table files for random access: no readahead).
+constexpr size_t kDiskGets = 2000;
+void PhaseGetLatency(Db& d, const Config& c, const Workload& w, bool disk) {
+  KeptResults out(0);
+  Gets(d, w, GetSample(w, c.gets, kWarmGetSeed), out);
+  auto sample = GetSample(w, c.gets, kGetSeed);
+  if (disk) {
+    DropCaches();
+    sample.resize(std::min(sample.size(), kDiskGets));
+  }
+  std::vector<double> us;
+  us.reserve(sample.size());
+  std::vector<std::pair<uint64_t, int64_t>> one(1);
+  const Timer t0;
+  for (const auto& k : sample) {
+    one[0] = k;
+    const double a = Now();
+    if (Gets(d, w, one, out) != 1) throw std::runtime_error("self-check failed: a latency get found nothing");
+    us.push_back((Now() - a) * 1e6);
+  }
+  std::sort(us.begin(), us.end());
+  const auto at = [&](double q) { return us[std::min(us.size() - 1, static_cast<size_t>(q * us.size()))]; };
+  Emit(disk ? "cpp.getLatencyDisk" : "cpp.getLatency", sample.size(), t0,
+       ",\"p50Us\":" + std::to_string(at(0.5)) + ",\"p99Us\":" + std::to_string(at(0.99)));
+}
+
 // Full-trajectory scans with RangeScan's read options (cvx::RangeReadOptions plus both bounds),
 // collected into one timestamps vector and one vectors buffer per query. Returns the points.
 // With --keep, the vectors go into KeptResults memory sized for the whole trajectory instead, as the
@@ -448,11 +483,12 @@ Config ParseArgs(int argc, char** argv) {
   if (c.dir.empty() || (c.phase != "put" && c.phase != "batch" && c.phase != "reads")) {
     throw std::runtime_error(
         "usage: limit --phase put|batch|reads --dir DIR [--entities E --points P --dim D ...] "
-        "[--read-only 1 --only get|getMany|range (reads only)] [--keep N (get and range results kept)]");
+        "[--read-only 1 --only get|getMany|range|getLatency|getLatencyDisk (reads only)] [--keep N (get and range results kept)]");
   }
   if (!c.entities || !c.points || !c.dim || !c.batch) throw std::runtime_error("sizes must be positive");
-  if (c.only != "all" && c.only != "get" && c.only != "getMany" && c.only != "range") {
-    throw std::runtime_error("--only must be all, get, getMany or range");
+  if (c.only != "all" && c.only != "get" && c.only != "getMany" && c.only != "range" && c.only != "getLatency" &&
+      c.only != "getLatencyDisk") {
+    throw std::runtime_error("--only must be all, get, getMany, range, getLatency or getLatencyDisk");
   }
   if (c.read_only && c.phase != "reads") throw std::runtime_error("--read-only 1 needs --phase reads");
   return c;
@@ -476,6 +512,8 @@ int main(int argc, char** argv) {
       if (c.only == "all" || c.only == "get") PhaseGet(d, c, w);
       if (c.only == "all" || c.only == "getMany") PhaseGetMany(d, c, w);
       if (c.only == "all" || c.only == "range") PhaseRange(d, c, w);
+      // Only when named: the latency figures of single gets (the disk one empties the page cache).
+      if (c.only == "getLatency" || c.only == "getLatencyDisk") PhaseGetLatency(d, c, w, c.only == "getLatencyDisk");
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

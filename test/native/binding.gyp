@@ -18,6 +18,7 @@
         "../../native/error_recovery.cc",
         "../../native/info_log.cc",
         "../../native/js_support.cc",
+        "../../native/nowait_fs.cc",
         "../../native/options.cc",
         "../../native/pinned_manifest.cc",
         "../../native/read_only_open.cc",
