@@ -36,6 +36,7 @@
         "native/read_only_open.cc",
         "native/reads.cc",
         "native/replica.cc",
+        "native/resync.cc",
         "native/rebuild.cc",
         "native/result_pool.cc",
         "native/salvage.cc",

@@ -282,6 +282,8 @@ export interface NativeBinding {
   applyChangesSync(h: NativeHandle, batches: Uint8Array[]): number;
   appliedSequence(h: NativeHandle): Promise<number | undefined>;
   appliedSequenceSync(h: NativeHandle): number | undefined;
+  /** Makes the replica `h` a copy of the view (native/resync.h); resolves the view's sequence. */
+  resync(h: NativeHandle, view: NativeView): Promise<number>;
   deleteRange(h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId): Promise<number>;
   deleteRangeSync(h: NativeHandle, entityId: NativeId, spaceId: number, start: NativeId, end: NativeId): number;
 

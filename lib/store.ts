@@ -4,7 +4,6 @@
 // No engine logic lives here.
 import { native, NativeHandle } from './binding';
 import { checkBulkOptions, runBulkLoad, type BulkItem, type BulkLoadOptions, type BulkLoadResult } from './bulk_load';
-import { batchesOf, changeFeed, changesArgs, type ChangeRecord, type ChangesOptions } from './change_feed';
 import { PutCoalescer } from './coalescer';
 import { ColumnarBatch, toColumns } from './columns';
 import { rebuildAsync, rebuildSync, salvageReport } from './damage';
@@ -12,8 +11,8 @@ import { storeClosed } from './errors';
 import { FollowTimer } from './follow';
 import { resolveOptions, undoCreated, type ResolvedOpen } from './open';
 import { checkCheckpointDir, collectStats } from './operations';
-import { ReadView } from './read_view';
 import { StoreSnapshot } from './snapshot';
+import { StoreFeed } from './store_feed';
 import type {
   HotStoreOptions, IntLike, PointInput, RebuildReport, RepairOptions, SalvageReport, StoreStats, VerifyOptions, VerifyReport,
 } from './types';
@@ -34,7 +33,7 @@ import { WriteGate } from './write_gate';
  * await store.close();
  * ```
  */
-export class HotStore extends ReadView {
+export class HotStore extends StoreFeed {
   readonly #handle: NativeHandle;
   readonly #bigint: boolean;
   readonly #puts: PutCoalescer;
@@ -42,15 +41,13 @@ export class HotStore extends ReadView {
   /** The directory this store lives in. */
   readonly path: string;
   #follow?: FollowTimer; // a follower's automatic catch-up (followIntervalMs)
-  readonly #follower: boolean;
 
   private constructor(handle: NativeHandle, path: string, bigint: boolean, o?: ResolvedOpen) {
-    super(handle, bigint, true);
+    super(handle, bigint, o?.native.follower ?? false);
     this.#handle = handle;
     this.#bigint = bigint;
     this.#puts = new PutCoalescer(handle);
     this.path = path;
-    this.#follower = o?.native.follower ?? false;
     const ms = o?.follow.intervalMs;
     if (ms !== undefined) this.#follow = new FollowTimer(handle, { ...o!.follow, intervalMs: ms });
   }
@@ -360,103 +357,6 @@ export class HotStore extends ReadView {
     return verifySync(this.#handle, this.#bigint, options, true);
   }
 
-  /**
-   * A follower (`follower: true`) catches up with the writer: from when it resolves, reads see
-   * every write the writer had acknowledged when it began. Resolves whether the view moved:
-   * false when nothing was new, or while a {@link HotStore.snapshot} of this follower lives
-   * (the snapshot holds the view at its moment). Runs with no read in progress: reads called
-   * meanwhile wait for it, and it waits for reads in progress. A writer that restarted or was
-   * killed is followed by a new secondary instance, swapped in. Not a follower:
-   * CVX_INVALID_ARGUMENT. See docs/processes.md.
-   *
-   * @example
-   * ```ts
-   * const follower = await HotStore.open('./data/example', { follower: true });
-   * if (await follower.catchUp()) console.log('new writes are visible');
-   * await follower.close();
-   * ```
-   */
-  catchUp(): Promise<boolean> {
-    try {
-      return native.catchUp(this.#handle);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
-
-  /** Synchronous {@link HotStore.catchUp}. */
-  catchUpSync(): boolean {
-    return native.catchUpSync(this.#handle);
-  }
-
-  /** The store's latest sequence number (a follower's: as of its last catch-up). See docs/processes.md. */
-  async latestSequence(): Promise<number> {
-    return native.latestSequence(this.#handle);
-  }
-
-  /** Synchronous {@link HotStore.latestSequence}. */
-  latestSequenceSync(): number {
-    return native.latestSequenceSync(this.#handle);
-  }
-
-  /**
-   * The change feed: every write batch after `options.since`, whole and in order, read from the
-   * WAL (which `walTtlSeconds` / `walSizeLimitMB` keep). A start the store no longer keeps fails
-   * with CVX_FEED_TRIMMED, a jump in the sequence (writes that bypassed the WAL: a rebuild, a
-   * salvage) with CVX_FEED_GAP: start again from a checkpoint. On a follower it follows the
-   * writer (catching up when caught up). See docs/processes.md.
-   *
-   * @example
-   * ```ts
-   * for await (const record of store.changes({ since: 0, follow: false })) {
-   *   for (const c of record.changes) if (c.type === 'put') console.log(record.sequence, c.entityId, c.timestamp);
-   * }
-   * ```
-   */
-  changes(options?: ChangesOptions): AsyncGenerator<ChangeRecord, void, undefined> {
-    const a = changesArgs(options);
-    this.#assertOpen();
-    this.#puts.flush(); // puts called before changes() are written before its start is read
-    return changeFeed(this.#handle, a, this.#bigint, this.#follower ? () => native.catchUp(this.#handle) : undefined);
-  }
-
-  /**
-   * A replica's side of the feed: writes the records' batches byte for byte, with the last
-   * source sequence applied, in one atomic batch. Records the replica already holds are skipped;
-   * one that does not follow {@link HotStore.appliedSequence} is refused. Resolves the applied
-   * sequence. Write a replica only this way.
-   *
-   * @example
-   * ```ts
-   * const replica = await HotStore.open('./data/replica');
-   * const since = (await replica.appliedSequence()) ?? 0;
-   * for await (const record of store.changes({ since, follow: false })) await replica.applyChanges(record);
-   * await replica.close();
-   * ```
-   */
-  applyChanges(records: ChangeRecord | ChangeRecord[]): Promise<number> {
-    try {
-      return native.applyChanges(this.#handle, batchesOf(records));
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
-
-  /** Synchronous {@link HotStore.applyChanges}. */
-  applyChangesSync(records: ChangeRecord | ChangeRecord[]): number {
-    return native.applyChangesSync(this.#handle, batchesOf(records));
-  }
-
-  /** A replica's last applied source sequence ({@link HotStore.applyChanges}); undefined when none. */
-  async appliedSequence(): Promise<number | undefined> {
-    return native.appliedSequence(this.#handle);
-  }
-
-  /** Synchronous {@link HotStore.appliedSequence}. */
-  appliedSequenceSync(): number | undefined {
-    return native.appliedSequenceSync(this.#handle);
-  }
-
   /** Closes the store after in-flight operations settle. Idempotent. */
   async close(): Promise<void> {
     this.#follow?.stop();
@@ -473,9 +373,9 @@ export class HotStore extends ReadView {
     native.closeSync(this.#handle);
   }
 
-  /** @internal The native handle, for the modules of this package (introspection, adapters). */
-  get _handle(): NativeHandle {
-    return this.#handle;
+  /** @internal StoreFeed: puts called before a feed starts are written before its start is read. */
+  protected _flushPuts(): void {
+    this.#puts.flush();
   }
 
   #assertOpen(): void {

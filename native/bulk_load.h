@@ -16,6 +16,17 @@
 // does not list; they are hard links of staged files, which is how the probe tells them from
 // damage (IsStagedLink). The next writable open removes the staging directory (CleanStaging),
 // after RocksDB's open has deleted the unlisted links.
+//
+// The change feed: an ingest writes nothing to the WAL, and one whose files overlap nothing
+// takes no sequence number, so a feed would pass over it silently. A load therefore writes the
+// feed-break record (change_feed.h) just before its ingest and again just after it, and an open
+// that finds a load's staging leftovers writes it before removing them:
+// - a consumer whose `since` is before the load meets the first record: CVX_FEED_GAP;
+// - a consumer seeded from a view taken between the first record and the ingest (it lacks the
+//   load) meets the second one;
+// - a kill between the ingest and the second record leaves the staging directory, so the next
+//   writable open writes the record then; a follower reading the killed writer's WAL meanwhile
+//   already meets the first one.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -48,8 +59,9 @@ Status BulkLoad(Store& s, uint32_t space, uint32_t dim, const std::string& id, u
                 BulkResult* out);
 // Removes a load's staging directory `dir` (and <store>/cvx-bulk when it is then empty).
 Status DropStaging(const std::string& dir);
-// At a writable open, after RocksDB's: every staging directory left by a killed load.
-void CleanStaging(const std::string& store_path);
+// At a writable open, after RocksDB's: every staging directory left by a killed load, after a
+// feed-break record (the load may have been ingested before its second mark).
+Status CleanStaging(Store& s);
 // True when `file` is a hard link of a file in a staging directory of `store_path`.
 bool IsStagedLink(const std::string& store_path, const std::string& file);
 

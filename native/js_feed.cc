@@ -4,6 +4,7 @@
 // frees it, and each step is an admitted Job, so close() also waits for a step that runs.
 #include "change_feed.h"
 #include "job.h"
+#include "resync.h"
 #include "js_register.h"
 
 namespace cvx {
@@ -148,6 +149,38 @@ struct AppliedSequenceJob {
   Napi::Value Result(Napi::Env env) { return known ? Seq(env, seq) : env.Undefined(); }
 };
 
+// (replica, source view) → the view's sequence, now the replica's applied one (resync.h). The
+// source's store stays entered from the call until the copy ends, so its close waits for it.
+struct ResyncJob {
+  static constexpr const char* kName = "cvx.resync";
+  static constexpr Hooks kHooks = Hooks::kWrite;
+  std::shared_ptr<ReadSnapshot> view;
+  bool entered = false;
+  uint64_t seq = 0;
+  explicit ResyncJob(const Napi::CallbackInfo& info) {
+    ReadTarget t = UnwrapTarget(info[1], true);
+    if (!t.view) ThrowInvalid(info.Env(), "source must be a snapshot handle");
+    view = t.view;
+    Status st = view->store().Enter();
+    if (!st.ok()) Throw(info.Env(), st);
+    entered = true;
+  }
+  ~ResyncJob() { LeaveSource(); }
+  ResyncJob(ResyncJob&& o) noexcept : view(std::move(o.view)), entered(o.entered), seq(o.seq) { o.entered = false; }
+  ResyncJob(const ResyncJob&) = delete;
+  ResyncJob& operator=(const ResyncJob&) = delete;
+  void LeaveSource() {
+    if (entered) view->store().Leave();
+    entered = false;
+  }
+  Status Run(Store& s) {
+    Status st = Guarded([&] { return Resync(s, *view, &seq); });
+    LeaveSource();  // here, not in the completion: the source's close may wait without the event loop
+    return st;
+  }
+  Napi::Value Result(Napi::Env env) { return Seq(env, seq); }
+};
+
 }  // namespace
 
 void RegisterFeed(Napi::Env env, Napi::Object exports) {
@@ -157,6 +190,7 @@ void RegisterFeed(Napi::Env env, Napi::Object exports) {
   ExportJob<LatestSequenceJob>(env, exports, "latestSequence");
   ExportJob<ApplyChangesJob>(env, exports, "applyChanges");
   ExportJob<AppliedSequenceJob>(env, exports, "appliedSequence");
+  ExportJob<ResyncJob>(env, exports, "resync");
 }
 
 }  // namespace cvx

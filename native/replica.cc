@@ -5,6 +5,7 @@
 
 #include "change_feed.h"
 #include "codec.h"
+#include "resync.h"
 
 namespace cvx {
 namespace {
@@ -96,6 +97,13 @@ Status ApplyBatches(Store& s, const std::vector<std::string>& batches, uint64_t*
   uint64_t at = 0;
   Status st = AppliedSequence(s, &known, &at);
   if (!st.ok()) return st;
+  bool pending = false;
+  st = known ? Status::Ok() : ResyncPending(s, &pending);
+  if (!st.ok()) return st;
+  if (pending) {
+    return Status::Make(Code::kFeedGap, "applyChanges: a resync of this replica was interrupted, so it holds part of a "
+                                        "source's view: resyncFrom() it again before applying changes");
+  }
   rocksdb::WriteBatch out;
   Copier copier(s, &out);
   bool any = false;

@@ -189,6 +189,11 @@ void Store::SetSpaceDim(uint32_t space, uint32_t dim) {
   dims_[space] = dim;
 }
 
+void Store::ReplaceSpaceDims(const std::unordered_map<uint32_t, uint32_t>& dims) {
+  std::lock_guard<std::mutex> lock(dims_mu_);
+  dims_ = dims;
+}
+
 std::vector<std::pair<uint32_t, uint32_t>> Store::Spaces() {
   std::lock_guard<std::mutex> lock(dims_mu_);
   std::vector<std::pair<uint32_t, uint32_t>> out(dims_.begin(), dims_.end());

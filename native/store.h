@@ -134,6 +134,8 @@ class Store {
   // the answer must hold write_mutex().
   uint32_t SpaceDim(uint32_t space);
   void SetSpaceDim(uint32_t space, uint32_t dim);
+  // Every space's dimension at once (a replica resynced from its source, resync.h).
+  void ReplaceSpaceDims(const std::unordered_map<uint32_t, uint32_t>& dims);
   std::vector<std::pair<uint32_t, uint32_t>> Spaces();
   // Where large read results come from and return to (result_pool.h); closed with the store.
   const std::shared_ptr<ResultPool>& result_pool() const { return result_pool_; }

@@ -207,7 +207,13 @@ Status Store::OpenDirect(const std::string& path, const OpenOptions& opts, std::
   }
   // What a killed bulk load staged: RocksDB's open has deleted the links it may have left in
   // the store; the staged files are no longer needed (bulk_load.h).
-  if (!opts.read_only) CleanStaging(path);
+  if (!opts.read_only) {
+    Status cleaned = CleanStaging(*s);
+    if (!cleaned.ok()) {
+      s->Close();
+      return cleaned;
+    }
+  }
   s->opened_ = true;
   *out = std::move(s);
   return Status::Ok();

@@ -1,5 +1,7 @@
 // A writer for the replication test (replication_processes.test.ts): random put, putMany,
-// delete and deleteRange on the store at argv[2] (opened with WAL retention, so a consumer can
+// delete, deleteRange and bulkLoad (into the non-empty spaces, overlapping their points or not:
+// a load bypasses the WAL, so a consumer's feed breaks and it must resync; only with argv[5]
+// `bulk`) on the store at argv[2] (opened with WAL retention, so a consumer can
 // resume after a restart), seeded by argv[3]. argv[4] `forever` writes until killed (printing
 // `ack <n>` with a synchronous write(2) after each acknowledged write), a number writes that
 // many operations, closes, and prints `done <latest sequence>`. Every 50 operations it compacts
@@ -8,15 +10,21 @@ import { writeSync } from 'fs';
 import { HotStore } from '../../lib';
 import { mulberry32 } from '../../lib/prng';
 
-const [dir, seedText, countText] = process.argv.slice(2);
+const [dir, seedText, countText, bulkText] = process.argv.slice(2);
 const rnd = mulberry32(Number(seedText));
 const int = (n: number) => Math.floor(rnd() * n);
 const vec = () => Array.from({ length: 4 }, () => rnd() * 2 - 1);
 
 async function step(store: HotStore): Promise<void> {
-  const kind = int(10);
+  const kind = int(bulkText === 'bulk' ? 11 : 10);
   const entityId = int(40);
-  if (kind < 4) {
+  if (kind === 10) {
+    // Half of the loads overlap the stored points (the ingest takes a sequence), half land past
+    // every stored timestamp (it takes none): both must break the feed, never pass silently.
+    const from = int(2) === 0 ? 0 : 1000 + int(100000);
+    const points = Array.from({ length: 1 + int(40) }, () => ({ entityId: int(40), timestamp: from + int(100), vector: vec() }));
+    await store.bulkLoad(int(2), points);
+  } else if (kind < 4) {
     await Promise.all(Array.from({ length: 1 + int(3) }, () => store.put(0, { entityId: int(40), timestamp: int(100), vector: vec() })));
   } else if (kind < 7) {
     await store.putMany(int(2), Array.from({ length: 1 + int(20) }, () => ({ entityId: int(40), timestamp: int(100), vector: vec() })));

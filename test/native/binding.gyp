@@ -23,6 +23,7 @@
         "../../native/pinned_manifest.cc",
         "../../native/read_only_open.cc",
         "../../native/replica.cc",
+        "../../native/resync.cc",
         "../../native/result_pool.cc",
         "../../native/salvage.cc",
         "../../native/secondary.cc",

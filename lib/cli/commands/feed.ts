@@ -2,7 +2,9 @@
 // line. Both read the source as a follower, so they run beside its writer (or without one) and
 // keep going when the writer restarts. follow prints one NDJSON line per write batch and is
 // resumed with --since; replicate keeps a replica in step and resumes from the replica's own
-// applied sequence, so either side may be restarted (or killed) at any time.
+// applied sequence, so either side may be restarted (or killed) at any time; where the feed
+// cannot be followed (a gap, a trimmed WAL, a new or half-resynced replica) it resyncs the
+// replica from the source's view (HotStore.resyncFrom) and goes on from there.
 import * as fs from 'fs';
 import { Command, Option } from 'commander';
 import { HotStore } from '../../index';
@@ -69,12 +71,22 @@ export function followCommand(): Command {
     });
 }
 
+const isBreak = (e: unknown) => ['CVX_FEED_GAP', 'CVX_FEED_TRIMMED'].includes((e as { code?: string }).code ?? '');
+
+/** The replica seeded again from the source's current view (HotStore.resyncFrom); said on stderr. */
+async function resync(src: HotStore, dst: HotStore, dstDir: string, why: string): Promise<number> {
+  process.stderr.write(`replicate: resyncing ${dstDir} from its source: ${why}\n`);
+  const at = await dst.resyncFrom(src);
+  process.stderr.write(`replicate: ${dstDir} resynced at sequence ${at}\n`);
+  return at;
+}
+
 export function replicateCommand(): Command {
   return new Command('replicate')
-    .description('keep <dst> an exact replica of <src>: apply its change feed, resuming from the sequence <dst> has applied')
+    .description('keep <dst> an exact replica of <src>: apply its change feed, resuming from the sequence <dst> has applied; a new replica, or a feed that broke (CVX_FEED_GAP, CVX_FEED_TRIMMED), is resynced from <src>\'s current view first')
     .argument('<src>', 'source store directory (read as a follower: its writer may run)')
     .argument('<dst>', 'replica directory (created when missing; write it only through replicate)')
-    .addOption(sinceOption('for a replica without an applied sequence (seeded from a checkpoint): the checkpoint\'s sequence (default 0)'))
+    .addOption(sinceOption('for a replica without an applied sequence seeded from a checkpoint: the checkpoint\'s sequence (default: resync <dst> from <src>)'))
     .addOption(new Option('--until <sequence>', 'exit once the replica has applied this sequence').argParser(parseId))
     .option('--no-wait', 'exit once caught up instead of waiting for new writes')
     .addOption(pollOption())
@@ -86,13 +98,21 @@ export function replicateCommand(): Command {
         throw e;
       });
       const stop = stopOnSignals();
-      let applied = (await dst.appliedSequence()) ?? Number(o.since ?? 0);
       try {
+        const known = await dst.appliedSequence();
+        // No applied sequence and no --since: a new replica, or one whose resync was killed.
+        let applied = known ?? (o.since === undefined ? await resync(src, dst, dstDir, 'it has no applied sequence') : Number(o.since));
         const done = () => o.until !== undefined && BigInt(applied) >= BigInt(o.until);
-        if (!done()) {
-          for await (const r of src.changes({ since: applied, follow: o.wait, pollMs: o.pollMs, signal: stop.signal })) {
-            applied = await dst.applyChanges(r);
-            if (done()) break;
+        while (!done() && !stop.signal.aborted) {
+          try {
+            for await (const r of src.changes({ since: applied, follow: o.wait, pollMs: o.pollMs, signal: stop.signal })) {
+              applied = await dst.applyChanges(r);
+              if (done()) break;
+            }
+            break;
+          } catch (e) {
+            if (!isBreak(e)) throw e;
+            applied = await resync(src, dst, dstDir, `${(e as Error).message} (${(e as { code: string }).code})`);
           }
         }
         print(`replica ${dstDir} has applied ${srcDir} up to sequence ${applied}`);
