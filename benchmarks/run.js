@@ -3,7 +3,7 @@
 // limit if needed, runs every job (contender × phase) in its own child process on a fresh
 // temporary database, then prints a table (or JSON lines with --json) of points/s, ratios to the
 // C++ limit of the same run, ratios to the best Node peer, peak RSS, event-loop delay and the
-// RSS-flat check.
+// RSS-flat check. `--scale <points>` runs the scale run instead (lib/scale.js).
 // benchmarks/README.md explains each figure and option.
 const fs = require('fs');
 const os = require('os');
