@@ -40,14 +40,17 @@ function checkSpace(cfg, points, phase) {
 async function runScale(cfg, log) {
   if (process.env.CI) throw new Error('the scale run writes stores of tens of GB and does not run under CI (CI is set)');
   const sizes = cfg.scaleRun === BASE ? [BASE] : [BASE, cfg.scaleRun];
-  const worst = Math.max(...PHASES.map((p) => needed(cfg.scaleRun, cfg.dim, p)));
-  log(`scale run: ${sizes.map((n) => n.toLocaleString('en-US')).join(' and ')} points × dim ${cfg.dim}, putMany then bulkLoad, ` +
+  // --only scale:putMany or scale:bulkLoad runs one ingest path (a 10M putMany alone takes ~20 min here).
+  const phases = cfg.only ? PHASES.filter((p) => cfg.only.includes(`scale:${p}`)) : PHASES;
+  if (!phases.length) throw new Error(`--only with --scale <points> takes ${PHASES.map((p) => `scale:${p}`).join(', ')}`);
+  const worst = Math.max(...phases.map((p) => needed(cfg.scaleRun, cfg.dim, p)));
+  log(`scale run: ${sizes.map((n) => n.toLocaleString('en-US')).join(' and ')} points × dim ${cfg.dim}, ${phases.join(' then ')}, ` +
     `one store at a time in ${cfg.tmp}; the largest needs ${GB(worst)} free, ${GB(freeBytes(cfg.tmp))} is free`);
-  for (const p of PHASES) checkSpace(cfg, cfg.scaleRun, p); // refuse before minutes of work, not after
+  for (const p of phases) checkSpace(cfg, cfg.scaleRun, p); // refuse before minutes of work, not after
   const figures = [];
   const failures = [];
   for (const size of sizes) {
-    for (const phase of PHASES) {
+    for (const phase of phases) {
       checkSpace(cfg, size, phase); // other work on the disk may have taken room since
       const t0 = Date.now();
       log(`[scale] ${size.toLocaleString('en-US')} points, ${phase} … `);
@@ -69,7 +72,7 @@ function scaleTable(figures, failures, sizes) {
   const big = sizes[sizes.length - 1];
   const at = (size, name) => figures.find((f) => f.size === size && f.figure === name);
   const rows = [['figure', `${BASE / 1000}k points`, `${big.toLocaleString('en-US')} points`, 'ratio', 'goal']];
-  for (const phase of PHASES) {
+  for (const phase of PHASES.filter((p) => figures.some((f) => f.figure === `scale.${p}`))) {
     const [a, b] = [BASE, big].map((n) => at(n, `scale.${phase}`));
     const r = a && b ? b.pointsPerSec / a.pointsPerSec : undefined;
     rows.push([`${phase} ingest, points/s`, a ? Math.round(a.pointsPerSec).toLocaleString('en-US') : '', b ? Math.round(b.pointsPerSec).toLocaleString('en-US') : '',
