@@ -110,6 +110,22 @@ describe('stats()', () => {
     await store.close();
     await expect(store.stats()).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
   });
+
+  test('bytes written since open: by the writes, to the WAL, by flushes and by compactions', async () => {
+    const { store } = tempStore();
+    fill(store, 50, 20, 0, 8); // 1000 points of 20-byte keys and 32-byte vectors
+    const before = store.statsSync().writes;
+    expect(before.userBytes).toBeGreaterThan(1000 * (20 + 32));
+    expect(before.walBytes).toBeGreaterThan(1000 * (20 + 32));
+    expect(before.flushBytes).toBe(0);
+    store.compactSync(); // flushes the memtables, then rewrites the flushed files
+    const after = store.statsSync().writes;
+    expect(after.userBytes).toBe(before.userBytes);
+    expect(after.flushBytes).toBeGreaterThan(1000 * 32);
+    expect(after.compactionBytesWritten).toBeGreaterThan(1000 * 32);
+    expect(after.compactionBytesRead).toBeGreaterThan(0);
+    await store.close();
+  });
 });
 
 describe('compact()', () => {

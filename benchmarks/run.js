@@ -3,7 +3,7 @@
 // limit if needed, runs every job (contender × phase) in its own child process on a fresh
 // temporary database, then prints a table (or JSON lines with --json) of points/s, ratios to the
 // C++ limit of the same run, ratios to the best Node peer, peak RSS, event-loop delay and the
-// RSS-flat check.
+// RSS-flat check. `--scale <points>` runs the scale run instead (lib/scale.js).
 // benchmarks/README.md explains each figure and option.
 const fs = require('fs');
 const os = require('os');
@@ -13,6 +13,7 @@ const { parseOptions } = require('./lib/options');
 const { selectJobs, runJob } = require('./lib/jobs');
 const { annotateRun, combineRuns, table } = require('./lib/report');
 const { buildLimit, buildResources, buildAsOf } = require('./native/build');
+const { runScale, scaleTable } = require('./lib/scale');
 
 const root = path.join(__dirname, '..');
 
@@ -34,8 +35,30 @@ function machine() {
   };
 }
 
+/** `--scale <points>`: the scale run alone (lib/scale.js), its own table or JSON lines. */
+async function scaleMain(cfg, log) {
+  checkLibraryBuilt();
+  const m = machine();
+  log(`machine: ${m.cpu} × ${m.cores}, ${m.memGB} GB, Node ${m.node}, RocksDB ${m.rocksdb}, Linux ${m.kernel}`);
+  const { figures, failures, sizes } = await runScale(cfg, log);
+  m.loadAvgAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
+  const lines = figures.map((f) => JSON.stringify({ ...f, dim: cfg.dim, machine: m })).join('\n') + '\n';
+  if (cfg.save) fs.writeFileSync(cfg.save, lines);
+  if (cfg.json) {
+    process.stdout.write(lines);
+  } else {
+    console.log(`\ncvx-storage scale run — ${sizes.map((n) => n.toLocaleString('en-US')).join(' vs ')} points × dim ${cfg.dim}, batch ${cfg.batch}, ` +
+      `${cfg.gets} gets, ${cfg.ranges} ranges`);
+    console.log(`${m.cpu} × ${m.cores} cores, ${m.memGB} GB, Node ${m.node}, RocksDB ${m.rocksdb}; ` +
+      `load average ${m.loadAvgAtStart[0]} at start, ${m.loadAvgAtEnd[0]} at end\n`);
+    console.log(scaleTable(figures, failures, sizes));
+  }
+  if (failures.length) process.exitCode = 1;
+}
+
 async function main() {
   const cfg = parseOptions(process.argv);
+  if (cfg.scaleRun) return scaleMain(cfg, (s) => process.stderr.write(`${s}\n`));
   const jobs = selectJobs(cfg.only);
   const log = (s) => process.stderr.write(`${s}\n`);
   if (jobs.some((j) => ['cvx', 'res', 'asof'].includes(j.contender))) checkLibraryBuilt();

@@ -94,6 +94,13 @@ export function collectStats(
       prefixChecked: t['rocksdb.bloom.filter.prefix.checked'] ?? 0,
       prefixUseful: t['rocksdb.bloom.filter.prefix.useful'] ?? 0,
     },
+    writes: {
+      userBytes: t['rocksdb.bytes.written'] ?? 0,
+      walBytes: t['rocksdb.wal.bytes'] ?? 0,
+      flushBytes: t['rocksdb.flush.write.bytes'] ?? 0,
+      compactionBytesWritten: t['rocksdb.compact.write.bytes'] ?? 0,
+      compactionBytesRead: t['rocksdb.compact.read.bytes'] ?? 0,
+    },
     spaces,
   };
 }

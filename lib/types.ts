@@ -270,6 +270,14 @@ export interface StoreStats {
    * without reading a block; `prefixChecked` / `prefixUseful` the same for prefix seeks (ranges).
    */
   bloom: { useful: number; fullPositive: number; fullTruePositive: number; prefixChecked: number; prefixUseful: number };
+  /**
+   * Bytes the engine wrote since open (RocksDB tickers): `userBytes` issued by writes (points
+   * and timelines, keys included), `walBytes` to the write-ahead log, `flushBytes` to table
+   * files by memtable flushes, `compactionBytesWritten` / `compactionBytesRead` by compactions.
+   * Write amplification of the table files is (flushBytes + compactionBytesWritten) / userBytes.
+   * Bulk loads write their table files outside these counters.
+   */
+  writes: { userBytes: number; walBytes: number; flushBytes: number; compactionBytesWritten: number; compactionBytesRead: number };
   spaces: SpaceInfo[];
 }
 

@@ -71,6 +71,10 @@ function commandFor(job, cfg, dir, limitBin, resourcesBin, asOfBin) {
     const script = job.phase === 'many' ? 'as_of_many.js' : 'as_of.js';
     return [process.execPath, [path.join(JOBS_DIR, script), JSON.stringify({ phase: job.phase, dir, asOf: asOfBin })]];
   }
+  if (job.contender === 'scale') {
+    const desc = { phase: job.phase, dir, entities: cfg.entities, points: cfg.points, dim: cfg.dim, batch: cfg.batch, gets: cfg.gets, ranges: cfg.ranges };
+    return [process.execPath, [path.join(JOBS_DIR, 'scale.js'), JSON.stringify(desc)]];
+  }
   if (job.contender === 'follow' || job.contender === 'feed') {
     return [process.execPath, [path.join(JOBS_DIR, `${job.contender}.js`), JSON.stringify({ phase: job.phase, dir })]];
   }

@@ -10,6 +10,16 @@ function positiveInt(v) {
   return n;
 }
 
+/** A point count such as 100k, 2m, 10m or 250000: a positive multiple of 100 (100 points per entity). */
+function pointCount(v) {
+  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(String(v).trim());
+  const n = m ? Math.round(Number(m[1]) * { '': 1, k: 1e3, m: 1e6 }[m[2].toLowerCase()]) : NaN;
+  if (!Number.isSafeInteger(n) || n < 100 || n % 100 !== 0) {
+    throw new InvalidArgumentError('must be a point count that is a multiple of 100, e.g. 100k, 2m or 10m');
+  }
+  return n;
+}
+
 function env(name, fallback) {
   const v = process.env[name];
   return v === undefined || v === '' ? fallback : positiveInt(v);
@@ -21,7 +31,8 @@ function parseOptions(argv) {
     .option('-E, --entities <n>', 'entities (env CVX_BENCH_ENTITIES)', positiveInt, env('CVX_BENCH_ENTITIES', 1000))
     .option('-P, --points <n>', 'points per entity (env CVX_BENCH_POINTS)', positiveInt, env('CVX_BENCH_POINTS', 100))
     .option('-D, --dim <n>', 'vector dimension (env CVX_BENCH_DIM)', positiveInt, env('CVX_BENCH_DIM', 768))
-    .option('--scale', 'the 1M-point workload: 10 000 entities × 100 points (overrides -E/-P)')
+    .option('--scale [points]', 'alone: the whole suite on 1M points (10 000 entities × 100); with a count (100k, 2m, 10m): ' +
+      'the scale run, ingest, latency and amplification at that count against 100k (benchmarks/README.md)')
     .option('--batch <n>', 'points per putMany / WriteBatch', positiveInt, env('CVX_BENCH_BATCH', 1000))
     .option('--inflight <n>', 'outstanding promises in the async put figure', positiveInt, env('CVX_BENCH_INFLIGHT', 1000))
     .option('--gets <n>', 'random point gets per read figure', positiveInt, env('CVX_BENCH_GETS', 100000))
@@ -37,9 +48,18 @@ function parseOptions(argv) {
     .option('--tmp <dir>', 'where the fresh per-job database directories go', process.env.CVX_BENCH_TMP || os.tmpdir())
     .parse(argv);
   const o = program.opts();
-  if (o.scale) {
+  if (o.scale === true) {
     o.entities = 10000;
     o.points = 100;
+  } else if (o.scale !== undefined) {
+    // The scale run (lib/scale.js): 100 points per entity, as the default workload.
+    try {
+      o.scaleRun = pointCount(o.scale);
+    } catch (e) {
+      program.error(`error: option '--scale [points]' argument '${o.scale}' is invalid. ${e.message}`);
+    }
+    o.points = 100;
+    o.entities = o.scaleRun / 100;
   }
   o.only = o.only ? o.only.split(',').map((s) => s.trim()).filter(Boolean) : null;
   o.sync = Boolean(o.sync);
@@ -47,4 +67,4 @@ function parseOptions(argv) {
   return o;
 }
 
-module.exports = { parseOptions };
+module.exports = { parseOptions, pointCount };
