@@ -70,6 +70,43 @@ maybe('faults on a Redis Cluster', () => {
     await store.close();
   }, 60_000);
 
+  test('replicas paused for most of timeoutMs: reads on the same masters answer before they return, and durable puts wait for them', async () => {
+    // WAIT blocks the master's shared connection on the server. ioredis bounds each command by
+    // timeoutMs / 3 (3000 ms here), WAIT included. Sent as one WAIT of the whole time left, it
+    // held the connection until the replicas returned (7200 ms here), and every read queued
+    // behind it waited as long (timing out and retrying meanwhile). WAIT now goes in rounds
+    // shorter than the command timeout (lib/cluster/durable.ts): a read waits one round at most,
+    // so it settles before the replicas return. Ordered against the resume, not timed.
+    const timeoutMs = 9000;
+    const store = await RedisClusterStore.connect(cluster.addresses, { keyPrefix: 'lag:', timeoutMs, durability: { replicas: 1 } });
+    const ids = Array.from({ length: 12 }, (_, i) => i); // spread over the three masters
+    for (const e of ids) await store.put(0, { entityId: e, timestamp: 1, vector: [e] });
+    const nodes = await cluster.cli(cluster.ports[0], ['cluster', 'nodes']);
+    const replicas = nodes.split('\n').filter((l) => /\bslave\b/.test(l) && !/\bfail\b/.test(l)).map((l) => Number(/:(\d+)@/.exec(l)![1]));
+    expect(replicas.length).toBeGreaterThan(0);
+    replicas.forEach((p) => process.kill(cluster.node(p)!.pid, 'SIGSTOP'));
+    let resumed = false;
+    const resume = () => {
+      if (!resumed) replicas.forEach((p) => process.kill(cluster.node(p)!.pid, 'SIGCONT'));
+      resumed = true;
+    };
+    const timer = setTimeout(resume, timeoutMs * 0.8);
+    try {
+      const puts = Promise.allSettled(ids.map((e) => store.put(0, { entityId: e, timestamp: 2, vector: [e + 0.5] })));
+      await sleep(100); // the WAITs are sent: reads now queue behind them on each master's connection
+      const reads = await Promise.allSettled(ids.map((e) => store.get(e, 0, 1)));
+      expect(resumed).toBe(false); // answered while the replicas were still paused
+      expect(reads.map((r) => (r.status === 'fulfilled' ? r.value && Array.from(r.value.vector) : (r.reason as { code: string }).code)))
+        .toEqual(ids.map((e) => [e]));
+      expect((await puts).map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as { code: string }).code))).toEqual(ids.map(() => 'ok'));
+      expect(resumed).toBe(true); // acknowledged only once a replica held the write
+    } finally {
+      clearTimeout(timer);
+      resume();
+      await store.close();
+    }
+  }, 60_000);
+
   test('a master SIGKILLed during ingest with replicas: 1 loses no acknowledged write', async () => {
     // A promoted replica has no replica of its own, so WAIT on it runs to timeoutMs and the write
     // is refused: keep that short, and the ingest after the kill short.

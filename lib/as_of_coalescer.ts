@@ -62,7 +62,10 @@ export class AsOfCoalescer {
     for (const group of groups.values()) this.#send(group);
   }
 
-  /** One native call; a failure of the call rejects each of its reads. */
+  /**
+   * One native call. When it fails (one key's block damaged, say), each read is sent again alone,
+   * so each settles with its own answer or its own error, never another key's.
+   */
   #send(group: QueuedAsOf[]): void {
     try {
       if (group.length === 1) {
@@ -78,11 +81,20 @@ export class AsOfCoalescer {
           const answers = group.map((_, i) => (found[i] ? { timestamp: timestamps[i], vector: vectors!.slice(i * dim, (i + 1) * dim) } : undefined));
           settleInChunks(group, answers);
         },
-        (err) => group.forEach((q) => q.reject(err)),
+        () => group.forEach((q) => this.#alone(q)),
       );
     } catch (err) {
       // The shim refused the call at once (a closed store, a released snapshot): CVX_NOT_OPEN.
       for (const q of group) q.reject(err);
+    }
+  }
+
+  /** One as-of read on its own (after its group's call failed). */
+  #alone(q: QueuedAsOf): void {
+    try {
+      native.getAsOf(this.#target, ...q.args).then(q.resolve, q.reject);
+    } catch (err) {
+      q.reject(err); // the target closed meanwhile: CVX_NOT_OPEN
     }
   }
 }

@@ -127,7 +127,11 @@ export class GetCoalescer {
     for (const [s, gets] of bySpace) this.#send(s, gets);
   }
 
-  /** One native call for gets of one space; a failure of the call rejects each of them. */
+  /**
+   * One native call for gets of one space. When the call fails (one key's block damaged, say),
+   * each get is sent again alone, so each settles with its own answer or its own error: a healthy
+   * key's get never rejects for another key's fault.
+   */
   #send(space: number, group: QueuedGet[]): void {
     try {
       if (group.length === 1) {
@@ -139,11 +143,20 @@ export class GetCoalescer {
       const tss = packInts(group, timestampOf, false);
       native.getMany(this.#target, space, ids, tss).then(
         (vectors) => settleInChunks(group, vectors),
-        (err) => group.forEach((g) => g.reject(err)),
+        () => group.forEach((g) => this.#alone(space, g)),
       );
     } catch (err) {
       // The shim refused the call at once (a closed store, a released snapshot): CVX_NOT_OPEN.
       for (const g of group) g.reject(err);
+    }
+  }
+
+  /** One get on its own (after its group's call failed). */
+  #alone(space: number, g: QueuedGet): void {
+    try {
+      native.get(this.#target, g.entityId, space, g.timestamp).then(g.resolve, g.reject);
+    } catch (err) {
+      g.reject(err); // the target closed meanwhile: CVX_NOT_OPEN
     }
   }
 }

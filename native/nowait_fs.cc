@@ -109,9 +109,14 @@ class NoWaitFs : public rocksdb::FileSystemWrapper {
 
 }  // namespace
 
+std::shared_ptr<rocksdb::FileSystem> StoreFileSystem() {
+  // Never freed, like the Env over it: secondaries a process leaves open at exit still use it.
+  static auto* fs = new std::shared_ptr<rocksdb::FileSystem>(std::make_shared<NoWaitFs>(rocksdb::FileSystem::Default()));
+  return *fs;
+}
+
 rocksdb::Env* StoreEnv() {
-  static rocksdb::Env* env =
-      rocksdb::NewCompositeEnv(std::make_shared<NoWaitFs>(rocksdb::FileSystem::Default())).release();
+  static rocksdb::Env* env = rocksdb::NewCompositeEnv(StoreFileSystem()).release();
   return env;
 }
 

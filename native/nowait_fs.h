@@ -6,13 +6,20 @@
 // (GetVectorCached, reads.cc) and go to the thread pool only when the disk is needed. Outside a
 // scope (every other read, every other thread) reads are RocksDB's own, untouched.
 #pragma once
+#include <memory>
+
 #include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 
 namespace cvx {
 
 // The Env every store's RocksDB instance uses (process-wide, never freed: RocksDB needs its Env
 // to outlive every DB, including those a process leaves open at exit).
 rocksdb::Env* StoreEnv();
+
+// StoreEnv()'s file system (process-wide). A follower's secondary reads through a file system of
+// its own (pinned_manifest.h) built on this one, so its gets never wait for the disk either.
+std::shared_ptr<rocksdb::FileSystem> StoreFileSystem();
 
 // While alive, table reads on this thread that would wait for the disk fail instead
 // (would_block() then says so). Not nestable; the main thread only uses it around one get.

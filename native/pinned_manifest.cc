@@ -1,5 +1,6 @@
 // See pinned_manifest.h.
 #include "pinned_manifest.h"
+#include "nowait_fs.h"
 
 #include <algorithm>
 #include <cstring>
@@ -106,6 +107,6 @@ bool PinnedManifestFs::ManifestGrew() {
 }
 
 PinnedManifestEnv::PinnedManifestEnv()
-    : fs(std::make_shared<PinnedManifestFs>(rocksdb::FileSystem::Default())), env(rocksdb::NewCompositeEnv(fs)) {}
+    : fs(std::make_shared<PinnedManifestFs>(StoreFileSystem())), env(rocksdb::NewCompositeEnv(fs)) {}
 
 }  // namespace cvx

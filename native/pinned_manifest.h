@@ -45,7 +45,9 @@ class PinnedManifestFs : public rocksdb::FileSystemWrapper {
   bool switched_ = false;
 };
 
-// A PinnedManifestFs over the default file system, and an Env that uses it (for DBOptions::env).
+// A PinnedManifestFs over the stores' no-wait file system (nowait_fs.h: until 2026-12-03 it was the
+// default one, and a follower's async get read the disk on the event loop), and an Env that uses
+// it (for DBOptions::env).
 struct PinnedManifestEnv {
   std::shared_ptr<PinnedManifestFs> fs;
   std::unique_ptr<rocksdb::Env> env;

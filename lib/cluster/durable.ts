@@ -36,17 +36,38 @@ function sharedWait(node: Redis, replicas: number, timeoutMs: number): Promise<n
 }
 
 /**
+ * The longest one WAIT may block its connection: under the connection's command timeout, with a
+ * margin for the round trip. ioredis applies commandTimeout to WAIT (not one of its blocking
+ * commands): a WAIT longer than it failed client-side at commandTimeout (timeoutMs / 3) while the
+ * server still held the shared connection until WAIT's own timeout, stalling every other command
+ * sent to that master meanwhile.
+ */
+function waitRound(node: Redis): number {
+  const ct = node.options.commandTimeout;
+  if (!ct) return Infinity;
+  return Math.max(1, ct - Math.max(10, Math.floor(ct / 5)));
+}
+
+/**
  * Resolves once `replicas` replicas hold the writes made for `key` (called after they
- * completed); CVX_UNAVAILABLE otherwise. `timeoutMs` is what is left of the call's time, so the
- * server never holds the connection past it.
+ * completed); CVX_UNAVAILABLE otherwise. `timeoutMs` is what is left of the call's time. WAIT is
+ * sent in rounds each shorter than the connection's command timeout (waitRound), again until the
+ * replicas answer or the time is spent: a replica lagging longer than one round but less than
+ * `timeoutMs` still acknowledges the write, and other commands on the connection run between rounds.
  */
 export async function waitReplicas(client: Cluster, key: string, replicas: number, timeoutMs: number): Promise<void> {
   if (replicas === 0) return;
   const node = masterFor(client, key);
   if (!node) throw makeError('CVX_UNAVAILABLE', `no master is known for the slot of ${key}; the write may not be durable`);
-  const acked = await sharedWait(node, replicas, Math.max(1, timeoutMs));
-  if (acked < replicas) {
-    throw makeError('CVX_UNAVAILABLE', `the write reached ${acked} of ${replicas} replica(s) within ${timeoutMs} ms; it may not survive a failover`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = Math.max(1, deadline - Date.now());
+    // Each round WAITs on the same connection: WAIT counts replicas holding everything it wrote.
+    const acked = await sharedWait(node, replicas, Math.min(left, waitRound(node)));
+    if (acked >= replicas) return;
+    if (Date.now() >= deadline) {
+      throw makeError('CVX_UNAVAILABLE', `the write reached ${acked} of ${replicas} replica(s) within ${timeoutMs} ms; it may not survive a failover`);
+    }
   }
 }
 
