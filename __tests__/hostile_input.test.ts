@@ -89,6 +89,8 @@ describe('bad arguments to the change feed and a replica', () => {
     ['a short batch', { batch: Buffer.alloc(4) }, /record\.batch/], ['an array with a bad record', [{ batch: 'x' }], /records\[0\]\.batch/],
     ['a batch of garbage', { batch: Buffer.alloc(12, 0xff) }, /changes\[0\]/],
     ['a batch whose header claims ops it lacks', { batch: Buffer.from([9, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0]) }, /changes\[0\]/],
+    // Two real puts whose sequences would run past 2^64 − 1 (last = seq + count − 1 wraps to 0).
+    ['a batch whose sequences wrap past 2^64', { batch: Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 1, 1, 97, 1, 120, 1, 1, 98, 1, 121]) }, /changes\[0\].*2\^64/],
   ])('applyChanges(%s) → CVX_INVALID_ARGUMENT, the replica unchanged', async (_what, record, names) => {
     const { store } = tempStore();
     try {

@@ -115,6 +115,9 @@ Status ApplyBatches(Store& s, const std::vector<std::string>& batches, uint64_t*
       return Status::Make(Code::kInvalidArgument, what + " is not a change record's batch");
     }
     const uint64_t last = seq + count - 1;
+    // A header whose sequences run past 2^64 − 1 would wrap `last` to a small number: such a
+    // batch would then be skipped as applied, or recorded as applied up to 0.
+    if (last < seq) return Status::Make(Code::kInvalidArgument, what + " runs past sequence 2^64 - 1");
     if (known && last <= at) continue;  // applied before (a consumer that resumed): skipped
     if (known && seq != at + 1) {
       return Status::Make(Code::kInvalidArgument, what + " starts at sequence " + std::to_string(seq) +
