@@ -461,6 +461,8 @@ export class HotStore extends ReadView {
   async close(): Promise<void> {
     this.#follow?.stop();
     this.#puts.flush(); // puts issued before close() are in flight, not refused
+    this.#gate.shut(); // so are writes held behind a bulk load (which is refused: CVX_NOT_OPEN)
+    this.#puts.flush(); // the puts among them
     this._flushReads(); // and so are gets and as-of reads
     return native.close(this.#handle);
   }
@@ -468,6 +470,8 @@ export class HotStore extends ReadView {
   /** Synchronous {@link HotStore.close}; blocks until in-flight operations have finished. */
   closeSync(): void {
     this.#follow?.stop();
+    this.#puts.flush();
+    this.#gate.shut();
     this.#puts.flush();
     this._flushReads();
     native.closeSync(this.#handle);
