@@ -168,8 +168,10 @@ export class HotStore extends ReadView {
    * a new space's dimension land in one atomic step, also across a crash; timelines stay exact
    * (an overwrite is not counted twice; a key given twice keeps the last). A refused item
    * (naming `source[i]`) leaves the store unchanged. Async writes called while it runs apply
-   * after it (sync writes cannot wait: they apply at once). Each read call sees all of it or
-   * none. docs/api.md has the details.
+   * after it (sync writes cannot wait in line: they apply at once while the source is read, and
+   * block until the final merge and ingest ends when called during it). close() during a load
+   * sends the writes called before it (they apply) and refuses the load (CVX_NOT_OPEN). Each
+   * read call sees all of it or none. docs/api.md has the details.
    *
    * @example
    * ```ts
