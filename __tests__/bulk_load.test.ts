@@ -241,12 +241,70 @@ describe('bulkLoad: close during a load', () => {
     })(), { memoryBytes: 1 << 20 });
     for (let k = 0; k < 200 && !fs.existsSync(stagingOf(store)); k++) await new Promise((r) => setTimeout(r, 10));
     expect(fs.existsSync(stagingOf(store))).toBe(true);
+    const refused = expect(load).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' }); // refused as close() comes
     await store.close();
     release();
-    await expect(load).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
+    await refused;
     const again = HotStore.openSync(store.path);
     expect(fs.existsSync(stagingOf(again))).toBe(false);
     expect(again.verifySync()).toMatchObject({ ok: true, vectorsScanned: 1 });
     again.closeSync();
+  });
+});
+
+describe('bulkLoad: writes held while a load runs, then close()', () => {
+  // Held writes were sent after the close: each rejected (close() no longer waited for them), and
+  // one whose native call threw at once (a closed store) was swallowed by the gate: it hung.
+  test('writes called before close() but held behind the load apply, never hang; the load is refused', async () => {
+    const { store } = tempStore();
+    const v = (x: number) => new Float32Array(DIM).fill(x);
+    await store.put(0, { entityId: 7, timestamp: 1, vector: v(1) });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const load = store.bulkLoad(0, (async function* () {
+      yield { entityId: 1, timestamp: 1, vector: v(0) };
+      await held;
+      yield { entityId: 1, timestamp: 2, vector: v(0) };
+    })());
+    const refused = expect(load).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
+    await new Promise((r) => setTimeout(r, 20)); // the load is reading its source
+    const during = [
+      store.delete(7, 0, 1),
+      store.put(0, { entityId: 8, timestamp: 1, vector: v(8) }),
+      store.putMany(0, [{ entityId: 9, timestamp: 1, vector: v(9) }]),
+    ];
+    const closed = store.close();
+    release();
+    const hang = new Promise((r) => setTimeout(() => r('hang'), 3000));
+    const settle = (p: Promise<unknown>) => p.then(() => 'applied', (e: HotStoreError) => e.code);
+    const outcome = await Promise.race([Promise.all(during.map(settle)), hang]);
+    expect(outcome).toEqual(['applied', 'applied', 'applied']);
+    await refused;
+    await closed;
+    const again = HotStore.openSync(store.path);
+    expect(again.getSync(7, 0, 1)).toBeUndefined();
+    expect(Array.from(again.getSync(8, 0, 1)!.vector)).toEqual(Array.from(v(8)));
+    expect(Array.from(again.getSync(9, 0, 1)!.vector)).toEqual(Array.from(v(9)));
+    expect(again.getSync(1, 0, 1)).toBeUndefined(); // nothing of the load
+    expect(again.verifySync()).toMatchObject({ ok: true, vectorsScanned: 2 });
+    again.closeSync();
+  });
+
+  test('writes and loads called after close() are refused with CVX_NOT_OPEN', async () => {
+    const { store } = tempStore();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const load = store.bulkLoad(0, (async function* () {
+      yield { entityId: 1, timestamp: 1, vector: new Float32Array(DIM) };
+      await held;
+    })());
+    const refused = expect(load).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
+    await new Promise((r) => setTimeout(r, 20));
+    const closed = store.close();
+    const after = [store.delete(7, 0, 1), store.putMany(0, [{ entityId: 9, timestamp: 1, vector: new Float32Array(DIM) }]), store.bulkLoad(0, [])];
+    for (const p of after) await expect(p).rejects.toMatchObject({ code: 'CVX_NOT_OPEN' });
+    release();
+    await refused;
+    await closed;
   });
 });

@@ -6,6 +6,7 @@
 // for both the *Sync and the promise form.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { encode } from 'cbor-x';
 import { HotStore, HotStoreError } from '../lib';
@@ -289,5 +290,24 @@ describe('bad paths and directories that hold something else', () => {
     const before = snapshot(dir);
     await openFails(dir, undefined, 'CVX_FORMAT', /cvx:format is not a valid format record/);
     expect(snapshot(dir)).toEqual(before);
+  });
+});
+
+describe('bulkLoad: options.memoryBytes beyond physical memory', () => {
+  // Accepted up to MAX_SAFE_INTEGER before, and the shim reserved buffers for it on the main
+  // thread: std::bad_alloc, then std::terminate (the process aborted).
+  test.each([
+    ['MAX_SAFE_INTEGER', Number.MAX_SAFE_INTEGER],
+    ['2^50', 2 ** 50],
+    ['physical memory + 1', os.totalmem() + 1],
+  ])('%s is refused naming options.memoryBytes, the store unchanged', async (_what, memoryBytes) => {
+    const { store } = tempStore();
+    store.putSync(0, ok());
+    const before = dump(store);
+    const err = await store.bulkLoad(0, [ok({ timestamp: 9 })], { memoryBytes }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(HotStoreError);
+    expect(err).toMatchObject({ code: 'CVX_INVALID_ARGUMENT', message: expect.stringMatching(/options\.memoryBytes/) });
+    expect(dump(store)).toEqual(before);
+    store.closeSync();
   });
 });

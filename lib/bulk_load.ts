@@ -4,9 +4,10 @@
 // sorted run (native.bulkSpill, on the thread pool); the final step (native.bulkLoad, on the
 // writer thread) merges the runs and the rest, fixes the timelines up and ingests everything at
 // once. native/bulk_load.h has the rest.
+import * as os from 'os';
 import { native, NativeHandle } from './binding';
 import { toColumns, packInts, type ColumnarBatch, type IdColumn, type TimestampColumn } from './columns';
-import { HotStoreError, invalidArgument, makeError } from './errors';
+import { HotStoreError, invalidArgument, makeError, storeClosed } from './errors';
 import type { IntLike, PointInput } from './types';
 import { checkOptionsObject, checkPoint, checkIntNumber, field, readOptions, unreadable } from './validate';
 import type { WriteGate } from './write_gate';
@@ -17,10 +18,11 @@ export type BulkItem = PointInput | ColumnarBatch;
 /** Options of {@link HotStore.bulkLoad}. */
 export interface BulkLoadOptions {
   /**
-   * Bytes of points (vectors plus 16 bytes of key each) held in memory before they are written
-   * as a sorted run to the staging directory (inside the store's directory, removed when the
-   * load ends). The load's memory beyond this is small (a piece of about 1 MB being read, the
-   * merge's read buffers). Default 512 MiB (the default benchmark, 100k points of dimension 768, fits); at least 1 MiB.
+   * Bytes of points held in memory before they are written as a sorted run to the staging
+   * directory (inside the store's directory, removed when the load ends). Each point counts its
+   * vector plus 80 bytes (key 16, sort entries 64). The load's memory beyond this is a piece of
+   * about 1 MB being read and the merge's read buffers. Default 512 MiB (the default benchmark, 100k points of dimension 768, fits); at least 1 MiB,
+   * at most the machine's physical memory (`os.totalmem()`), else CVX_INVALID_ARGUMENT.
    */
   memoryBytes?: number;
 }
@@ -45,7 +47,9 @@ let loads = 0;
 const PIECE_BYTES = 1 << 20;
 /** Points per piece for dimension `dim` (341 at the default benchmark's 768); at most half the cap, so a piece always fits an empty buffer. */
 const pieceRows = (dim: number, memoryBytes: number): number =>
-  Math.max(1, Math.min(1 << 16, Math.floor(PIECE_BYTES / (4 * dim)), Math.floor(memoryBytes / (4 * dim + 16) / 2)));
+  Math.max(1, Math.min(1 << 16, Math.floor(PIECE_BYTES / (4 * dim)), Math.floor(memoryBytes / (4 * dim + BULK_POINT_BYTES) / 2)));
+/** What the cap counts per point besides its vector: key (16) and sort entries (64): native/bulk_session.cc. */
+const BULK_POINT_BYTES = 80;
 
 /**
  * Where single points gather before they go to the shim as one piece: a buffer of its own,
@@ -85,11 +89,17 @@ function renamed(e: unknown, name: (i: number) => string): unknown {
   return makeError((e as HotStoreError).code, name(Number(m[1])) + (e as HotStoreError).message.slice(m[0].length));
 }
 
+/**
+ * The largest memoryBytes: the machine's physical memory. A cap above it cannot be held anyway,
+ * and the shim sizes the load's buffers from it (a huge one would fail allocating them).
+ */
+export const maxBulkMemory = (): number => Math.max(MIN_BULK_MEMORY, os.totalmem());
+
 export function checkBulkOptions(options: unknown): number {
   if (!checkOptionsObject(options)) return DEFAULT_BULK_MEMORY;
   const o = readOptions<BulkLoadOptions>(options, ['memoryBytes']);
-  if (o.memoryBytes === undefined) return DEFAULT_BULK_MEMORY;
-  return checkIntNumber(o.memoryBytes, 'options.memoryBytes', MIN_BULK_MEMORY, Number.MAX_SAFE_INTEGER);
+  if (o.memoryBytes === undefined) return Math.min(DEFAULT_BULK_MEMORY, maxBulkMemory());
+  return checkIntNumber(o.memoryBytes, 'options.memoryBytes', MIN_BULK_MEMORY, maxBulkMemory());
 }
 
 function itemsOf(source: unknown): AsyncIterable<unknown> | Iterable<unknown> {
@@ -131,48 +141,72 @@ function named(e: unknown, name: string): unknown {
   return makeError(e.code, `${name}: ${e.message}`);
 }
 
-/** Runs a whole load; `gate` orders it with the store's other async writes. */
-export async function runBulkLoad(
-  handle: NativeHandle, gate: WriteGate, space: number, source: unknown, memoryBytes: number,
-): Promise<BulkLoadResult> {
-  const items = itemsOf(source);
-  const id = `${process.pid}-${Date.now().toString(36)}-${(loads++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  const { before, release } = gate.hold();
-  let runs = 0;
-  let dim = 0;
-  let piece: Piece | undefined;
-  let posted = false;
-  // Hands points to the shim; when its buffer (the memory cap) is full, it is spilled as a run first.
-  const append = async (ids: IdColumn, tss: TimestampColumn, vectors: Float32Array, name: (i: number) => string): Promise<void> => {
+/**
+ * One load's state while its source is read: the points go to the shim in pieces (append), and
+ * when its buffer (the memory cap) is full it is spilled as a sorted run first.
+ */
+class Loader {
+  runs = 0;
+  dim = 0;
+  piece: Piece | undefined;
+  constructor(readonly handle: NativeHandle, readonly gate: WriteGate, readonly id: string, readonly memoryBytes: number) {}
+
+  async append(ids: IdColumn, tss: TimestampColumn, vectors: Float32Array, name: (i: number) => string): Promise<void> {
+    if (this.gate.isShut) throw storeClosed(); // close() came: the load is refused, not read to its end
     for (let tries = 0; ; tries++) {
       let fitted: boolean;
       try {
-        fitted = native.bulkAppend(id, ids, tss, vectors, dim, memoryBytes);
+        fitted = native.bulkAppend(this.id, ids, tss, vectors, this.dim, this.memoryBytes);
       } catch (e) {
         throw renamed(e, name);
       }
       if (fitted) return;
       if (tries > 0) throw makeError('CVX_IO', 'bulkLoad: a piece does not fit the memory cap'); // cannot happen: pieces are capped
-      await native.bulkSpill(handle, id, runs);
-      runs++;
+      await native.bulkSpill(this.handle, this.id, this.runs);
+      this.runs++;
     }
-  };
-  const sendPiece = async (): Promise<void> => {
-    if (!piece || piece.ids.length === 0) return;
-    const p = piece;
+  }
+
+  async sendPiece(): Promise<void> {
+    const p = this.piece;
+    if (!p || p.ids.length === 0) return;
     const n = p.ids.length;
-    await append(packInts(p.ids, self, true), packInts(p.tss, self, false), p.vectors.subarray(0, n * dim), (i) => `source[${p.item[i]}]`);
+    await this.append(packInts(p.ids, self, true), packInts(p.tss, self, false), p.vectors.subarray(0, n * this.dim), (i) => `source[${p.item[i]}]`);
     p.clear();
-  };
-  const checkDim = (d: number, name: string): void => {
-    if (dim === 0) {
-      dim = d;
-      piece = new Piece(d, memoryBytes);
-    } else if (d !== dim) {
-      throw makeError('CVX_DIMENSION_MISMATCH', `${name} has dimension ${d} but the source's first point has dimension ${dim}`);
+  }
+
+  checkDim(d: number, name: string): void {
+    if (this.dim === 0) {
+      this.dim = d;
+      this.piece = new Piece(d, this.memoryBytes);
+    } else if (d !== this.dim) {
+      throw makeError('CVX_DIMENSION_MISMATCH', `${name} has dimension ${d} but the source's first point has dimension ${this.dim}`);
     }
-  };
-  try {
+  }
+
+  /** A columnar batch: in pieces, each copied on the main thread and fitting the cap on its own. */
+  async batch(item: ColumnarBatch, name: string, turn: number): Promise<number> {
+    let cols;
+    try {
+      cols = toColumns(item);
+    } catch (e) {
+      throw named(e, name);
+    }
+    const [ids, tss, vectors, d] = cols;
+    if (ids.length === 0) return turn;
+    this.checkDim(d, `${name}[0].vector`);
+    await this.sendPiece(); // single points given before this batch go first
+    const rows = pieceRows(d, this.memoryBytes);
+    for (let from = 0; from < ids.length; from += rows) {
+      const to = Math.min(ids.length, from + rows);
+      await this.append(ids.subarray(from, to), tss.subarray(from, to), vectors.subarray(from * d, to * d), (k) => `${name}[${from + k}]`);
+      turn = await yieldIfDue(turn);
+    }
+    return turn;
+  }
+
+  /** Reads the whole source into the shim (the last piece included). */
+  async read(items: AsyncIterable<unknown> | Iterable<unknown>): Promise<void> {
     const it = iteratorOf(items);
     let turn = performance.now();
     for (let i = 0; ; i++) {
@@ -186,35 +220,36 @@ export async function runBulkLoad(
       if (step.done) break;
       const item = step.value;
       if (item !== null && typeof item === 'object' && isBatch(item, name)) {
-        let cols;
-        try {
-          cols = toColumns(item as ColumnarBatch);
-        } catch (e) {
-          throw named(e, name);
-        }
-        const [ids, tss, vectors, d] = cols;
-        if (ids.length === 0) continue;
-        checkDim(d, `${name}[0].vector`);
-        await sendPiece(); // single points given before this batch go first
-        // In pieces: each is copied on the main thread, and must fit the cap on its own.
-        const rows = pieceRows(d, memoryBytes);
-        for (let from = 0; from < ids.length; from += rows) {
-          const to = Math.min(ids.length, from + rows);
-          await append(ids.subarray(from, to), tss.subarray(from, to), vectors.subarray(from * d, to * d), (k) => `${name}[${from + k}]`);
-          turn = await yieldIfDue(turn);
-        }
+        turn = await this.batch(item as ColumnarBatch, name, turn);
       } else {
         const p = checkPoint(item, name);
-        checkDim(p.dim, `${name}.vector`);
-        piece!.push(p.entityId, p.timestamp, p.vector, i);
-        if (piece!.full) await sendPiece();
+        this.checkDim(p.dim, `${name}.vector`);
+        this.piece!.push(p.entityId, p.timestamp, p.vector, i);
+        if (this.piece!.full) await this.sendPiece();
       }
       if ((i & 63) === 63) turn = await yieldIfDue(turn);
     }
-    if (dim === 0) return { loaded: 0, overwritten: 0 };
-    await sendPiece();
+    await this.sendPiece();
+  }
+}
+
+/** Runs a whole load; `gate` orders it with the store's other async writes. */
+export async function runBulkLoad(
+  handle: NativeHandle, gate: WriteGate, space: number, source: unknown, memoryBytes: number,
+): Promise<BulkLoadResult> {
+  const items = itemsOf(source);
+  const id = `${process.pid}-${Date.now().toString(36)}-${(loads++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const { before, release } = gate.hold();
+  const load = new Loader(handle, gate, id, memoryBytes);
+  let posted = false;
+  try {
+    await load.read(items);
+    if (load.dim === 0) return { loaded: 0, overwritten: 0 };
     await before; // writes issued before this load are queued before it
-    const done = native.bulkLoad(handle, space, id, runs);
+    // close() came meanwhile: the writes held behind this load were sent ahead of it, so it must
+    // not apply after them (and the store is closing anyway).
+    if (gate.isShut) throw storeClosed();
+    const done = native.bulkLoad(handle, space, id, load.runs);
     posted = true;
     release(); // writes issued from now on queue behind the load on the writer thread
     return await done;

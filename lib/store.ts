@@ -165,8 +165,10 @@ export class HotStore extends StoreFeed {
    * a new space's dimension land in one atomic step, also across a crash; timelines stay exact
    * (an overwrite is not counted twice; a key given twice keeps the last). A refused item
    * (naming `source[i]`) leaves the store unchanged. Async writes called while it runs apply
-   * after it (sync writes cannot wait: they apply at once). Each read call sees all of it or
-   * none. docs/api.md has the details.
+   * after it (sync writes cannot wait in line: they apply at once while the source is read, and
+   * block until the final merge and ingest ends when called during it). close() during a load
+   * sends the writes called before it (they apply) and refuses the load (CVX_NOT_OPEN). Each
+   * read call sees all of it or none. docs/api.md has the details.
    *
    * @example
    * ```ts
@@ -361,6 +363,8 @@ export class HotStore extends StoreFeed {
   async close(): Promise<void> {
     this.#follow?.stop();
     this.#puts.flush(); // puts issued before close() are in flight, not refused
+    this.#gate.shut(); // so are writes held behind a bulk load (which is refused: CVX_NOT_OPEN)
+    this.#puts.flush(); // the puts among them
     this._flushReads(); // and so are gets and as-of reads
     return native.close(this.#handle);
   }
@@ -368,6 +372,8 @@ export class HotStore extends StoreFeed {
   /** Synchronous {@link HotStore.close}; blocks until in-flight operations have finished. */
   closeSync(): void {
     this.#follow?.stop();
+    this.#puts.flush();
+    this.#gate.shut();
     this.#puts.flush();
     this._flushReads();
     native.closeSync(this.#handle);

@@ -12,6 +12,7 @@
 #include <rocksdb/sst_file_writer.h>
 
 #include "change_feed.h"
+#include "write_shared.h"
 
 namespace cvx {
 namespace {
@@ -21,7 +22,7 @@ namespace fs = std::filesystem;
 // One point of a chunk by its encoded key; `index` orders duplicates (the later one wins).
 struct Item {
   char key[kKeySize];
-  uint32_t index;
+  size_t index;  // a chunk may hold more than 2^32 points
 };
 
 // The chunk's distinct keys in key order, each with the last of its duplicates.
@@ -29,7 +30,7 @@ std::vector<Item> SortChunk(const BulkChunk& chunk) {
   std::vector<Item> items(chunk.points.size());
   for (size_t i = 0; i < items.size(); ++i) {
     EncodeKey(items[i].key, chunk.points[i].entity, 0, chunk.points[i].ts);
-    items[i].index = static_cast<uint32_t>(i);
+    items[i].index = i;
   }
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
     int c = memcmp(a.key, b.key, kKeySize);
@@ -125,10 +126,8 @@ class Output {
     bool exists = false;
     if (stored_) {
       // Without a stored timeline no stored point of the series exists (they are written together).
-      rocksdb::PinnableSlice old;
-      rocksdb::Status g = s_.db()->Get(rocksdb::ReadOptions(), s_.vectors_cf(), key, &old);
-      if (!g.ok() && !g.IsNotFound()) return Rocks(g, "reading a stored vector");
-      exists = g.ok();
+      Status g = KeyExists(s_, key, &exists);
+      if (!g.ok()) return g;
     }
     const int64_t ts = DecodeKeyTimestamp(key.data());
     if (exists) {
@@ -153,15 +152,8 @@ class Output {
   Status StartPrefix(const std::string& key) {
     prefix_.assign(key.data(), kPrefixSize);
     have_ = true;
-    rocksdb::PinnableSlice value;
-    rocksdb::Status st = s_.db()->Get(rocksdb::ReadOptions(), s_.timelines_cf(), prefix_, &value);
-    stored_ = st.ok();
-    if (!st.ok() && !st.IsNotFound()) return Rocks(st, "reading a timeline");
-    if (stored_ && !DecodeTimeline(value, &tl_)) {
-      return Status::Make(Code::kCorruption, "bulkLoad: undecodable timeline record for entity " +
-                                                 std::to_string(GetBE64(prefix_.data())) + " space " +
-                                                 std::to_string(GetBE32(prefix_.data() + 8)));
-    }
+    Status st = LoadTimeline(s_, prefix_, &tl_, &stored_);
+    if (!st.ok()) return st;
     if (!stored_) {
       const int64_t ts = DecodeKeyTimestamp(key.data());
       tl_ = Timeline{GetBE64(key.data()), GetBE32(key.data() + 8), ts, ts, 0, s_.options().keyframe_interval};
@@ -236,11 +228,6 @@ Status Ingest(Store& s, const std::string& dir, bool new_space) {
   }
   for (auto& a : args) a.options = io;
   return Rocks(s.db()->IngestExternalFiles(args), "ingesting the table files");
-}
-
-Status CheckWritable(Store& s) {
-  if (s.options().read_only) return Status::Make(Code::kReadOnly, "the store was opened with readOnly: true");
-  return Status::Ok();
 }
 
 Status LoadLocked(Store& s, uint32_t space, uint32_t dim, const std::string& dir, uint32_t runs, BulkChunk* tail,

@@ -26,8 +26,8 @@ BulkSession::BulkSession(uint32_t dim, size_t max_points) : dim_(dim), max_point
   if (p == MAP_FAILED) return;
   madvise(p, bytes_, MADV_HUGEPAGE);
   floats_ = static_cast<float*>(p);
-  entities_.reserve(max_points);
-  timestamps_.reserve(max_points);
+  // Keys grow with the points (not reserved for the whole cap): a cap far above what arrives
+  // costs nothing, and a failing growth is a coded error in Append, never an abort.
 }
 
 BulkSession::~BulkSession() {
@@ -62,8 +62,16 @@ std::shared_ptr<BulkSession> FindSession(const std::string& id, bool create, uin
   auto it = Sessions().find(id);
   if (it != Sessions().end()) return it->second;
   if (!create) return nullptr;
-  const size_t per_point = static_cast<size_t>(dim) * sizeof(float) + 2 * sizeof(uint64_t);
-  auto s = std::make_shared<BulkSession>(dim, std::max<size_t>(1, memory_bytes / per_point));
+  // The cap counts all a held point costs: its vector, its key, and what sorting it adds when a
+  // run or the final step takes it (its PointIn and its sort entry: key + index, padded).
+  constexpr size_t kSortBytes = sizeof(PointIn) + 32;
+  const size_t per_point = static_cast<size_t>(dim) * sizeof(float) + 2 * sizeof(uint64_t) + kSortBytes;
+  std::shared_ptr<BulkSession> s;
+  try {
+    s = std::make_shared<BulkSession>(dim, std::max<size_t>(1, memory_bytes / per_point));
+  } catch (const std::bad_alloc&) {
+    return nullptr;  // the caller reports CVX_IO: out of memory
+  }
   if (!s->ok()) return nullptr;
   Sessions().emplace(id, s);
   return s;

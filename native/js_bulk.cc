@@ -30,6 +30,9 @@ std::shared_ptr<BulkSession> TakeSession(Napi::Env env, const std::string& id) {
   return s;
 }
 
+void AppendPoints(Napi::Env env, BulkSession* s, IntColumn& ids, IntColumn& tss, const float* data, uint32_t dim,
+                  size_t n, size_t before);
+
 Napi::Value Append(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const std::string id = ReadId(info[0]);
@@ -46,13 +49,25 @@ Napi::Value Append(const Napi::CallbackInfo& info) {
   if (__builtin_mul_overflow(n, static_cast<size_t>(dim), &total) || floats != total) {
     ThrowInvalid(env, "vectors must hold exactly entityIds.length * dim floats");
   }
-  if (!(memory >= 1)) ThrowInvalid(env, "memoryBytes must be positive");
+  if (!(memory >= 1 && memory <= 9007199254740991.0)) ThrowInvalid(env, "memoryBytes must be a positive safe integer");
   std::shared_ptr<BulkSession> s = FindSession(id, true, dim, static_cast<size_t>(memory));
   if (!s) Throw(env, Status::Make(Code::kIo, "bulkLoad: out of memory reserving the load's buffer"));
   if (s->dim() != dim) ThrowInvalid(env, "dim differs from the load's first points");
   if (s->busy) ThrowInvalid(env, "bulkLoad: load " + id + " is busy");
   if (n > s->room()) return Napi::Boolean::New(env, false);
   const size_t before = s->size();
+  try {
+    AppendPoints(env, s.get(), ids, tss, data, dim, n, before);
+  } catch (const std::bad_alloc&) {  // the keys' growth: a coded error, never std::terminate
+    s->Truncate(before);
+    Throw(env, Status::Make(Code::kIo, "bulkLoad: out of memory holding the load's points (lower options.memoryBytes)"));
+  }
+  return Napi::Boolean::New(env, true);
+}
+
+// Copies the piece's points into `s`, checking each; a refused point takes the whole piece back.
+void AppendPoints(Napi::Env env, BulkSession* s, IntColumn& ids, IntColumn& tss, const float* data, uint32_t dim,
+                  size_t n, size_t before) {
   for (size_t i = 0; i < n; ++i) {
     uint64_t entity;
     int64_t ts;
@@ -67,7 +82,6 @@ Napi::Value Append(const Napi::CallbackInfo& info) {
       ThrowInvalid(env, NotFiniteMessage("points[" + std::to_string(i) + "].vector", bad));
     }
   }
-  return Napi::Boolean::New(env, true);
 }
 
 Napi::Value Drop(const Napi::CallbackInfo& info) {

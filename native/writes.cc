@@ -11,9 +11,9 @@
 #include <rocksdb/write_batch.h>
 
 #include "engine.h"
+#include "write_shared.h"
 
 namespace cvx {
-namespace {
 
 Status LoadTimeline(Store& s, const rocksdb::Slice& prefix, Timeline* tl, bool* found) {
   rocksdb::PinnableSlice value;
@@ -42,6 +42,8 @@ Status CheckWritable(Store& s) {
   if (s.options().read_only) return Status::Make(Code::kReadOnly, "the store was opened with readOnly: true");
   return Status::Ok();
 }
+
+namespace {
 
 // First or last timestamp still stored under `prefix` once `gone` is removed, found by
 // stepping from `gone` in the given direction within the prefix.

@@ -35,7 +35,8 @@
         "../../native/verify.cc",
         "../../native/wal_damage.cc",
         "../../native/wal_tail.cc",
-        "../../native/writer.cc"
+        "../../native/writer.cc",
+        "../../native/writes.cc"
       ],
       "include_dirs": ["../../native", "<!(node -p \"require('node-addon-api').include_dir\")"],
       # What the root project's node_addon_api_except dependency adds (node-addon-api's
